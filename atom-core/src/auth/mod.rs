@@ -1,0 +1,8 @@
+//! Credentials: static keys, OAuth 2.0 flows, token storage and the token manager.
+
+pub mod credentials;
+pub mod file_store;
+pub mod manager;
+pub mod oauth;
+pub mod store;
+pub mod token;

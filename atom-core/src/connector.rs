@@ -1,0 +1,103 @@
+//! The trait every provider client implements.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+use crate::{ApiResponse, RateLimitSnapshot, Request, Result};
+
+/// What kind of business system a connector talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub enum Category {
+    /// Customer relationship management (Salesforce, HubSpot).
+    Crm,
+    /// Accounting and billing (QuickBooks).
+    Billing,
+    /// Customer support (Zendesk).
+    Support,
+    /// Payments (Stripe).
+    Payments,
+    /// Developer tools (GitHub).
+    DevTools,
+}
+
+/// A way a connector can authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub enum AuthKind {
+    /// OAuth 2.0 authorization code (with PKCE where offered).
+    OAuth2,
+    /// OAuth 2.0 client credentials.
+    ClientCredentials,
+    /// A signed JWT assertion (Salesforce JWT bearer, GitHub App).
+    Jwt,
+    /// A static API key or personal token.
+    ApiKey,
+    /// HTTP Basic.
+    Basic,
+}
+
+/// Static facts about a connector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConnectorInfo {
+    /// Stable id (`"salesforce"`).
+    pub service: &'static str,
+    /// Name for people (`"Salesforce"`).
+    pub display_name: &'static str,
+    /// The category.
+    pub category: Category,
+    /// Supported ways to authenticate.
+    pub auth_kinds: &'static [AuthKind],
+    /// The API version the client speaks, when the provider versions its API.
+    pub api_version: Option<String>,
+}
+
+/// The result of a health check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    /// The service.
+    pub service: &'static str,
+    /// Round-trip time of the check.
+    pub latency: Duration,
+    /// The provider's request id.
+    pub request_id: Option<String>,
+    /// The rate-limit position the check reported.
+    pub rate_limit: Option<RateLimitSnapshot>,
+}
+
+impl Health {
+    /// Health from the response of the check call.
+    pub fn from_response(response: &ApiResponse) -> Self {
+        Self {
+            service: response.service,
+            latency: response.meta.elapsed,
+            request_id: response.meta.request_id.clone(),
+            rate_limit: response.meta.rate_limit.clone(),
+        }
+    }
+}
+
+/// One integration. Object safe: `Vec<Box<dyn Connector>>` is how an app checks all of them.
+///
+/// ```
+/// use atom_core::Connector;
+/// fn services(all: &[Box<dyn Connector>]) -> Vec<&'static str> {
+///     all.iter().map(|c| c.service()).collect()
+/// }
+/// ```
+#[async_trait]
+pub trait Connector: Send + Sync {
+    /// The stable id (`"stripe"`).
+    fn service(&self) -> &'static str;
+
+    /// Static facts.
+    fn info(&self) -> ConnectorInfo;
+
+    /// A cheap authenticated call that proves credentials and reachability.
+    async fn health(&self) -> Result<Health>;
+
+    /// Any endpoint, with the client's auth, limits, retries and error mapping.
+    async fn request(&self, request: Request) -> Result<ApiResponse>;
+}

@@ -1,0 +1,285 @@
+//! One error taxonomy for every provider.
+
+use std::fmt;
+use std::time::Duration;
+
+/// What went wrong, independent of the provider.
+///
+/// Match on this, never on message text. [`ErrorKind::code`] gives the stable upper-case code
+/// used in [`crate::Envelope`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The credentials were refused (401) and a refresh did not help.
+    Unauthorized,
+    /// The refresh token is dead (`invalid_grant`): the user must consent again.
+    ReauthorizationRequired,
+    /// Authenticated but not allowed (403).
+    Forbidden,
+    /// The resource does not exist, or is hidden from these credentials (404).
+    NotFound,
+    /// A conflicting change (409, a stale version such as a QuickBooks `SyncToken`).
+    Conflict,
+    /// The provider rejected the input (400/422, validation).
+    InvalidRequest,
+    /// A payment was declined by the card issuer or bank (Stripe `card_error`).
+    PaymentDeclined,
+    /// Too many requests: see [`Error::retry_after`].
+    RateLimited,
+    /// The provider failed (5xx).
+    Server,
+    /// No response within the timeout or the overall deadline.
+    Timeout,
+    /// The connection failed or broke.
+    Network,
+    /// The response could not be understood (bad JSON, unexpected shape, paging loop).
+    Decode,
+    /// The client is set up wrongly (bad base URL, missing credential, invalid id).
+    Config,
+    /// A webhook signature is missing, malformed, stale or does not match.
+    WebhookSignature,
+    /// The token store failed or refused a write.
+    Storage,
+}
+
+impl ErrorKind {
+    /// The stable code used in envelopes, e.g. `RATE_LIMITED`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unauthorized => "UNAUTHORIZED",
+            Self::ReauthorizationRequired => "REAUTHORIZATION_REQUIRED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::Conflict => "CONFLICT",
+            Self::InvalidRequest => "INVALID_REQUEST",
+            Self::PaymentDeclined => "PAYMENT_DECLINED",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::Server => "SERVER_ERROR",
+            Self::Timeout => "TIMEOUT",
+            Self::Network => "NETWORK_ERROR",
+            Self::Decode => "DECODE_ERROR",
+            Self::Config => "CONFIG_ERROR",
+            Self::WebhookSignature => "WEBHOOK_SIGNATURE",
+            Self::Storage => "STORAGE_ERROR",
+        }
+    }
+
+    /// The kind an HTTP error status means when the provider says nothing more specific.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 | 410 => Self::NotFound,
+            409 | 412 => Self::Conflict,
+            408 | 504 => Self::Timeout,
+            429 => Self::RateLimited,
+            500..=599 => Self::Server,
+            _ => Self::InvalidRequest,
+        }
+    }
+
+    /// Whether a later attempt of the same request can succeed without a change.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            Self::RateLimited | Self::Server | Self::Timeout | Self::Network
+        )
+    }
+}
+
+/// Further errors a provider sent with the first (Salesforce sends an array).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProviderDetail {
+    /// The provider's code for this entry.
+    pub code: Option<String>,
+    /// The provider's message.
+    pub message: String,
+    /// Fields or parameters the entry is about.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+}
+
+/// An error from any connector.
+///
+/// It keeps what a caller needs to act and to report: the service, the HTTP status, the
+/// provider's own code and message, the provider's request id, how long to wait, and whether
+/// retrying can help. It never holds a token or a secret.
+///
+/// ```
+/// use atom_core::{Error, ErrorKind};
+/// let err = Error::new(ErrorKind::PaymentDeclined, "stripe", "Your card was declined.")
+///     .with_status(402)
+///     .with_provider_code("card_declined")
+///     .with_request_id("req_123");
+/// assert_eq!(
+///     err.to_string(),
+///     "stripe: card_declined (402): Your card was declined. [request req_123]"
+/// );
+/// ```
+#[derive(Debug, Clone)]
+pub struct Error(Box<Inner>);
+
+/// Boxed so that `Result<T, Error>` stays one pointer wide on the success path.
+#[derive(Debug, Clone)]
+struct Inner {
+    kind: ErrorKind,
+    service: &'static str,
+    message: String,
+    status: Option<u16>,
+    provider_code: Option<String>,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+    retryable: bool,
+    details: Vec<ProviderDetail>,
+    provider_fields: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Error {
+    /// A new error; `retryable` starts from [`ErrorKind::is_transient`].
+    pub fn new(kind: ErrorKind, service: &'static str, message: impl Into<String>) -> Self {
+        Self(Box::new(Inner {
+            kind,
+            service,
+            message: message.into(),
+            status: None,
+            provider_code: None,
+            request_id: None,
+            retry_after: None,
+            retryable: kind.is_transient(),
+            details: Vec::new(),
+            provider_fields: None,
+        }))
+    }
+
+    /// Shorthand for a [`ErrorKind::Config`] error.
+    pub fn config(service: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Config, service, message)
+    }
+
+    /// Shorthand for a [`ErrorKind::Decode`] error.
+    pub fn decode(service: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Decode, service, message)
+    }
+
+    /// Sets the HTTP status.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.0.status = Some(status);
+        self
+    }
+
+    /// Sets the provider's own error code (`card_declined`, `MALFORMED_QUERY`, `5010`).
+    pub fn with_provider_code(mut self, code: impl Into<String>) -> Self {
+        self.0.provider_code = Some(code.into());
+        self
+    }
+
+    /// Sets the request id the provider sent.
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.0.request_id = Some(id.into());
+        self
+    }
+
+    /// Sets the request id if one is known.
+    pub fn with_request_id_opt(mut self, id: Option<String>) -> Self {
+        if id.is_some() {
+            self.0.request_id = id;
+        }
+        self
+    }
+
+    /// Sets how long the provider asked us to wait.
+    pub fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        self.0.retry_after = wait;
+        self
+    }
+
+    /// Overrides whether retrying can help.
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.0.retryable = retryable;
+        self
+    }
+
+    /// Sets the kind (a provider refining a status-based guess).
+    pub fn with_kind(mut self, kind: ErrorKind) -> Self {
+        self.0.kind = kind;
+        self
+    }
+
+    /// Adds the further errors the provider sent.
+    pub fn with_details(mut self, details: Vec<ProviderDetail>) -> Self {
+        self.0.details = details;
+        self
+    }
+
+    /// Keeps provider-specific fields of the error body (Stripe `decline_code`, `param`, `doc_url`).
+    pub fn with_provider_fields(
+        mut self,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.0.provider_fields = Some(fields);
+        self
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+    /// The service id, e.g. `"stripe"`.
+    pub fn service(&self) -> &'static str {
+        self.0.service
+    }
+    /// The message (the provider's when it sent one).
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<u16> {
+        self.0.status
+    }
+    /// The provider's own code.
+    pub fn provider_code(&self) -> Option<&str> {
+        self.0.provider_code.as_deref()
+    }
+    /// The provider's request id, for support tickets.
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+    /// How long to wait before trying again, when the provider said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+    /// Whether a later attempt can succeed without a change.
+    pub fn is_retryable(&self) -> bool {
+        self.0.retryable
+    }
+    /// Further errors the provider sent after the first.
+    pub fn details(&self) -> &[ProviderDetail] {
+        &self.0.details
+    }
+    /// A provider-specific field of the error body.
+    pub fn provider_field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.provider_fields.as_ref()?.get(name)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.0.service)?;
+        match (&self.0.provider_code, self.0.status) {
+            (Some(code), Some(status)) => write!(f, "{code} ({status}): ")?,
+            (Some(code), None) => write!(f, "{code}: ")?,
+            (None, Some(status)) => write!(f, "{} ({status}): ", self.0.kind.code())?,
+            (None, None) => write!(f, "{}: ", self.0.kind.code())?,
+        }
+        f.write_str(&self.0.message)?;
+        if let Some(id) = &self.0.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

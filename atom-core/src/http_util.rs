@@ -1,0 +1,207 @@
+//! URL safety and the provider-neutral readers of error bodies and rate-limit headers.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, TimeZone as _, Utc};
+use http::HeaderMap;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use url::Url;
+
+use crate::{Error, RateLimitSnapshot, Result};
+
+/// Refuses a base URL that is not https, except http on a loopback host (tests, local mocks).
+///
+/// ```
+/// use atom_core::http_util::validate_base_url;
+/// let ok = |s: &str| validate_base_url("t", &s.parse().unwrap()).is_ok();
+/// assert!(ok("https://api.stripe.com"));
+/// assert!(ok("http://127.0.0.1:8080"));
+/// assert!(!ok("http://api.stripe.com"));
+/// ```
+pub fn validate_base_url(service: &'static str, url: &Url) -> Result<()> {
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        _ => Err(Error::config(
+            service,
+            format!(
+                "base URL must be https (http only on loopback): {}://{}",
+                url.scheme(),
+                url.host_str().unwrap_or_default()
+            ),
+        )),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Encodes a value as exactly one path segment: `/`, `?`, `#` and `%` are escaped, and the
+/// dot segments `.`/`..` and the empty string are refused, so an id cannot change the path.
+///
+/// ```
+/// use atom_core::http_util::path_segment;
+/// assert_eq!(path_segment("t", "feature/x").unwrap(), "feature%2Fx");
+/// assert!(path_segment("t", "..").is_err());
+/// assert!(path_segment("t", "").is_err());
+/// ```
+pub fn path_segment(service: &'static str, value: &str) -> Result<String> {
+    if value.is_empty() || value == "." || value == ".." {
+        return Err(Error::config(
+            service,
+            format!("{value:?} cannot be used as a path segment"),
+        ));
+    }
+    Ok(utf8_percent_encode(value, SEGMENT).to_string())
+}
+
+/// Builds the URL of one attempt from the base and a request path or absolute URL.
+///
+/// An absolute URL (a next-page link) must have the base's scheme, host and port, so that
+/// credentials are never sent to a host the client was not configured for.
+pub fn build_url(
+    service: &'static str,
+    base: &Url,
+    path: &str,
+    query: &[(String, String)],
+) -> Result<Url> {
+    let mut url = if path.starts_with("https://") || path.starts_with("http://") {
+        let url = Url::parse(path).map_err(|e| Error::config(service, format!("bad URL: {e}")))?;
+        if url.origin() != base.origin() {
+            return Err(Error::config(
+                service,
+                format!(
+                    "refusing to send credentials to {} (client is for {})",
+                    url.host_str().unwrap_or_default(),
+                    base.host_str().unwrap_or_default()
+                ),
+            ));
+        }
+        url
+    } else {
+        let (p, q) = path.split_once('?').unwrap_or((path, ""));
+        if !p.starts_with('/') {
+            return Err(Error::config(service, "request path must start with '/'"));
+        }
+        let mut url = base.clone();
+        url.set_path(&format!("{}{p}", base.path().trim_end_matches('/')));
+        url.set_query((!q.is_empty()).then_some(q));
+        url.set_fragment(None);
+        url
+    };
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
+/// The first header of `names` that is present, as text.
+pub fn first_header(headers: &HeaderMap, names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| headers.get(*n).and_then(|v| v.to_str().ok()))
+        .map(str::to_owned)
+}
+
+/// Request-id headers the providers use, in the order they are looked for.
+pub const REQUEST_ID_HEADERS: &[&str] = &[
+    "request-id",
+    "x-request-id",
+    "x-github-request-id",
+    "intuit_tid",
+    "x-zendesk-request-id",
+    "x-hubspot-correlation-id",
+    "x-correlation-id",
+];
+
+/// Reads `x-ratelimit-*` / `ratelimit-*` headers. A reset above 10^9 is an epoch second;
+/// a smaller one is seconds from `now`.
+///
+/// ```
+/// use atom_core::http_util::standard_rate_limit;
+/// let mut h = http::HeaderMap::new();
+/// h.insert("x-ratelimit-limit", "5000".parse().unwrap());
+/// h.insert("x-ratelimit-remaining", "0".parse().unwrap());
+/// h.insert("x-ratelimit-reset", "1700000000".parse().unwrap());
+/// let snap = standard_rate_limit(&h, chrono::Utc::now()).unwrap();
+/// assert!(snap.is_exhausted());
+/// assert_eq!(snap.reset.unwrap().timestamp(), 1_700_000_000);
+/// ```
+pub fn standard_rate_limit(headers: &HeaderMap, now: DateTime<Utc>) -> Option<RateLimitSnapshot> {
+    let num =
+        |names: &[&str]| first_header(headers, names).and_then(|v| v.trim().parse::<u64>().ok());
+    let snapshot = RateLimitSnapshot {
+        limit: num(&["x-ratelimit-limit", "ratelimit-limit"]),
+        remaining: num(&["x-ratelimit-remaining", "ratelimit-remaining"]),
+        reset: num(&["x-ratelimit-reset", "ratelimit-reset"]).and_then(|r| reset_time(r, now)),
+        used: num(&["x-ratelimit-used"]),
+        resource: first_header(headers, &["x-ratelimit-resource"]),
+    };
+    (snapshot != RateLimitSnapshot::default()).then_some(snapshot)
+}
+
+/// A reset value as a time: epoch seconds, or seconds from `now` when small.
+pub fn reset_time(value: u64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let secs = i64::try_from(value).ok()?;
+    if value > 1_000_000_000 {
+        Utc.timestamp_opt(secs, 0).single()
+    } else {
+        now.checked_add_signed(chrono::Duration::seconds(secs))
+    }
+}
+
+/// The message a generic JSON error body carries, from the fields most APIs use.
+pub fn generic_error_message(body: &serde_json::Value) -> Option<String> {
+    let s = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    body.get("message")
+        .and_then(s)
+        .or_else(|| body.get("error_description").and_then(s))
+        .or_else(|| {
+            body.get("error")
+                .and_then(|e| s(e).or_else(|| e.get("message").and_then(s)))
+        })
+        .or_else(|| {
+            body.get("errors")
+                .and_then(|e| e.get(0))
+                .and_then(|e| e.get("message").and_then(s).or_else(|| s(e)))
+        })
+        .or_else(|| body.get(0).and_then(|e| e.get("message")).and_then(s))
+}
+
+/// Describes a body that is not JSON (an HTML error page from a proxy) without copying it.
+pub fn non_json_message(status: u16, headers: &HeaderMap, body: &[u8]) -> String {
+    let reason = http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("error");
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("no content type");
+    if body.is_empty() {
+        return format!("HTTP {status} {reason} (empty body)");
+    }
+    if content_type.starts_with("text/plain")
+        && let Ok(text) = std::str::from_utf8(body)
+        && text.len() <= 300
+    {
+        return format!("HTTP {status} {reason}: {}", text.trim());
+    }
+    format!(
+        "HTTP {status} {reason} ({content_type} body of {} bytes)",
+        body.len()
+    )
+}

@@ -1,0 +1,83 @@
+//! # atom-core
+//!
+//! The machinery every atom connector shares, so that a provider crate (`atom-stripe`,
+//! `atom-github`, `atom-salesforce`, …) only describes its API: base URL, how to
+//! authenticate, how to read its error body, where the next page is, which headers carry
+//! rate limits. It never writes its own retry loop, token refresh, pager or error type.
+//!
+//! ## The request path
+//!
+//! [`ApiClient::send`] takes a [`Request`] through, in one direction:
+//! rate-limit permit ([`RateLimiter`]) → credentials ([`Authenticator`], refreshing first
+//! when a token is near expiry) → HTTP (`reqwest`, rustls) → rate-limit headers fed back →
+//! on 401 one refresh and one replay → the provider's error mapping ([`Provider`]) into one
+//! [`Error`] taxonomy → the [`retry::RetryPolicy`] decides to retry or return.
+//!
+//! ## What is here
+//!
+//! | module | what |
+//! |---|---|
+//! | [`Connector`] | the trait every provider client implements (object safe) |
+//! | [`Error`], [`ErrorKind`], [`Envelope`] | one taxonomy; the JSON shape apps return |
+//! | [`ApiClient`], [`Provider`] | the request path and the provider hooks |
+//! | [`retry`] | the pure retry decision, `Retry-After` parsing |
+//! | [`RateLimiter`] | token bucket, concurrency cap, pause until reset, per tenant |
+//! | [`Paginator`] | one `Stream` of items over any page scheme, with checkpoints |
+//! | [`auth`] | static credentials, OAuth 2.0 (PKCE + state), [`TokenStore`], [`TokenManager`] |
+//! | [`webhook`] | HMAC-SHA256 verification primitives with rotation and tolerance |
+//!
+//! Not here on purpose: no server (webhook handlers belong to the app's framework), no
+//! database token store (a separate crate implements [`TokenStore`]), no blocking API.
+//!
+//! `reqwest` is re-exported: inject a client built from [`reqwest`] so versions match.
+//!
+//! ## Example
+//!
+//! ```no_run
+//! use atom_core::{ApiClient, Credentials, Envelope, GenericProvider, Request, Secret};
+//!
+//! # async fn demo() -> Result<(), atom_core::Error> {
+//! let client = ApiClient::builder(GenericProvider("example"), "https://api.example.com")?
+//!     .credentials(Credentials::bearer(Secret::new(std::env::var("TOKEN").unwrap_or_default())))
+//!     .build()?;
+//! let result = client
+//!     .send(Request::get("/v1/things").operation("things.list"))
+//!     .await
+//!     .and_then(|r| r.json::<serde_json::Value>());
+//! println!("{}", serde_json::to_string(&Envelope::from_result("example", result)).unwrap());
+//! # Ok(()) }
+//! ```
+
+pub mod auth;
+mod client;
+mod connector;
+mod envelope;
+mod error;
+pub mod http_util;
+mod pagination;
+mod provider;
+pub mod ratelimit;
+mod request;
+mod response;
+pub mod retry;
+mod secret;
+pub mod webhook;
+
+pub use auth::credentials::{Authenticator, Authorization, Credentials};
+pub use auth::file_store::FileTokenStore;
+pub use auth::manager::{OAuthAuthenticator, TokenManager};
+pub use auth::oauth::{ClientAuth, OAuthClient, OAuthConfig, PendingAuthorization, TokenRefresher};
+pub use auth::store::{MemoryTokenStore, RefreshLease, TokenStore};
+pub use auth::token::{StoredToken, TokenKey, TokenSet};
+pub use client::{ApiClient, ApiClientBuilder};
+pub use connector::{AuthKind, Category, Connector, ConnectorInfo, Health};
+pub use envelope::Envelope;
+pub use error::{Error, ErrorKind, ProviderDetail, Result};
+pub use pagination::{Checkpoint, Page, Paginator};
+pub use provider::{GenericProvider, Provider, default_error};
+pub use ratelimit::{RateLimitConfig, RateLimiter};
+pub use request::{Body, Request};
+pub use response::{ApiResponse, RateLimitSnapshot, ResponseMeta, decode_json};
+pub use secret::Secret;
+
+pub use reqwest;

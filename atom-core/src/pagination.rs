@@ -1,0 +1,202 @@
+//! One stream of items over every provider's paging scheme.
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use futures::future::BoxFuture;
+use futures::{FutureExt as _, Stream};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// One page: its items and where the next one is (a cursor, offset or URL), if anywhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// The cursor of the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// Where a stream stands, to resume it later (serialisable).
+///
+/// `cursor` fetches the page being read (`None`: the first page), and `skip` items of it
+/// were already handed out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The cursor of the page being read.
+    pub cursor: Option<String>,
+    /// Items of that page already handed out.
+    pub skip: usize,
+}
+
+type FetchFn<T> = Arc<dyn Fn(Option<String>) -> BoxFuture<'static, Result<Page<T>>> + Send + Sync>;
+
+/// A `Stream` of items that walks pages lazily.
+///
+/// * Fetches the next page as soon as the current one arrives, so the request is on its way
+///   while the caller works through the items; at most two pages are held.
+/// * Ends with a `Decode` error, not a loop, when a provider repeats a cursor.
+/// * A page that fails (after the client's retries) yields the error; polling again
+///   fetches the same page, so the stream continues where it stopped.
+/// * [`Paginator::checkpoint`] tells where to resume from.
+///
+/// ```
+/// # async fn demo() -> atom_core::Result<()> {
+/// use futures::TryStreamExt as _;
+/// use atom_core::{Checkpoint, Page, Paginator};
+/// let pages = Paginator::new(Checkpoint::default(), |cursor: Option<String>| {
+///     Box::pin(async move {
+///         let n: u32 = cursor.as_deref().unwrap_or("0").parse().unwrap_or(0);
+///         Ok(Page { items: vec![n * 10, n * 10 + 1], next: (n < 2).then(|| (n + 1).to_string()) })
+///     })
+/// });
+/// let all: Vec<u32> = pages.try_collect().await?;
+/// assert_eq!(all, vec![0, 1, 10, 11, 20, 21]);
+/// # Ok(()) }
+/// ```
+pub struct Paginator<T> {
+    fetch: FetchFn<T>,
+    buffer: VecDeque<T>,
+    /// Cursor of the page whose items are in `buffer`, and how many were handed out.
+    current: Checkpoint,
+    /// The cursor to fetch next, if there is a next page.
+    next: Option<Option<String>>,
+    in_flight: Option<BoxFuture<'static, Result<Page<T>>>>,
+    ready: Option<Result<Page<T>>>,
+    skip_on_arrival: usize,
+    seen: HashSet<u64>,
+    fail_after_drain: Option<Error>,
+    finished: bool,
+}
+
+impl<T> fmt::Debug for Paginator<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginator")
+            .field("buffered", &self.buffer.len())
+            .field("checkpoint", &self.current)
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}
+
+fn cursor_hash(cursor: &Option<String>) -> u64 {
+    let mut h = DefaultHasher::new();
+    cursor.hash(&mut h);
+    h.finish()
+}
+
+impl<T: Send + 'static> Paginator<T> {
+    /// A stream starting at `from` (use `Checkpoint::default()` for the beginning), fetching
+    /// each page with `fetch(cursor)`.
+    pub fn new<F>(from: Checkpoint, fetch: F) -> Self
+    where
+        F: Fn(Option<String>) -> BoxFuture<'static, Result<Page<T>>> + Send + Sync + 'static,
+    {
+        let mut seen = HashSet::new();
+        seen.insert(cursor_hash(&from.cursor));
+        Self {
+            fetch: Arc::new(fetch),
+            buffer: VecDeque::new(),
+            current: from.clone(),
+            next: Some(from.cursor),
+            in_flight: None,
+            ready: None,
+            skip_on_arrival: from.skip,
+            seen,
+            fail_after_drain: None,
+            finished: false,
+        }
+    }
+
+    /// Where the stream stands: resume with `Paginator::new(checkpoint, fetch)`.
+    pub fn checkpoint(&self) -> Checkpoint {
+        self.current.clone()
+    }
+
+    fn start_fetch(&mut self) {
+        if self.in_flight.is_none()
+            && self.ready.is_none()
+            && let Some(cursor) = &self.next
+        {
+            self.in_flight = Some((self.fetch)(cursor.clone()));
+        }
+    }
+
+    /// Drives the in-flight fetch without blocking; parks a finished result in `ready`.
+    fn drive(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(fut) = self.in_flight.as_mut()
+            && let Poll::Ready(result) = fut.poll_unpin(cx)
+        {
+            self.in_flight = None;
+            self.ready = Some(result);
+            return Poll::Ready(());
+        }
+        Poll::Pending
+    }
+
+    fn accept(&mut self, page: Page<T>) {
+        let fetched = self.next.take().unwrap_or_default();
+        self.current = Checkpoint {
+            cursor: fetched,
+            skip: 0,
+        };
+        let skip = std::mem::take(&mut self.skip_on_arrival).min(page.items.len());
+        self.current.skip = skip;
+        self.buffer = page.items.into_iter().skip(skip).collect();
+        if let Some(next) = page.next {
+            let next = Some(next);
+            if self.seen.insert(cursor_hash(&next)) {
+                self.next = Some(next);
+            } else {
+                self.fail_after_drain = Some(Error::decode(
+                    "atom",
+                    "the provider repeated a page cursor; stopping instead of looping",
+                ));
+            }
+        }
+    }
+}
+
+// The paginator never relies on a stable address of its fields.
+impl<T> Unpin for Paginator<T> {}
+
+impl<T: Send + 'static> Stream for Paginator<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if this.finished {
+                return Poll::Ready(None);
+            }
+            this.start_fetch();
+            if let Some(item) = this.buffer.pop_front() {
+                this.current.skip += 1;
+                // Keep the next page moving while the caller works on this item.
+                let _ = this.drive(cx);
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some(error) = this.fail_after_drain.take() {
+                this.finished = true;
+                return Poll::Ready(Some(Err(error)));
+            }
+            if this.ready.is_none() && this.in_flight.is_some() && this.drive(cx).is_pending() {
+                return Poll::Pending;
+            }
+            match this.ready.take() {
+                Some(Ok(page)) => this.accept(page),
+                // `next` still holds the failed cursor: polling again refetches that page.
+                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+                None => {
+                    this.finished = true;
+                    return Poll::Ready(None);
+                }
+            }
+        }
+    }
+}

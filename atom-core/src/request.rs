@@ -1,0 +1,230 @@
+//! A provider-neutral description of one API call.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use serde::Serialize;
+
+/// A request body, already encoded so that every retry sends the same bytes.
+#[derive(Debug, Clone, Default)]
+pub enum Body {
+    /// No body.
+    #[default]
+    Empty,
+    /// `application/json`.
+    Json(Bytes),
+    /// `application/x-www-form-urlencoded`.
+    Form(Bytes),
+    /// Any other content type (CSV for bulk uploads, XML for SOAP).
+    Raw {
+        /// The `Content-Type` header value.
+        content_type: Cow<'static, str>,
+        /// The bytes.
+        bytes: Bytes,
+    },
+}
+
+impl Body {
+    /// The bytes and the content type to send, if any.
+    pub fn parts(&self) -> Option<(&str, &Bytes)> {
+        match self {
+            Body::Empty => None,
+            Body::Json(b) => Some(("application/json", b)),
+            Body::Form(b) => Some(("application/x-www-form-urlencoded", b)),
+            Body::Raw {
+                content_type,
+                bytes,
+            } => Some((content_type, bytes)),
+        }
+    }
+}
+
+/// One call: method, path, query, body, headers, idempotency key and the operation's name.
+///
+/// `path` is relative to the client's base URL (`/v1/customers/cus_1`) or, for a next-page
+/// link the provider sent, an absolute URL on the same host. `path_template` is what is
+/// logged (`/v1/customers/{id}`), so ids and values never reach logs.
+///
+/// ```
+/// use atom_core::Request;
+/// let req = Request::get("/v1/customers")
+///     .operation("customers.list")
+///     .query("limit", "10");
+/// assert_eq!(req.query_pairs(), &[("limit".to_string(), "10".to_string())]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) path_template: Cow<'static, str>,
+    pub(crate) operation: Cow<'static, str>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) body: Body,
+    pub(crate) headers: HeaderMap,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) rate_class: Option<&'static str>,
+}
+
+impl Request {
+    /// A request with any method.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        let path = path.into();
+        Self {
+            method,
+            path_template: Cow::Owned(template_of(&path)),
+            path,
+            operation: Cow::Borrowed("request"),
+            query: Vec::new(),
+            body: Body::Empty,
+            headers: HeaderMap::new(),
+            idempotency_key: None,
+            timeout: None,
+            rate_class: None,
+        }
+    }
+
+    /// A GET.
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::GET, path)
+    }
+    /// A POST.
+    pub fn post(path: impl Into<String>) -> Self {
+        Self::new(Method::POST, path)
+    }
+    /// A PATCH.
+    pub fn patch(path: impl Into<String>) -> Self {
+        Self::new(Method::PATCH, path)
+    }
+    /// A PUT.
+    pub fn put(path: impl Into<String>) -> Self {
+        Self::new(Method::PUT, path)
+    }
+    /// A DELETE.
+    pub fn delete(path: impl Into<String>) -> Self {
+        Self::new(Method::DELETE, path)
+    }
+
+    /// Names the operation for logs and metrics (`customers.create`).
+    pub fn operation(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.operation = name.into();
+        self
+    }
+
+    /// Sets the path as logged, with placeholders for ids (`/v1/customers/{id}`).
+    pub fn path_template(mut self, template: impl Into<Cow<'static, str>>) -> Self {
+        self.path_template = template.into();
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a query parameter when the value is present.
+    pub fn query_opt<V: ToString>(self, name: &str, value: Option<V>) -> Self {
+        match value {
+            Some(v) => self.query(name, v.to_string()),
+            None => self,
+        }
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> crate::Result<Self> {
+        let bytes = serde_json::to_vec(value)
+            .map_err(|e| crate::Error::config("atom", format!("body is not serialisable: {e}")))?;
+        self.body = Body::Json(bytes.into());
+        Ok(self)
+    }
+
+    /// Sets an encoded body.
+    pub fn body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Adds a header. Invalid names or values are refused with a `Config` error.
+    pub fn header(mut self, name: &str, value: &str) -> crate::Result<Self> {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| crate::Error::config("atom", format!("invalid header name {name:?}")))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            crate::Error::config("atom", format!("invalid value for header {name}"))
+        })?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// Marks the call as safe to retry even if it is a POST or PATCH: the provider
+    /// deduplicates by this key, which is sent unchanged on every attempt.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call (long report queries).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Puts the call in a separately paced class (GitHub search, content creation).
+    pub fn rate_class(mut self, class: &'static str) -> Self {
+        self.rate_class = Some(class);
+        self
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+    /// The path or absolute URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// The operation name.
+    pub fn operation_name(&self) -> &str {
+        &self.operation
+    }
+    /// The query parameters.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+    /// The idempotency key, if any.
+    pub fn idempotency(&self) -> Option<&str> {
+        self.idempotency_key.as_deref()
+    }
+    /// The body.
+    pub fn body_ref(&self) -> &Body {
+        &self.body
+    }
+    /// Extra headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The pacing class, if any.
+    pub fn rate_class_name(&self) -> Option<&'static str> {
+        self.rate_class
+    }
+
+    /// Whether repeating the call cannot duplicate an effect.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotency_key.is_some()
+            || matches!(
+                self.method,
+                Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+            )
+    }
+}
+
+/// A path as logged when no template was given: the query is dropped, so values never leak.
+fn template_of(path: &str) -> String {
+    let without_query = path.split(['?', '#']).next().unwrap_or_default();
+    match url::Url::parse(without_query) {
+        Ok(url) => url.path().to_owned(),
+        Err(_) => without_query.to_owned(),
+    }
+}
