@@ -1,1 +1,8 @@
-//! atom examples
+//! Example programs for the atom connectors.
+//!
+//! [`tour`] is the offline tour: with no credentials in the environment it starts local mock
+//! servers loaded with payloads from the providers' official API descriptions and walks every
+//! connector through its main paths, printing envelopes. Run it with
+//! `cargo run -p atom-examples --example tour`.
+
+pub mod tour;

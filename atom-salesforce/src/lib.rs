@@ -1,0 +1,1 @@
+//! atom-salesforce (in progress)

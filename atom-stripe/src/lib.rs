@@ -1,0 +1,1 @@
+//! atom-stripe (in progress)
