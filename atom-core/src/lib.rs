@@ -78,6 +78,7 @@ pub use provider::{GenericProvider, Provider, default_error};
 pub use ratelimit::{RateLimitConfig, RateLimiter};
 pub use request::{Body, Request};
 pub use response::{ApiResponse, RateLimitSnapshot, ResponseMeta, decode_json};
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 
 pub use reqwest;

@@ -1,0 +1,128 @@
+//! Authorization code with PKCE and state, code exchange, client credentials.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod common;
+
+use atom_core::ErrorKind;
+use base64::Engine as _;
+use sha2::Digest as _;
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[tokio::test]
+async fn authorize_url_has_pkce_s256_and_a_fresh_state() {
+    let client = common::oauth_client("https://login.example.com");
+    let a = client.authorize_url();
+    let b = client.authorize_url();
+    assert_ne!(a.state, b.state);
+    let q: std::collections::HashMap<String, String> = a.url.query_pairs().into_owned().collect();
+    assert_eq!(q["response_type"], "code");
+    assert_eq!(q["client_id"], "client-1");
+    assert_eq!(q["redirect_uri"], "http://127.0.0.1/callback");
+    assert_eq!(q["scope"], "api");
+    assert_eq!(q["state"], a.state);
+    assert_eq!(q["code_challenge_method"], "S256");
+    let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(a.pkce_verifier.expose().as_bytes()));
+    assert_eq!(q["code_challenge"], expected);
+}
+
+#[tokio::test]
+async fn code_exchange_checks_state_and_sends_the_verifier() {
+    let auth = MockServer::start().await;
+    // A Salesforce-shaped answer: no expires_in, extras to keep.
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(header("authorization", "Basic Y2xpZW50LTE6Y2xpZW50LXNlY3JldC1YWVo="))
+        .and(body_string_contains("grant_type=authorization_code"))
+        .and(body_string_contains("code=abc123"))
+        .and(body_string_contains("code_verifier="))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "00Dxx!AR8AQ", "refresh_token": "5Aep861", "token_type": "Bearer",
+            "instance_url": "https://na1.salesforce.com", "issued_at": "1278448832702",
+            "id": "https://login.salesforce.com/id/00Dx0000000BV7z/005x00000012Q9P", "signature": "0CmxinZir53Yex7n"
+        })))
+        .mount(&auth)
+        .await;
+    let client = common::oauth_client(&auth.uri());
+    let pending = client.authorize_url();
+
+    let forged = client
+        .exchange_code(&pending, "attacker-state", "abc123")
+        .await
+        .unwrap_err();
+    assert_eq!(forged.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(forged.provider_code(), Some("state_mismatch"));
+    assert!(
+        auth.received_requests().await.unwrap().is_empty(),
+        "nothing sent on a state mismatch"
+    );
+
+    let token = client
+        .exchange_code(&pending, &pending.state, "abc123")
+        .await
+        .unwrap();
+    assert_eq!(token.access_token.expose(), "00Dxx!AR8AQ");
+    assert_eq!(token.refresh_token.as_ref().unwrap().expose(), "5Aep861");
+    assert_eq!(token.expires_at, None);
+    assert_eq!(
+        token.extra_str("instance_url"),
+        Some("https://na1.salesforce.com")
+    );
+    assert_eq!(token.extra_str("issued_at"), Some("1278448832702"));
+    let body = String::from_utf8(auth.received_requests().await.unwrap()[0].body.clone()).unwrap();
+    assert!(body.contains(&format!("code_verifier={}", pending.pkce_verifier.expose())));
+}
+
+#[tokio::test]
+async fn refresh_keeps_a_non_rotating_refresh_token_and_consent_extras() {
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "at-2", "token_type": "bearer", "expires_in": 3600
+        })))
+        .mount(&auth)
+        .await;
+    let mut old = common::expired_token("at-1", "rt-1");
+    old.extra
+        .insert("realm_id".into(), serde_json::json!("9130"));
+    let new = common::oauth_client(&auth.uri())
+        .refresh(&old)
+        .await
+        .unwrap();
+    assert_eq!(new.access_token.expose(), "at-2");
+    assert_eq!(new.refresh_token.unwrap().expose(), "rt-1");
+    assert_eq!(new.extra_str("realm_id"), Some("9130"));
+    let expires = new.expires_at.unwrap() - chrono::Utc::now();
+    assert!(
+        expires > chrono::Duration::seconds(3590) && expires <= chrono::Duration::seconds(3600)
+    );
+}
+
+#[tokio::test]
+async fn client_credentials_grant() {
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .and(body_string_contains("scope=api"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "cc-1", "token_type": "Bearer", "expires_in": 600
+        })))
+        .mount(&auth)
+        .await;
+    let token = common::oauth_client(&auth.uri())
+        .client_credentials()
+        .await
+        .unwrap();
+    assert_eq!(token.access_token.expose(), "cc-1");
+}
+
+#[test]
+fn endpoints_must_be_https() {
+    let mut config = common::oauth_client("http://127.0.0.1:1").config().clone();
+    config.token_url = "http://login.example.com/token".parse().unwrap();
+    let err = atom_core::OAuthClient::new("test", config).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+}
