@@ -1,0 +1,245 @@
+//! Keys, key modes and their rate limits, and the Stripe Connect OAuth flow.
+//!
+//! Stripe authenticates with a secret (`sk_…`) or restricted (`rk_…`) key sent as a bearer
+//! token. Platforms act on connected accounts with their own key plus `Stripe-Account`
+//! (see [`crate::Client::with_account`]); the connected account id comes from the Connect
+//! OAuth flow below (authorize → code exchange → `stripe_user_id`), built on atom-core's
+//! [`OAuthClient`].
+
+use std::time::Duration;
+
+use atom_core::{
+    ApiClient, Body, ClientAuth, Credentials, Error, OAuthClient, OAuthConfig,
+    PendingAuthorization, RateLimitConfig, RateLimiter, Request, Result, Secret, TokenSet,
+};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::SERVICE;
+use crate::client::{StripeProvider, validate_account};
+
+/// Live or test mode, read from the key's prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum KeyMode {
+    /// `sk_live_…`, `rk_live_…`.
+    Live,
+    /// `sk_test_…`, `rk_test_…` (sandboxes).
+    Test,
+    /// Another prefix (an OAuth access token, a mock key): paced like test mode.
+    Unknown,
+}
+
+impl KeyMode {
+    /// The mode of a key.
+    ///
+    /// ```
+    /// use atom_core::Secret;
+    /// use atom_stripe::auth::KeyMode;
+    /// assert_eq!(KeyMode::of(&Secret::new("rk_live_abc")), KeyMode::Live);
+    /// assert_eq!(KeyMode::of(&Secret::new("sk_test_abc")), KeyMode::Test);
+    /// ```
+    pub fn of(key: &Secret) -> Self {
+        let key = key.expose();
+        if key.starts_with("sk_live_") || key.starts_with("rk_live_") {
+            Self::Live
+        } else if key.starts_with("sk_test_") || key.starts_with("rk_test_") {
+            Self::Test
+        } else {
+            Self::Unknown
+        }
+    }
+
+    /// Stripe's published global limit for the mode: 100 operations per second in live mode,
+    /// 25 in test mode.
+    pub fn requests_per_second(self) -> u32 {
+        match self {
+            Self::Live => 100,
+            Self::Test | Self::Unknown => 25,
+        }
+    }
+}
+
+/// Stripe's published search limit (20 read operations per second, in both modes).
+pub const SEARCH_REQUESTS_PER_SECOND: u32 = 20;
+
+/// The default pacing for a key's mode: the global limit per second per account (each
+/// connected account is its own tenant key), and the search limit for `*/search` calls.
+pub fn default_limiter(mode: KeyMode) -> RateLimiter {
+    let per_second = mode.requests_per_second();
+    let global = RateLimitConfig::new(per_second, Duration::from_secs(1), 32);
+    let search = RateLimitConfig::new(SEARCH_REQUESTS_PER_SECOND, Duration::from_secs(1), 32);
+    RateLimiter::new(SERVICE, global).with_class("search", search)
+}
+
+/// Where the Connect OAuth endpoints live (tests point this at a local mock).
+pub const CONNECT_BASE_URL: &str = "https://connect.stripe.com";
+
+/// The access a platform asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConnectScope {
+    /// `read_write` (Stripe's default).
+    #[default]
+    ReadWrite,
+    /// `read_only`.
+    ReadOnly,
+}
+
+impl ConnectScope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::ReadWrite => "read_write",
+            Self::ReadOnly => "read_only",
+        }
+    }
+}
+
+/// A connected account that finished the OAuth flow.
+#[derive(Debug, Clone)]
+pub struct ConnectedAccount {
+    /// The connected account id (`acct_…`): use it with [`crate::Client::with_account`].
+    pub stripe_user_id: String,
+    /// Live (true) or test mode.
+    pub livemode: Option<bool>,
+    /// The account's publishable key.
+    pub stripe_publishable_key: Option<String>,
+    /// The whole token response; `extra` keeps `stripe_user_id` and the other fields.
+    pub token: TokenSet,
+}
+
+/// The Stripe Connect OAuth flow for a platform.
+///
+/// ```no_run
+/// # async fn demo(state_from_callback: &str, code: &str) -> atom_core::Result<()> {
+/// use atom_stripe::auth::{ConnectOAuth, ConnectScope};
+/// let connect = ConnectOAuth::new(
+///     "ca_123",
+///     atom_core::Secret::new(std::env::var("STRIPE_SECRET_KEY").unwrap_or_default()),
+///     Some("https://platform.example.com/stripe/callback".parse().unwrap()),
+///     ConnectScope::ReadWrite,
+/// )?;
+/// let pending = connect.authorize_url(); // keep `pending` in the user's session
+/// println!("send the user to {}", pending.url);
+/// // … on the callback:
+/// let account = connect.exchange_code(&pending, state_from_callback, code).await?;
+/// println!("connected {}", account.stripe_user_id);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ConnectOAuth {
+    oauth: OAuthClient,
+    api: ApiClient,
+    client_id: String,
+}
+
+#[derive(Serialize)]
+struct DeauthorizeParams<'a> {
+    client_id: &'a str,
+    stripe_user_id: &'a str,
+}
+
+#[derive(Deserialize)]
+struct DeauthorizeResponse {
+    stripe_user_id: String,
+}
+
+impl ConnectOAuth {
+    /// The flow on `connect.stripe.com` for the platform's `client_id` (`ca_…`), with the
+    /// platform's secret key as the client secret.
+    pub fn new(
+        client_id: &str,
+        secret_key: Secret,
+        redirect_url: Option<Url>,
+        scope: ConnectScope,
+    ) -> Result<Self> {
+        Self::with_base_url(CONNECT_BASE_URL, client_id, secret_key, redirect_url, scope)
+    }
+
+    /// The flow against another host (a local mock in tests).
+    pub fn with_base_url(
+        base_url: &str,
+        client_id: &str,
+        secret_key: Secret,
+        redirect_url: Option<Url>,
+        scope: ConnectScope,
+    ) -> Result<Self> {
+        if client_id.is_empty() || secret_key.is_empty() {
+            return Err(Error::config(
+                SERVICE,
+                "Connect OAuth needs a client id and the platform's secret key",
+            ));
+        }
+        let base = Url::parse(base_url)
+            .map_err(|e| Error::config(SERVICE, format!("invalid Connect base URL: {e}")))?;
+        let endpoint = |path: &str| {
+            base.join(path)
+                .map_err(|e| Error::config(SERVICE, format!("invalid Connect URL: {e}")))
+        };
+        let config = OAuthConfig {
+            client_id: client_id.to_owned(),
+            client_secret: Some(secret_key.clone()),
+            authorize_url: endpoint("/oauth/authorize")?,
+            token_url: endpoint("/oauth/token")?,
+            redirect_url,
+            scopes: vec![scope.as_str().to_owned()],
+            client_auth: ClientAuth::RequestBody,
+            extra_authorize_params: Vec::new(),
+        };
+        let oauth = OAuthClient::new(SERVICE, config)?;
+        let api = ApiClient::builder(StripeProvider, base_url)?
+            .credentials(Credentials::Bearer(secret_key))
+            .user_agent(concat!("atom-stripe/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            oauth,
+            api,
+            client_id: client_id.to_owned(),
+        })
+    }
+
+    /// The consent URL, with a fresh `state` to check on the callback.
+    pub fn authorize_url(&self) -> PendingAuthorization {
+        self.oauth.authorize_url()
+    }
+
+    /// Exchanges the callback's code (after checking `state`) for the connected account id.
+    pub async fn exchange_code(
+        &self,
+        pending: &PendingAuthorization,
+        returned_state: &str,
+        code: &str,
+    ) -> Result<ConnectedAccount> {
+        let token = self
+            .oauth
+            .exchange_code(pending, returned_state, code)
+            .await?;
+        let stripe_user_id = token
+            .extra_str("stripe_user_id")
+            .map(str::to_owned)
+            .ok_or_else(|| Error::decode(SERVICE, "the token response has no stripe_user_id"))?;
+        validate_account(&stripe_user_id)?;
+        Ok(ConnectedAccount {
+            livemode: token
+                .extra
+                .get("livemode")
+                .and_then(serde_json::Value::as_bool),
+            stripe_publishable_key: token.extra_str("stripe_publishable_key").map(str::to_owned),
+            stripe_user_id,
+            token,
+        })
+    }
+
+    /// Disconnects an account from the platform; returns the disconnected account id.
+    pub async fn deauthorize(&self, stripe_user_id: &str) -> Result<String> {
+        validate_account(stripe_user_id)?;
+        let body = crate::form::encode(&DeauthorizeParams {
+            client_id: &self.client_id,
+            stripe_user_id,
+        })
+        .map_err(|e| Error::config(SERVICE, e.to_string()))?;
+        let request = Request::post("/oauth/deauthorize")
+            .operation("connect.deauthorize")
+            .body(Body::Form(body.into_bytes().into()));
+        let response: DeauthorizeResponse = self.api.send(request).await?.json()?;
+        Ok(response.stripe_user_id)
+    }
+}

@@ -1,0 +1,467 @@
+//! The Stripe client: configuration, the provider hooks, and the one place requests are built.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use atom_core::{
+    ApiClient, ApiResponse, AuthKind, Authenticator, Body, Category, Connector, ConnectorInfo,
+    Credentials, Error, Health, Provider, RateLimitConfig, RateLimiter, Request, Result, Secret,
+    reqwest,
+};
+use http::{HeaderMap, Method, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::SERVICE;
+use crate::auth::KeyMode;
+use crate::error::{map_error, should_retry};
+use crate::form;
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
+
+/// The API version every request is pinned to unless the client is told otherwise.
+///
+/// The models of this crate follow this version; another version may rename fields, which
+/// then land in the models' `extra` maps instead of their typed fields.
+pub const DEFAULT_API_VERSION: &str = "2025-08-27.basil";
+
+/// The hooks Stripe adds to the shared request path: its error body, its
+/// `Stripe-Should-Retry` header, `Idempotency-Key`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StripeProvider;
+
+impl Provider for StripeProvider {
+    fn service(&self) -> &'static str {
+        SERVICE
+    }
+
+    fn map_error(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        map_error(status, headers, body)
+    }
+
+    fn should_retry(&self, status: StatusCode, headers: &HeaderMap, error: &Error) -> Option<bool> {
+        let header = headers
+            .get("stripe-should-retry")
+            .and_then(|v| v.to_str().ok());
+        should_retry(status.as_u16(), header, error)
+    }
+
+    fn idempotency_header(&self) -> &'static str {
+        "idempotency-key"
+    }
+}
+
+/// Options for one call: its idempotency key and the connected account it acts on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// The `Idempotency-Key` of a POST. Without one, a fresh UUID v4 is used; either way the
+    /// same key is sent on every retry of the call. Pass your own (an order id) to make a
+    /// create safe to repeat across process restarts.
+    pub idempotency_key: Option<String>,
+    /// `Stripe-Account`: act on this connected account (overrides the client's).
+    pub stripe_account: Option<String>,
+}
+
+/// A Stripe API client. Cheap to clone; clones share connections and rate limits.
+///
+/// ```no_run
+/// # async fn demo() -> atom_core::Result<()> {
+/// use atom_stripe::{Client, CustomerCreateParams};
+/// let stripe = Client::new(std::env::var("STRIPE_SECRET_KEY").unwrap_or_default())?;
+/// let customer = stripe
+///     .customers()
+///     .create(&CustomerCreateParams { email: Some("jenny@example.com".into()), ..Default::default() })
+///     .await?;
+/// println!("{}", customer.id);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    api: ApiClient,
+    account: Option<String>,
+    api_version: String,
+    mode: KeyMode,
+}
+
+/// Configures a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    key: Secret,
+    base_url: String,
+    api_version: String,
+    account: Option<String>,
+    retry: Option<atom_core::retry::RetryPolicy>,
+    limits: Option<RateLimitConfig>,
+    limiter: Option<Arc<RateLimiter>>,
+    http: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    authenticator: Option<Arc<dyn Authenticator>>,
+}
+
+impl ClientBuilder {
+    /// Another base URL (a local mock, a proxy). Must be https, or http on loopback.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Pins another API version (`Stripe-Version`).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = version.into();
+        self
+    }
+
+    /// Acts on a connected account for every call (`Stripe-Account`), unless a call says
+    /// otherwise.
+    pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+        self.account = Some(account.into());
+        self
+    }
+
+    /// The retry policy (default: atom-core's).
+    pub fn retry_policy(mut self, policy: atom_core::retry::RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Client-side pacing (default: Stripe's published limits for the key's mode, see
+    /// [`crate::auth::default_limiter`]).
+    pub fn rate_limits(mut self, limits: RateLimitConfig) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// A limiter shared with other clients of the same Stripe account.
+    pub fn shared_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// Injects a `reqwest::Client` (proxies, TLS roots, a shared pool); use
+    /// `atom_core::reqwest` so the versions match.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The timeout of one attempt (default 30 s; Stripe recommends at least 30 s for writes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Authenticates with something other than the secret key given to the builder (a
+    /// Connect OAuth access token through atom-core's `TokenManager`).
+    pub fn authenticator(mut self, auth: Arc<dyn Authenticator>) -> Self {
+        self.authenticator = Some(auth);
+        self
+    }
+
+    /// Builds the client. Fails on an empty key, a bad base URL, version or account id.
+    pub fn build(self) -> Result<Client> {
+        if self.key.is_empty() && self.authenticator.is_none() {
+            return Err(Error::config(SERVICE, "the Stripe secret key is empty"));
+        }
+        if let Some(account) = &self.account {
+            validate_account(account)?;
+        }
+        let mode = KeyMode::of(&self.key);
+        let mut builder = ApiClient::builder(StripeProvider, &self.base_url)?
+            .user_agent(concat!("atom-stripe/", env!("CARGO_PKG_VERSION")))
+            .default_header("stripe-version", &self.api_version)?;
+        builder = match self.authenticator {
+            Some(auth) => builder.authenticator(auth),
+            None => builder.credentials(Credentials::Bearer(self.key)),
+        };
+        builder = match (self.limiter, self.limits) {
+            (Some(limiter), _) => builder.shared_limiter(limiter),
+            (None, Some(limits)) => builder.rate_limits(limits),
+            (None, None) => builder.shared_limiter(Arc::new(crate::auth::default_limiter(mode))),
+        };
+        if let Some(retry) = self.retry {
+            builder = builder.retry_policy(retry);
+        }
+        if let Some(http) = self.http {
+            builder = builder.http_client(http);
+        }
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        Ok(Client {
+            api: builder.build()?,
+            account: self.account,
+            api_version: self.api_version,
+            mode,
+        })
+    }
+}
+
+/// Refuses an account id that is not a plain `acct_…` token (it goes into a header).
+pub(crate) fn validate_account(account: &str) -> Result<()> {
+    let ok = account.starts_with("acct_")
+        && account.len() > 5
+        && account
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::config(
+            SERVICE,
+            "a connected account id must look like acct_…",
+        ))
+    }
+}
+
+/// Refuses an id that could change the request path, then encodes it as one segment.
+pub(crate) fn id_segment(id: &str) -> Result<String> {
+    let bad = id.is_empty()
+        || id.contains("..")
+        || id
+            .bytes()
+            .any(|b| matches!(b, b'/' | b'?' | b'#' | b'%' | b'\\') || b.is_ascii_whitespace())
+        || id.chars().any(char::is_control);
+    if bad {
+        return Err(Error::config(
+            SERVICE,
+            "invalid id: empty, or contains '/', '?', '#', '%', '..' or whitespace",
+        ));
+    }
+    atom_core::http_util::path_segment(SERVICE, id)
+}
+
+/// One call as the resource handlers describe it.
+pub(crate) struct Call {
+    pub method: Method,
+    pub path: String,
+    pub template: &'static str,
+    pub operation: &'static str,
+    pub params: Vec<(String, String)>,
+}
+
+impl Call {
+    pub fn new(method: Method, operation: &'static str, template: &'static str) -> Self {
+        Self {
+            method,
+            path: template.to_owned(),
+            template,
+            operation,
+            params: Vec::new(),
+        }
+    }
+
+    /// Fills the `{id}` placeholder of the template with a validated id.
+    pub fn id(mut self, id: &str) -> Result<Self> {
+        let segment = id_segment(id)?;
+        self.path = self.template.replacen("{id}", &segment, 1);
+        Ok(self)
+    }
+
+    /// Sets the parameters (query for GET/DELETE, form body for POST).
+    pub fn params<P: serde::Serialize + ?Sized>(mut self, params: &P) -> Result<Self> {
+        self.params = form::to_pairs(params).map_err(|e| Error::config(SERVICE, e.to_string()))?;
+        Ok(self)
+    }
+}
+
+impl Client {
+    /// A client for a secret (`sk_…`) or restricted (`rk_…`) key with every default.
+    pub fn new(secret_key: impl Into<Secret>) -> Result<Self> {
+        Self::builder(secret_key).build()
+    }
+
+    /// A builder for a secret or restricted key.
+    pub fn builder(secret_key: impl Into<Secret>) -> ClientBuilder {
+        ClientBuilder {
+            key: secret_key.into(),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            account: None,
+            retry: None,
+            limits: None,
+            limiter: None,
+            http: None,
+            timeout: None,
+            authenticator: None,
+        }
+    }
+
+    /// The same client acting on a connected account (`Stripe-Account`); its calls count
+    /// against that account's rate limits.
+    pub fn with_account(&self, account: &str) -> Result<Self> {
+        validate_account(account)?;
+        Ok(Self {
+            account: Some(account.to_owned()),
+            ..self.clone()
+        })
+    }
+
+    /// The pinned API version.
+    pub fn api_version(&self) -> &str {
+        &self.api_version
+    }
+
+    /// Live or test mode, from the key's prefix.
+    pub fn mode(&self) -> KeyMode {
+        self.mode
+    }
+
+    /// The connected account every call acts on, if any.
+    pub fn stripe_account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    /// The underlying core client (limits, retry policy, base URL).
+    pub fn api(&self) -> &ApiClient {
+        &self.api
+    }
+
+    /// Adds `Stripe-Account`, and an idempotency key to a POST without one; returns the
+    /// rate-limit tenant (the account, or `""` for the platform).
+    fn prepare(&self, mut request: Request, options: &RequestOptions) -> Result<(String, Request)> {
+        let account = options.stripe_account.as_ref().or(self.account.as_ref());
+        let tenant = match account {
+            Some(account) => {
+                validate_account(account)?;
+                request = request.header("stripe-account", account)?;
+                account.clone()
+            }
+            None => String::new(),
+        };
+        if request.method() == Method::POST && request.idempotency().is_none() {
+            let key = options
+                .idempotency_key
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            request = request.idempotency_key(key);
+        }
+        Ok((tenant, request))
+    }
+
+    /// Sends a core request with the client's account and idempotency rules.
+    pub(crate) async fn send(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+    ) -> Result<ApiResponse> {
+        let (tenant, request) = self.prepare(request, options)?;
+        self.api.send_for(&tenant, request).await
+    }
+
+    /// Builds the core request of a call.
+    pub(crate) fn request_of(call: Call) -> Request {
+        let mut request = Request::new(call.method.clone(), call.path)
+            .operation(call.operation)
+            .path_template(call.template);
+        if call.method == Method::POST {
+            let body = form::encode_pairs(&call.params);
+            request = request.body(Body::Form(body.into_bytes().into()));
+        } else {
+            for (k, v) in call.params {
+                request = request.query(k, v);
+            }
+        }
+        if call.template.ends_with("/search") {
+            request = request.rate_class("search");
+        }
+        request
+    }
+
+    /// Sends a call and decodes the JSON answer.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        call: Call,
+        options: &RequestOptions,
+    ) -> Result<T> {
+        let response = self.send(Self::request_of(call), options).await?;
+        response.json()
+    }
+}
+
+/// Declares a resource handler: a borrowed client plus per-call options.
+macro_rules! handler {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $name<'a> {
+            client: &'a $crate::Client,
+            options: $crate::RequestOptions,
+            expand: Vec<String>,
+        }
+
+        impl<'a> $name<'a> {
+            pub(crate) fn new(client: &'a $crate::Client) -> Self {
+                Self { client, options: $crate::RequestOptions::default(), expand: Vec::new() }
+            }
+
+            /// Expands a field in the object the next retrieve, create or update returns
+            /// (`customer`, `latest_charge`); lists take `expand` in their parameters.
+            pub fn expand(mut self, field: impl Into<String>) -> Self {
+                self.expand.push(field.into());
+                self
+            }
+
+            /// Adds the handler's `expand[]` to a call and sends it.
+            #[allow(dead_code)]
+            async fn send<T: ::serde::de::DeserializeOwned>(
+                &self,
+                mut call: $crate::client::Call,
+            ) -> ::atom_core::Result<T> {
+                for field in &self.expand {
+                    call.params.push(("expand[]".to_owned(), field.clone()));
+                }
+                self.client.call(call, &self.options).await
+            }
+
+            /// Sets the options of the next calls (idempotency key, connected account).
+            pub fn options(mut self, options: $crate::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// Uses this `Idempotency-Key` for the next POST (instead of a fresh UUID).
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.options.idempotency_key = Some(key.into());
+                self
+            }
+
+            /// Acts on this connected account (`Stripe-Account`).
+            pub fn stripe_account(mut self, account: impl Into<String>) -> Self {
+                self.options.stripe_account = Some(account.into());
+                self
+            }
+        }
+    };
+}
+pub(crate) use handler;
+
+#[async_trait]
+impl Connector for Client {
+    fn service(&self) -> &'static str {
+        SERVICE
+    }
+
+    fn info(&self) -> ConnectorInfo {
+        ConnectorInfo {
+            service: SERVICE,
+            display_name: "Stripe",
+            category: Category::Payments,
+            auth_kinds: &[AuthKind::ApiKey, AuthKind::OAuth2],
+            api_version: Some(self.api_version.clone()),
+        }
+    }
+
+    /// `GET /v1/balance`: cheap, authenticated, readable by restricted keys with balance read.
+    async fn health(&self) -> Result<Health> {
+        let request = Request::get("/v1/balance").operation("balance.retrieve");
+        let response = self.send(request, &RequestOptions::default()).await?;
+        Ok(Health::from_response(&response))
+    }
+
+    /// Any endpoint: with the client's key, `Stripe-Version`, `Stripe-Account`, limits,
+    /// retries and error mapping; a POST without an idempotency key gets a fresh one.
+    async fn request(&self, request: Request) -> Result<ApiResponse> {
+        self.send(request, &RequestOptions::default()).await
+    }
+}

@@ -1,0 +1,219 @@
+//! Types shared by every resource: lists, search results, expandable references, currency,
+//! metadata, deleted markers, and the string enums with an unknown arm.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Metadata: the caller's own key/value strings on an object.
+pub type Metadata = BTreeMap<String, String>;
+
+/// A three-letter ISO currency code in Stripe's lower-case form (`usd`).
+///
+/// Amounts next to it are integer minor units of this currency (cents for `usd`, yen for `jpy`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Currency(pub String);
+
+impl Currency {
+    /// The code as sent (`usd`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Currency {
+    fn from(code: &str) -> Self {
+        Self(code.to_ascii_lowercase())
+    }
+}
+
+/// A field that holds an id, or the whole object when the request asked to `expand` it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Expandable<T> {
+    /// The object's id (not expanded).
+    Id(String),
+    /// The expanded object.
+    Object(Box<T>),
+}
+
+impl<T: HasId> Expandable<T> {
+    /// The id, expanded or not.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Id(id) => id,
+            Self::Object(object) => object.id(),
+        }
+    }
+
+    /// The object, when expanded.
+    pub fn as_object(&self) -> Option<&T> {
+        match self {
+            Self::Id(_) => None,
+            Self::Object(object) => Some(object),
+        }
+    }
+}
+
+/// Objects that have a Stripe id (what list paging continues from).
+pub trait HasId {
+    /// The id (`cus_…`, `pi_…`).
+    fn id(&self) -> &str;
+}
+
+impl HasId for Value {
+    fn id(&self) -> &str {
+        self.get("id").and_then(Value::as_str).unwrap_or_default()
+    }
+}
+
+/// One page of a list endpoint (`"object": "list"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct List<T> {
+    /// Always `list`.
+    pub object: String,
+    /// The items.
+    pub data: Vec<T>,
+    /// Whether more items follow the last one.
+    pub has_more: bool,
+    /// The list's URL.
+    pub url: String,
+    /// Fields this crate does not model.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One page of a search endpoint (`"object": "search_result"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResult<T> {
+    /// Always `search_result`.
+    pub object: String,
+    /// The items.
+    pub data: Vec<T>,
+    /// Whether another page follows.
+    pub has_more: bool,
+    /// The `page` token of the next page.
+    #[serde(default)]
+    pub next_page: Option<String>,
+    /// The search URL.
+    pub url: String,
+    /// Fields this crate does not model (`total_count` when asked for).
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// What a delete returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Deleted {
+    /// The deleted object's id.
+    pub id: String,
+    /// The object type (`customer`).
+    pub object: String,
+    /// Always true.
+    pub deleted: bool,
+    /// Fields this crate does not model.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Declares a string enum with an `Other(String)` arm, so a value Stripe adds later still
+/// decodes (and re-encodes as sent).
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this crate does not know yet, kept as sent.
+            Other(String),
+        }
+
+        impl $name {
+            /// The value as Stripe writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Other(other) => other,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                match text {
+                    $($text => Self::$variant,)+
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
+                Ok(Self::from(text.as_ref()))
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// Implements [`HasId`] for models with an `id: String` field.
+macro_rules! has_id {
+    ($($ty:ty),+ $(,)?) => {
+        $(impl $crate::models::HasId for $ty {
+            fn id(&self) -> &str {
+                &self.id
+            }
+        })+
+    };
+}
+pub(crate) use has_id;
+
+string_enum! {
+    /// How a payment is captured.
+    CaptureMethod {
+        /// Captured when authorised.
+        Automatic = "automatic",
+        /// Captured asynchronously when authorised.
+        AutomaticAsync = "automatic_async",
+        /// Captured by a later call to capture.
+        Manual = "manual",
+    }
+}
+
+string_enum! {
+    /// How an invoice or subscription is collected.
+    CollectionMethod {
+        /// Stripe charges the default payment method.
+        ChargeAutomatically = "charge_automatically",
+        /// Stripe emails an invoice to pay.
+        SendInvoice = "send_invoice",
+    }
+}
+
+/// Unix-second timestamps as `chrono` times, for `#[serde(with = ...)]`.
+pub(crate) mod ts {
+    pub use chrono::serde::ts_seconds as required;
+    pub use chrono::serde::ts_seconds_option as optional;
+}

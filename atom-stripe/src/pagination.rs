@@ -1,0 +1,348 @@
+//! Stripe's page schemes on atom-core's [`Paginator`]:
+//!
+//! * lists: `limit` + `starting_after=<last id>` while `has_more`;
+//! * search: `page=<next_page>` while `has_more`.
+//!
+//! Every parameter of the first page (filters, `expand[]`, `limit`) is sent again with every
+//! page; only the cursor changes. A `starting_after` in the parameters becomes the first
+//! cursor, so a stream can start after a known object.
+
+use std::sync::Arc;
+
+use atom_core::{Checkpoint, Page, Paginator, Result};
+use futures::FutureExt as _;
+use http::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::Call;
+use crate::models::{HasId, List, SearchResult};
+use crate::{Client, RequestOptions};
+
+/// Paging and filters every list endpoint takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ListParams {
+    /// Items per page, 1 to 100 (Stripe's default is 10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Start after this object id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_after: Option<String>,
+    /// Only objects created in this range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<RangeQuery>,
+    /// Fields to expand in each item (`data.customer`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expand: Vec<String>,
+}
+
+impl ListParams {
+    /// No filter, Stripe's page size.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the page size.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Adds a field to expand (`data.customer`).
+    pub fn expand(mut self, field: impl Into<String>) -> Self {
+        self.expand.push(field.into());
+        self
+    }
+
+    /// Only objects created in this range.
+    pub fn created(mut self, range: RangeQuery) -> Self {
+        self.created = Some(range);
+        self
+    }
+}
+
+/// A range filter on a Unix timestamp (`created[gte]=…`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RangeQuery {
+    /// Greater than.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gt: Option<i64>,
+    /// Greater than or equal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gte: Option<i64>,
+    /// Less than.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lt: Option<i64>,
+    /// Less than or equal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lte: Option<i64>,
+}
+
+impl RangeQuery {
+    /// `[from, until)` in Unix seconds.
+    pub fn between(from: i64, until: i64) -> Self {
+        Self {
+            gte: Some(from),
+            lt: Some(until),
+            ..Self::default()
+        }
+    }
+}
+
+/// Parameters of a search endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SearchParams {
+    /// The query, best built with [`SearchQuery`].
+    pub query: String,
+    /// Items per page, 1 to 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Fields to expand in each item.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub expand: Vec<String>,
+}
+
+impl SearchParams {
+    /// A search for a query.
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            query: query.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Builds a Stripe search query, quoting and escaping values, so caller input cannot
+/// change the query's structure. Clauses are joined with `AND` (Stripe does not allow
+/// mixing `AND` and `OR`); use [`SearchQuery::any`] for `OR`.
+///
+/// ```
+/// use atom_stripe::SearchQuery;
+/// let q = SearchQuery::all()
+///     .eq("email", "o'brien@example.com")
+///     .metadata_eq("order_id", "6735")
+///     .gt("created", 1_700_000_000)
+///     .build();
+/// assert_eq!(
+///     q,
+///     r"email:'o\'brien@example.com' AND metadata['order_id']:'6735' AND created>1700000000"
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    clauses: Vec<String>,
+    or: bool,
+}
+
+fn quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if c == '\'' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+fn field_name(field: &str) -> String {
+    // Field names are identifiers: keep letters, digits, `_` and `.` only.
+    field
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect()
+}
+
+impl SearchQuery {
+    /// Clauses joined with `AND`.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Clauses joined with `OR`.
+    pub fn any() -> Self {
+        Self {
+            clauses: Vec::new(),
+            or: true,
+        }
+    }
+
+    /// `field:'value'` (exact match).
+    pub fn eq(mut self, field: &str, value: &str) -> Self {
+        self.clauses
+            .push(format!("{}:{}", field_name(field), quote(value)));
+        self
+    }
+
+    /// `-field:'value'` (not equal).
+    pub fn not_eq(mut self, field: &str, value: &str) -> Self {
+        self.clauses
+            .push(format!("-{}:{}", field_name(field), quote(value)));
+        self
+    }
+
+    /// `field~'value'` (substring, at least 3 characters).
+    pub fn contains(mut self, field: &str, value: &str) -> Self {
+        self.clauses
+            .push(format!("{}~{}", field_name(field), quote(value)));
+        self
+    }
+
+    /// `metadata['key']:'value'`.
+    pub fn metadata_eq(mut self, key: &str, value: &str) -> Self {
+        self.clauses
+            .push(format!("metadata[{}]:{}", quote(key), quote(value)));
+        self
+    }
+
+    /// `field>number`.
+    pub fn gt(mut self, field: &str, value: i64) -> Self {
+        self.clauses.push(format!("{}>{value}", field_name(field)));
+        self
+    }
+
+    /// `field<number`.
+    pub fn lt(mut self, field: &str, value: i64) -> Self {
+        self.clauses.push(format!("{}<{value}", field_name(field)));
+        self
+    }
+
+    /// The query text.
+    pub fn build(&self) -> String {
+        self.clauses.join(if self.or { " OR " } else { " AND " })
+    }
+}
+
+/// The next cursor of a list page: the last item's id while `has_more`.
+pub fn list_next<T: HasId>(page: &List<T>) -> Option<String> {
+    if !page.has_more {
+        return None;
+    }
+    page.data.last().map(|item| item.id().to_owned())
+}
+
+/// Streams every item of a list endpoint.
+pub(crate) fn list_stream<T>(client: &Client, call: Call, options: &RequestOptions) -> Paginator<T>
+where
+    T: DeserializeOwned + HasId + Send + 'static,
+{
+    let mut params = call.params;
+    let start = params
+        .iter()
+        .position(|(k, _)| k == "starting_after")
+        .map(|i| params.remove(i).1);
+    let shared = Arc::new((client.clone(), params, options.clone()));
+    let (method, template, operation) = (call.method, call.template, call.operation);
+    let path = call.path;
+    Paginator::new(
+        Checkpoint {
+            cursor: start,
+            skip: 0,
+        },
+        move |cursor: Option<String>| {
+            let shared = shared.clone();
+            let mut call = Call::new(method.clone(), operation, template);
+            call.path = path.clone();
+            async move {
+                let (client, params, options) = &*shared;
+                call.params = params.clone();
+                if let Some(cursor) = cursor {
+                    call.params.push(("starting_after".to_owned(), cursor));
+                }
+                let page: List<T> = client.call(call, options).await?;
+                let next = list_next(&page);
+                Ok(Page {
+                    items: page.data,
+                    next,
+                })
+            }
+            .boxed()
+        },
+    )
+}
+
+/// Streams every item of a search endpoint.
+pub(crate) fn search_stream<T>(
+    client: &Client,
+    call: Call,
+    options: &RequestOptions,
+) -> Paginator<T>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    let shared = Arc::new((client.clone(), call.params, options.clone()));
+    let (template, operation, path) = (call.template, call.operation, call.path);
+    Paginator::new(Checkpoint::default(), move |cursor: Option<String>| {
+        let shared = shared.clone();
+        let mut call = Call::new(Method::GET, operation, template);
+        call.path = path.clone();
+        async move {
+            let (client, params, options) = &*shared;
+            call.params = params.clone();
+            if let Some(cursor) = cursor {
+                call.params.push(("page".to_owned(), cursor));
+            }
+            let page: SearchResult<T> = client.call(call, options).await?;
+            let next = if page.has_more { page.next_page } else { None };
+            Ok(Page {
+                items: page.data,
+                next,
+            })
+        }
+        .boxed()
+    })
+}
+
+/// Builds a list call from parameters (shared by the resource handlers).
+pub(crate) fn list_call<P: Serialize>(
+    operation: &'static str,
+    template: &'static str,
+    params: &P,
+) -> Result<Call> {
+    Call::new(Method::GET, operation, template).params(params)
+}
+
+/// A stream whose first poll yields `error` (bad parameters found before any request).
+pub(crate) fn failed<T: Send + 'static>(error: atom_core::Error) -> Paginator<T> {
+    Paginator::new(Checkpoint::default(), move |_cursor: Option<String>| {
+        let error = error.clone();
+        async move { Err(error) }.boxed()
+    })
+}
+
+/// A list stream, or a stream of the parameter error.
+pub(crate) fn list<T, P>(
+    client: &Client,
+    operation: &'static str,
+    template: &'static str,
+    params: &P,
+    options: &RequestOptions,
+) -> Paginator<T>
+where
+    T: DeserializeOwned + HasId + Send + 'static,
+    P: Serialize,
+{
+    match list_call(operation, template, params) {
+        Ok(call) => list_stream(client, call, options),
+        Err(e) => failed(e),
+    }
+}
+
+/// A search stream, or a stream of the parameter error.
+pub(crate) fn search<T>(
+    client: &Client,
+    operation: &'static str,
+    template: &'static str,
+    params: &SearchParams,
+    options: &RequestOptions,
+) -> Paginator<T>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    match list_call(operation, template, params) {
+        Ok(call) => search_stream(client, call, options),
+        Err(e) => failed(e),
+    }
+}

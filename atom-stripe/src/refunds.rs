@@ -1,0 +1,94 @@
+//! Refunds: create, retrieve, list.
+
+use std::collections::BTreeMap;
+
+use atom_core::{Paginator, Result};
+use http::Method;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::Client;
+use crate::client::{Call, handler};
+use crate::models::{Metadata, Refund, RefundReason};
+use crate::pagination::{self, ListParams};
+
+/// `POST /v1/refunds` parameters: name the charge or the PaymentIntent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RefundCreateParams {
+    /// The charge to refund (`ch_…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
+    /// The PaymentIntent to refund (`pi_…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<String>,
+    /// A partial amount in minor units (default: all that is left).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RefundReason>,
+    /// Key/value data.
+    #[serde(skip_serializing_if = "Metadata::is_empty")]
+    pub metadata: Metadata,
+    /// Any other parameter.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// `GET /v1/refunds` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RefundListParams {
+    /// Paging, `created` range and `expand`.
+    #[serde(flatten)]
+    pub page: ListParams,
+    /// Only this charge's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<String>,
+    /// Only this PaymentIntent's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<String>,
+}
+
+handler! {
+    /// Refunds (`client.refunds()`).
+    Refunds
+}
+
+impl Client {
+    /// Refunds.
+    pub fn refunds(&self) -> Refunds<'_> {
+        Refunds::new(self)
+    }
+}
+
+impl Refunds<'_> {
+    /// Refunds a charge or PaymentIntent. Pass your own idempotency key (the refund request
+    /// id of your system) so that a retry after a crash cannot refund twice.
+    pub async fn create(&self, params: &RefundCreateParams) -> Result<Refund> {
+        if params.charge.is_none() && params.payment_intent.is_none() {
+            return Err(atom_core::Error::config(
+                crate::SERVICE,
+                "a refund needs a charge or a payment_intent",
+            ));
+        }
+        self.send(Call::new(Method::POST, "refunds.create", "/v1/refunds").params(params)?)
+            .await
+    }
+
+    /// Retrieves a refund.
+    pub async fn retrieve(&self, id: &str) -> Result<Refund> {
+        self.send(Call::new(Method::GET, "refunds.retrieve", "/v1/refunds/{id}").id(id)?)
+            .await
+    }
+
+    /// Every refund matching the filters, page after page.
+    pub fn list(&self, params: &RefundListParams) -> Paginator<Refund> {
+        pagination::list(
+            self.client,
+            "refunds.list",
+            "/v1/refunds",
+            params,
+            &self.options,
+        )
+    }
+}
