@@ -1,1 +1,157 @@
-//! atom-github (in progress)
+//! # atom-github
+//!
+//! An async client for the GitHub REST API (api.github.com and GitHub Enterprise Server)
+//! on [`atom_core`], for services and bots that automate development work across many
+//! repositories and installations and must stay inside GitHub's rate limits unattended.
+//!
+//! **What it does:** typed calls for repositories, issues (with comments and labels), pull
+//! requests (files, commits, reviews, merge), commits (list, get, compare), the authenticated
+//! user, the rate-limit status and search, each list an auto-paging [`futures::Stream`]
+//! (the core [`Paginator`](atom_core::Paginator), following `Link: rel="next"`); personal,
+//! installation and OAuth user tokens ([`auth`]); GitHub's primary and secondary rate limits
+//! and write/search pacing ([`error`], [`Limits`]); an opt-in ETag cache ([`etag`]);
+//! webhook verification and typed events ([`webhook`]). Anything else goes through
+//! [`Connector::request`](atom_core::Connector::request) with the same auth, limits and errors.
+//!
+//! **What it does not:** GraphQL, uploads (release assets), the Git data API, Actions,
+//! webhook delivery management; no server for webhooks (hand [`webhook::verify_and_parse`]
+//! the raw body in your framework's handler); no blocking API.
+//!
+//! Every request carries `Accept: application/vnd.github+json`, a pinned
+//! `X-GitHub-Api-Version` ([`ClientBuilder::api_version`] changes it) and
+//! `User-Agent: atom-github/<version>`. Owner, repository and user names are validated and
+//! refs encoded segment by segment, so no input can change a request's path. Errors are the
+//! core [`Error`](atom_core::Error) with GitHub's message, `errors[]`, `documentation_url`,
+//! status and `x-github-request-id`; see [`error`] for 404-for-private versus 403.
+//!
+//! ## Example
+//!
+//! ```no_run
+//! use futures::TryStreamExt as _;
+//! use atom_core::Envelope;
+//! use atom_github::{Client, issues::IssueListParams};
+//!
+//! # async fn demo() -> atom_core::Result<()> {
+//! let github = Client::with_token(std::env::var("GITHUB_TOKEN").unwrap_or_default())?;
+//! let open: Vec<_> = github
+//!     .issues("rust-lang", "rust")
+//!     .list(&IssueListParams { labels: vec!["E-easy".into()], ..Default::default() })?
+//!     .try_collect()
+//!     .await?;
+//! println!("{}", serde_json::to_string(&Envelope::from_result("github", Ok(open.len()))).unwrap_or_default());
+//! # Ok(()) }
+//! ```
+//!
+//! ## Repositories
+//!
+//! ```no_run
+//! # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
+//! use futures::TryStreamExt as _;
+//! let repo = github.repos().get("octocat", "Hello-World").await?;
+//! let mine: Vec<_> = github.repos().list_mine(&Default::default()).try_collect().await?;
+//! let org = github.repos().list_for_org("github", &Default::default())?;
+//! # let _ = (repo, mine, org); Ok(()) }
+//! ```
+//!
+//! ## Issues, comments, labels
+//!
+//! ```no_run
+//! # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
+//! use atom_github::issues::NewIssue;
+//! let issues = github.issues("octocat", "Hello-World");
+//! let issue = issues.create(&NewIssue::new("Found a bug").body("It crashes").label("bug")).await?;
+//! issues.create_comment(issue.number, "Looking into it").await?;
+//! issues.add_labels(issue.number, &["triaged"]).await?;
+//! issues.close(issue.number, Some(atom_github::models::StateReason::Completed)).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## Pull requests
+//!
+//! ```no_run
+//! # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
+//! use futures::TryStreamExt as _;
+//! use atom_github::pulls::{MergeParams, NewReview};
+//! let pulls = github.pulls("octocat", "Hello-World");
+//! let files: Vec<_> = pulls.files(1347, None)?.try_collect().await?;
+//! pulls.create_review(1347, &NewReview { event: Some("APPROVE".into()), ..Default::default() }).await?;
+//! let merged = pulls.merge(1347, &MergeParams { merge_method: Some("squash".into()), ..Default::default() }).await?;
+//! # let _ = (files, merged); Ok(()) }
+//! ```
+//!
+//! ## Commits
+//!
+//! ```no_run
+//! # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
+//! let commits = github.commits("octocat", "Hello-World");
+//! let head = commits.get("feature/login").await?;
+//! let diff = commits.compare("main", "feature/login").await?;
+//! println!("{} ahead, {} files", diff.ahead_by, diff.files.map(|f| f.len()).unwrap_or(0));
+//! # let _ = head; Ok(()) }
+//! ```
+//!
+//! ## Users, rate limit, health
+//!
+//! ```no_run
+//! # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
+//! use atom_core::Connector as _;
+//! let me = github.current_user().await?;
+//! let limits = github.rate_limit_status().await?;
+//! let health = github.health().await?;
+//! println!("{} has {} calls left", me.login, limits.resources.core.remaining);
+//! # let _ = health; Ok(()) }
+//! ```
+//!
+//! ## Search
+//!
+//! ```no_run
+//! # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
+//! use futures::TryStreamExt as _;
+//! use atom_github::search::SearchQuery;
+//! let q = SearchQuery::new().repo("rust-lang", "rust")?.qualifier("label", "good first issue")?.is("open");
+//! let found: Vec<_> = github.search().issues(&q, &Default::default())?.try_collect().await?;
+//! # let _ = found; Ok(()) }
+//! ```
+//!
+//! ## GitHub App installations
+//!
+//! ```no_run
+//! # async fn demo() -> atom_core::Result<()> {
+//! use atom_github::{Client, GitHubApp};
+//! let app = GitHubApp::builder("123456", &std::fs::read("key.pem").unwrap_or_default()).build()?;
+//! let github = Client::builder()
+//!     .authenticator(app.installation_authenticator(987654))
+//!     .tenant("installation-987654")
+//!     .build()?;
+//! let repos = github.repos().list_for_installation(None);
+//! # let _ = repos; Ok(()) }
+//! ```
+//!
+//! ## Webhooks
+//!
+//! See [`webhook`].
+
+#[macro_use]
+pub mod models;
+
+pub mod auth;
+mod client;
+pub mod commits;
+pub mod error;
+pub mod etag;
+pub mod issues;
+pub mod pagination;
+mod path;
+pub mod pulls;
+pub mod repos;
+pub mod search;
+mod users;
+pub mod webhook;
+
+pub use auth::{DeviceCode, GitHubApp, GitHubAppBuilder, GitHubOAuth, TokenReply};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Limits, MEDIA_TYPE, SEARCH_CLASS,
+    USER_AGENT, WRITE_CLASS,
+};
+pub use error::{GitHubProvider, SERVICE};
+pub use etag::EtagStats;

@@ -1,0 +1,20 @@
+//! Authentication: personal access tokens, GitHub App installation tokens, OAuth user tokens.
+//!
+//! * **Token** (personal access token, or any token you already hold):
+//!   [`ClientBuilder::token`](crate::ClientBuilder::token).
+//! * **GitHub App** ([`GitHubApp`]): a JWT (RS256, `iat` 60 s in the past, `exp` 9 minutes
+//!   ahead, `iss` = app id) signed with the app's private key is exchanged at
+//!   `POST /app/installations/{id}/access_tokens` for an installation token. Tokens are cached
+//!   per installation and renewed 5 minutes before `expires_at`, with one exchange in flight per
+//!   installation however many tasks ask (the core [`TokenManager`]). When GitHub refuses the
+//!   JWT with 401 and its `Date` header shows the local clock is off, the clock offset is
+//!   learnt and the exchange is tried once more.
+//! * **OAuth app / GitHub App user tokens** ([`GitHubOAuth`]): the web flow through the core
+//!   [`OAuthClient`], the device flow, and expiring user tokens whose rotating refresh tokens
+//!   are renewed through a [`TokenManager`] ([`GitHubOAuth`] is its [`TokenRefresher`]).
+
+mod app;
+mod user;
+
+pub use app::{AppClaims, GitHubApp, GitHubAppBuilder, app_claims, clock_skew};
+pub use user::{DeviceCode, GITHUB_WEB, GitHubOAuth, TokenReply, parse_token_reply};

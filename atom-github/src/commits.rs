@@ -1,0 +1,93 @@
+//! Commits: list, get, compare.
+
+use atom_core::{Paginator, Request, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::client::Client;
+use crate::models::{Commit, Comparison};
+use crate::pagination::{array, paginate, per_page};
+use crate::path;
+
+/// Filters of `GET /repos/{owner}/{repo}/commits`.
+#[derive(Debug, Clone, Default)]
+pub struct CommitListParams {
+    /// A branch, tag or SHA to start from (default: the default branch).
+    pub sha: Option<String>,
+    /// Only commits touching this path.
+    pub path: Option<String>,
+    /// A login or e-mail.
+    pub author: Option<String>,
+    /// Only commits after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only commits before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// Page size, 1..=100 (default 100).
+    pub per_page: Option<u8>,
+}
+
+/// Commit calls for one repository; from [`Client::commits`].
+#[derive(Debug, Clone)]
+pub struct Commits {
+    client: Client,
+    base: Result<String>,
+}
+
+impl Client {
+    /// Commit calls for `owner/repo` (an invalid name fails each call with `Config`).
+    pub fn commits(&self, owner: &str, repo: &str) -> Commits {
+        Commits {
+            client: self.clone(),
+            base: path::repo(owner, repo),
+        }
+    }
+}
+
+fn time(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+impl Commits {
+    fn base(&self) -> Result<&str> {
+        self.base.as_deref().map_err(Clone::clone)
+    }
+
+    /// `GET /repos/{owner}/{repo}/commits`, every page.
+    pub fn list(&self, params: &CommitListParams) -> Result<Paginator<Commit>> {
+        let first = Request::get(format!("{}/commits", self.base()?))
+            .operation("repos.list_commits")
+            .path_template("/repos/{owner}/{repo}/commits")
+            .query_opt("sha", params.sha.as_deref())
+            .query_opt("path", params.path.as_deref())
+            .query_opt("author", params.author.as_deref())
+            .query_opt("since", time(params.since))
+            .query_opt("until", time(params.until))
+            .query("per_page", per_page(params.per_page));
+        Ok(paginate(
+            self.client.clone(),
+            first,
+            "/repos/{owner}/{repo}/commits",
+            array,
+        ))
+    }
+
+    /// `GET /repos/{owner}/{repo}/commits/{ref}`: a SHA, branch (`feature/x` is fine) or tag.
+    pub async fn get(&self, git_ref: &str) -> Result<Commit> {
+        let request = Request::get(format!(
+            "{}/commits/{}",
+            self.base()?,
+            path::git_ref(git_ref)?
+        ))
+        .operation("repos.get_commit")
+        .path_template("/repos/{owner}/{repo}/commits/{ref}");
+        self.client.send_json(request).await
+    }
+
+    /// `GET /repos/{owner}/{repo}/compare/{base}...{head}`.
+    pub async fn compare(&self, base: &str, head: &str) -> Result<Comparison> {
+        let spec = format!("{}...{}", path::git_ref(base)?, path::git_ref(head)?);
+        let request = Request::get(format!("{}/compare/{spec}", self.base()?))
+            .operation("repos.compare_commits")
+            .path_template("/repos/{owner}/{repo}/compare/{basehead}");
+        self.client.send_json(request).await
+    }
+}

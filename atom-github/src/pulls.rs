@@ -1,0 +1,233 @@
+//! Pull requests: list, get, create, update, merge; files, commits; reviews.
+
+use atom_core::{Paginator, Request, Result};
+use serde::Serialize;
+
+use crate::client::{Client, WRITE_CLASS};
+use crate::models::{Commit, DiffEntry, MergeResult, PullRequest, Review};
+use crate::pagination::{array, paginate, per_page};
+use crate::path;
+
+/// Filters of `GET /repos/{owner}/{repo}/pulls`.
+#[derive(Debug, Clone, Default)]
+pub struct PullListParams {
+    /// `open` (default), `closed` or `all`.
+    pub state: Option<String>,
+    /// `user:branch` of the head.
+    pub head: Option<String>,
+    /// The base branch.
+    pub base: Option<String>,
+    /// `created` (default), `updated`, `popularity`, `long-running`.
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    pub direction: Option<String>,
+    /// Page size, 1..=100 (default 100).
+    pub per_page: Option<u8>,
+}
+
+/// A new pull request.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NewPullRequest {
+    /// The title.
+    pub title: String,
+    /// The branch with the changes (`branch` or `user:branch`).
+    pub head: String,
+    /// The branch to merge into.
+    pub base: String,
+    /// The body (Markdown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Open as a draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<bool>,
+    /// Let maintainers push to the head branch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintainer_can_modify: Option<bool>,
+}
+
+/// Changes to a pull request; `None` fields are left as they are.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PullRequestUpdate {
+    /// A new title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A new body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// `open` or `closed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// A new base branch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+}
+
+/// How to merge.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MergeParams {
+    /// The merge commit's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_title: Option<String>,
+    /// The merge commit's message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_message: Option<String>,
+    /// Merge only if the head is still this commit (else 409 `Conflict`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha: Option<String>,
+    /// `merge`, `squash` or `rebase`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merge_method: Option<String>,
+}
+
+/// A new review.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NewReview {
+    /// The summary text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// `APPROVE`, `REQUEST_CHANGES` or `COMMENT`; `None` leaves the review pending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// The commit reviewed (default: the head).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_id: Option<String>,
+}
+
+/// Pull request calls for one repository; from [`Client::pulls`].
+#[derive(Debug, Clone)]
+pub struct Pulls {
+    client: Client,
+    base: Result<String>,
+}
+
+impl Client {
+    /// Pull request calls for `owner/repo` (an invalid name fails each call with `Config`).
+    pub fn pulls(&self, owner: &str, repo: &str) -> Pulls {
+        Pulls {
+            client: self.clone(),
+            base: path::repo(owner, repo),
+        }
+    }
+}
+
+impl Pulls {
+    fn base(&self) -> Result<&str> {
+        self.base.as_deref().map_err(Clone::clone)
+    }
+
+    fn list_of<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        number: u64,
+        what: &str,
+        operation: &'static str,
+        template: &'static str,
+        page_size: Option<u8>,
+    ) -> Result<Paginator<T>> {
+        let first = Request::get(format!("{}/pulls/{number}/{what}", self.base()?))
+            .operation(operation)
+            .path_template(template)
+            .query("per_page", per_page(page_size));
+        Ok(paginate(self.client.clone(), first, template, array))
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls`, every page (items in the shorter list form).
+    pub fn list(&self, params: &PullListParams) -> Result<Paginator<PullRequest>> {
+        let first = Request::get(format!("{}/pulls", self.base()?))
+            .operation("pulls.list")
+            .path_template("/repos/{owner}/{repo}/pulls")
+            .query_opt("state", params.state.as_deref())
+            .query_opt("head", params.head.as_deref())
+            .query_opt("base", params.base.as_deref())
+            .query_opt("sort", params.sort.as_deref())
+            .query_opt("direction", params.direction.as_deref())
+            .query("per_page", per_page(params.per_page));
+        Ok(paginate(
+            self.client.clone(),
+            first,
+            "/repos/{owner}/{repo}/pulls",
+            array,
+        ))
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls/{number}`.
+    pub async fn get(&self, number: u64) -> Result<PullRequest> {
+        let request = Request::get(format!("{}/pulls/{number}", self.base()?))
+            .operation("pulls.get")
+            .path_template("/repos/{owner}/{repo}/pulls/{pull_number}");
+        self.client.send_json(request).await
+    }
+
+    /// `POST /repos/{owner}/{repo}/pulls`.
+    pub async fn create(&self, pull: &NewPullRequest) -> Result<PullRequest> {
+        let request = Request::post(format!("{}/pulls", self.base()?))
+            .operation("pulls.create")
+            .path_template("/repos/{owner}/{repo}/pulls")
+            .rate_class(WRITE_CLASS)
+            .json(pull)?;
+        self.client.send_json(request).await
+    }
+
+    /// `PATCH /repos/{owner}/{repo}/pulls/{number}`.
+    pub async fn update(&self, number: u64, update: &PullRequestUpdate) -> Result<PullRequest> {
+        let request = Request::patch(format!("{}/pulls/{number}", self.base()?))
+            .operation("pulls.update")
+            .path_template("/repos/{owner}/{repo}/pulls/{pull_number}")
+            .rate_class(WRITE_CLASS)
+            .json(update)?;
+        self.client.send_json(request).await
+    }
+
+    /// `PUT /repos/{owner}/{repo}/pulls/{number}/merge` (405 `InvalidRequest` when not
+    /// mergeable, 409 `Conflict` when `sha` is stale).
+    pub async fn merge(&self, number: u64, params: &MergeParams) -> Result<MergeResult> {
+        let request = Request::put(format!("{}/pulls/{number}/merge", self.base()?))
+            .operation("pulls.merge")
+            .path_template("/repos/{owner}/{repo}/pulls/{pull_number}/merge")
+            .rate_class(WRITE_CLASS)
+            .json(params)?;
+        self.client.send_json(request).await
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls/{number}/files`, every page (GitHub stops at 3000).
+    pub fn files(&self, number: u64, page_size: Option<u8>) -> Result<Paginator<DiffEntry>> {
+        self.list_of(
+            number,
+            "files",
+            "pulls.list_files",
+            "/repos/{owner}/{repo}/pulls/{pull_number}/files",
+            page_size,
+        )
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls/{number}/commits`, every page (GitHub stops at 250).
+    pub fn commits(&self, number: u64, page_size: Option<u8>) -> Result<Paginator<Commit>> {
+        self.list_of(
+            number,
+            "commits",
+            "pulls.list_commits",
+            "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
+            page_size,
+        )
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls/{number}/reviews`, every page.
+    pub fn reviews(&self, number: u64, page_size: Option<u8>) -> Result<Paginator<Review>> {
+        self.list_of(
+            number,
+            "reviews",
+            "pulls.list_reviews",
+            "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+            page_size,
+        )
+    }
+
+    /// `POST /repos/{owner}/{repo}/pulls/{number}/reviews`.
+    pub async fn create_review(&self, number: u64, review: &NewReview) -> Result<Review> {
+        let request = Request::post(format!("{}/pulls/{number}/reviews", self.base()?))
+            .operation("pulls.create_review")
+            .path_template("/repos/{owner}/{repo}/pulls/{pull_number}/reviews")
+            .rate_class(WRITE_CLASS)
+            .json(review)?;
+        self.client.send_json(request).await
+    }
+}

@@ -1,0 +1,130 @@
+//! Repositories: get, and lists for the authenticated user, a user, an organisation and an
+//! app installation.
+
+use atom_core::{ApiResponse, Paginator, Request, Result};
+use serde::Serialize;
+
+use crate::client::Client;
+use crate::models::{InstallationRepositories, Repository};
+use crate::pagination::{array, paginate, per_page};
+use crate::path;
+
+/// Filters and order of a repository list (GitHub's defaults where `None`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RepoListParams {
+    /// `all`, `owner`, `public`, `private`, `member` (users); `forks`, `sources`, ... (orgs).
+    pub kind: Option<String>,
+    /// `created`, `updated`, `pushed`, `full_name`.
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    pub direction: Option<String>,
+    /// Page size, 1..=100 (default 100).
+    pub per_page: Option<u8>,
+}
+
+impl RepoListParams {
+    fn apply(&self, request: Request) -> Request {
+        request
+            .query_opt("type", self.kind.as_deref())
+            .query_opt("sort", self.sort.as_deref())
+            .query_opt("direction", self.direction.as_deref())
+            .query("per_page", per_page(self.per_page))
+    }
+}
+
+/// Repository calls; from [`Client::repos`].
+#[derive(Debug, Clone)]
+pub struct Repos {
+    client: Client,
+}
+
+impl Client {
+    /// Repository calls.
+    pub fn repos(&self) -> Repos {
+        Repos {
+            client: self.clone(),
+        }
+    }
+}
+
+fn installation_page(response: &ApiResponse) -> Result<Vec<Repository>> {
+    Ok(response.json::<InstallationRepositories>()?.repositories)
+}
+
+impl Repos {
+    /// `GET /repos/{owner}/{repo}`.
+    pub async fn get(&self, owner: &str, repo: &str) -> Result<Repository> {
+        let path = path::repo(owner, repo)?;
+        self.client
+            .send_json(
+                Request::get(path)
+                    .operation("repos.get")
+                    .path_template("/repos/{owner}/{repo}"),
+            )
+            .await
+    }
+
+    /// `GET /user/repos`: repositories the authenticated user can reach.
+    pub fn list_mine(&self, params: &RepoListParams) -> Paginator<Repository> {
+        let first = params.apply(
+            Request::get("/user/repos")
+                .operation("repos.list_for_authenticated_user")
+                .path_template("/user/repos"),
+        );
+        paginate(self.client.clone(), first, "/user/repos", array)
+    }
+
+    /// `GET /users/{username}/repos`: a user's public repositories.
+    pub fn list_for_user(
+        &self,
+        username: &str,
+        params: &RepoListParams,
+    ) -> Result<Paginator<Repository>> {
+        let path = format!("/users/{}/repos", path::name("user", username)?);
+        let first = params.apply(
+            Request::get(path)
+                .operation("repos.list_for_user")
+                .path_template("/users/{username}/repos"),
+        );
+        Ok(paginate(
+            self.client.clone(),
+            first,
+            "/users/{username}/repos",
+            array,
+        ))
+    }
+
+    /// `GET /orgs/{org}/repos`.
+    pub fn list_for_org(
+        &self,
+        org: &str,
+        params: &RepoListParams,
+    ) -> Result<Paginator<Repository>> {
+        let path = format!("/orgs/{}/repos", path::name("organization", org)?);
+        let first = params.apply(
+            Request::get(path)
+                .operation("repos.list_for_org")
+                .path_template("/orgs/{org}/repos"),
+        );
+        Ok(paginate(
+            self.client.clone(),
+            first,
+            "/orgs/{org}/repos",
+            array,
+        ))
+    }
+
+    /// `GET /installation/repositories`: what an app installation token can reach.
+    pub fn list_for_installation(&self, page_size: Option<u8>) -> Paginator<Repository> {
+        let first = Request::get("/installation/repositories")
+            .operation("apps.list_repos_accessible_to_installation")
+            .path_template("/installation/repositories")
+            .query("per_page", per_page(page_size));
+        paginate(
+            self.client.clone(),
+            first,
+            "/installation/repositories",
+            installation_page,
+        )
+    }
+}

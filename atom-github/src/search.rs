@@ -1,0 +1,210 @@
+//! Search for issues/pull requests and repositories, with a query builder.
+//!
+//! Search has its own, lower limit (30 requests a minute when authenticated): these calls
+//! run in the `search` rate class, paced separately from other calls.
+
+use std::fmt;
+
+use atom_core::{ApiResponse, Error, Paginator, Request, Result};
+
+use crate::client::{Client, SEARCH_CLASS};
+use crate::error::SERVICE;
+use crate::models::{Issue, IssueSearchResults, RepoSearchResults, Repository};
+use crate::pagination::{paginate, per_page};
+
+/// A GitHub search query, built from words and `qualifier:value` pairs.
+///
+/// Values are quoted when they need it (spaces, quotes, `:`, parentheses, a leading `-`), and
+/// `"` and `\` inside a quoted value are escaped, so a value can never add a qualifier of
+/// its own. Qualifier names are checked.
+///
+/// ```
+/// use atom_github::search::SearchQuery;
+/// let q = SearchQuery::new()
+///     .text("crash on start")
+///     .qualifier("repo", "rust-lang/rust")?
+///     .qualifier("label", "good first issue")?
+///     .is("open")
+///     .exclude("label", "wontfix")?;
+/// assert_eq!(
+///     q.to_string(),
+///     r#""crash on start" repo:rust-lang/rust label:"good first issue" is:open -label:wontfix"#
+/// );
+/// # Ok::<(), atom_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    parts: Vec<String>,
+}
+
+/// Writes `value` as one search term: bare when safe, else quoted with `"` and `\` escaped.
+pub fn quote(value: &str) -> String {
+    let needs_quotes = value.is_empty()
+        || value.starts_with('-')
+        || value
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '"' | ':' | '(' | ')' | '\\'));
+    if !needs_quotes {
+        return value.to_owned();
+    }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        // A line break would end the query term; a space keeps its meaning.
+        out.push(if c.is_whitespace() { ' ' } else { c });
+    }
+    out.push('"');
+    out
+}
+
+fn qualifier_name(name: &str) -> Result<&str> {
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if valid {
+        Ok(name)
+    } else {
+        Err(Error::config(
+            SERVICE,
+            format!("{name:?} is not a search qualifier"),
+        ))
+    }
+}
+
+impl SearchQuery {
+    /// An empty query.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Free text: one word bare, several as a quoted phrase.
+    pub fn text(mut self, text: &str) -> Self {
+        self.parts.push(quote(text));
+        self
+    }
+
+    /// `name:value`.
+    pub fn qualifier(mut self, name: &str, value: &str) -> Result<Self> {
+        self.parts
+            .push(format!("{}:{}", qualifier_name(name)?, quote(value)));
+        Ok(self)
+    }
+
+    /// `-name:value`: excludes matches.
+    pub fn exclude(mut self, name: &str, value: &str) -> Result<Self> {
+        self.parts
+            .push(format!("-{}:{}", qualifier_name(name)?, quote(value)));
+        Ok(self)
+    }
+
+    /// `is:value` (`open`, `closed`, `pr`, `issue`, `merged`, ...).
+    pub fn is(mut self, value: &str) -> Self {
+        self.parts.push(format!("is:{}", quote(value)));
+        self
+    }
+
+    /// `repo:owner/name`.
+    pub fn repo(self, owner: &str, repo: &str) -> Result<Self> {
+        let owner = crate::path::name("owner", owner)?;
+        let repo = crate::path::name("repository", repo)?;
+        self.qualifier("repo", &format!("{owner}/{repo}"))
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+}
+
+impl fmt::Display for SearchQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.parts.join(" "))
+    }
+}
+
+/// Order of search results.
+#[derive(Debug, Clone, Default)]
+pub struct SearchParams {
+    /// A sort field (`comments`, `created`, `updated`, `stars`, ...; default: best match).
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    pub order: Option<String>,
+    /// Page size, 1..=100 (default 100).
+    pub per_page: Option<u8>,
+}
+
+/// Search calls; from [`Client::search`].
+#[derive(Debug, Clone)]
+pub struct Search {
+    client: Client,
+}
+
+impl Client {
+    /// Search calls.
+    pub fn search(&self) -> Search {
+        Search {
+            client: self.clone(),
+        }
+    }
+}
+
+fn issue_items(response: &ApiResponse) -> Result<Vec<Issue>> {
+    Ok(response.json::<IssueSearchResults>()?.items)
+}
+
+fn repo_items(response: &ApiResponse) -> Result<Vec<Repository>> {
+    Ok(response.json::<RepoSearchResults>()?.items)
+}
+
+impl Search {
+    fn first(
+        &self,
+        path: &'static str,
+        operation: &'static str,
+        query: &SearchQuery,
+        params: &SearchParams,
+    ) -> Result<Request> {
+        if query.is_empty() {
+            return Err(Error::config(SERVICE, "a search needs a query"));
+        }
+        Ok(Request::get(path)
+            .operation(operation)
+            .path_template(path)
+            .rate_class(SEARCH_CLASS)
+            .query("q", query.to_string())
+            .query_opt("sort", params.sort.as_deref())
+            .query_opt("order", params.order.as_deref())
+            .query("per_page", per_page(params.per_page)))
+    }
+
+    /// `GET /search/issues`: issues and pull requests, every page (GitHub serves at most
+    /// 1000 results; the relevance `score` is in each item's `extra`).
+    pub fn issues(&self, query: &SearchQuery, params: &SearchParams) -> Result<Paginator<Issue>> {
+        let first = self.first("/search/issues", "search.issues", query, params)?;
+        Ok(paginate(
+            self.client.clone(),
+            first,
+            "/search/issues",
+            issue_items,
+        ))
+    }
+
+    /// `GET /search/repositories`, every page.
+    pub fn repositories(
+        &self,
+        query: &SearchQuery,
+        params: &SearchParams,
+    ) -> Result<Paginator<Repository>> {
+        let first = self.first("/search/repositories", "search.repos", query, params)?;
+        Ok(paginate(
+            self.client.clone(),
+            first,
+            "/search/repositories",
+            repo_items,
+        ))
+    }
+}
