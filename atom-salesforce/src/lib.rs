@@ -1,1 +1,100 @@
-//! atom-salesforce (in progress)
+//! # atom-salesforce
+//!
+//! A Salesforce REST client on [`atom_core`]: the shared request path (retries, per-org
+//! limits, token refresh, one error taxonomy) with Salesforce's API on top.
+//!
+//! **What it does:** OAuth (web-server flow with PKCE and `state`, JWT bearer, client
+//! credentials; refresh tokens that rotate are saved before use), sObjects typed for
+//! Account, Contact, Opportunity and Lead and generic for any object (custom ones
+//! included), SOQL and SOSL through builders that escape every value, `query`/`queryAll`
+//! as streams, aggregate queries and sales analytics, sObject Collections with automatic
+//! chunking, Composite, Bulk API 2.0 ingest and query jobs, lead conversion (SOAP
+//! `convertLead()`), opportunity stage advance checked against the picklist, the `limits`
+//! resource, and Outbound Message parsing.
+//!
+//! **What it does not:** no Streaming API / Pub/Sub API (long-lived subscriptions belong to
+//! a separate service), no Metadata or Tooling API, no Composite Graph, no blocking API.
+//! Anything else goes through [`atom_core::Connector::request`] with this client's auth,
+//! limits and retries.
+//!
+//! ## How calls behave
+//!
+//! * Every call goes to the token's `instance_url`, under `/services/data/v{version}`
+//!   ([`DEFAULT_API_VERSION`] unless set).
+//! * `Sforce-Limit-Info: api-usage=N/M` is read on every response into the client's
+//!   [`atom_core::RateLimitSnapshot`]; at most 25 calls are in flight per org.
+//! * Salesforce sends no token expiry: a `401 INVALID_SESSION_ID` refreshes once and replays.
+//! * Errors keep status, the first `errorCode` as provider code (`MALFORMED_QUERY`,
+//!   `INVALID_FIELD`, `DUPLICATE_VALUE`, `ENTITY_IS_DELETED`) and every further entry in
+//!   `details`; `403 REQUEST_LIMIT_EXCEEDED` is `RateLimited`.
+//! * Ids are checked (15 or 18 letters and digits) and names are checked as API names
+//!   before any request.
+//!
+//! ## Example
+//!
+//! ```no_run
+//! use futures::TryStreamExt as _;
+//! use atom_core::{Envelope, Secret};
+//! use atom_salesforce::{Account, Client, soql::{Filter, Query}};
+//!
+//! # async fn demo() -> atom_core::Result<()> {
+//! let client = Client::builder()
+//!     .instance_url("https://acme.my.salesforce.com")
+//!     .access_token(Secret::new(std::env::var("SF_TOKEN").unwrap_or_default()))
+//!     .build()?;
+//! let soql = Query::select(["Id", "Name"])
+//!     .from("Account")
+//!     .filter(Filter::starts_with("Name", "Acme"))
+//!     .build()?;
+//! let accounts: atom_core::Result<Vec<Account>> = client.query(&soql).try_collect().await;
+//! println!("{}", serde_json::to_string(&Envelope::from_result("salesforce", accounts)).unwrap_or_default());
+//! # Ok(()) }
+//! ```
+//!
+//! ## By feature
+//!
+//! | feature | where | example |
+//! |---|---|---|
+//! | sign-in | [`auth`] | web-server flow, JWT bearer, client credentials |
+//! | records | [`sobjects::SObjects`] | `client.accounts().create(&account)` |
+//! | any object | [`Client::sobjects`] | `client.sobjects("Invoice__c")?.get(id, &["Amount__c"])` |
+//! | SOQL | [`soql`], [`Client::query`] | `client.query::<Account>(&soql)` (a stream) |
+//! | SOSL | [`sosl`], [`Client::search`] | `client.search(&Search::find("Acme").build()?)` |
+//! | many records | [`collections`] | `client.collections().create(&contacts, false)` |
+//! | related writes | [`composite`] | `CompositeRequest::new(true).create(..)` |
+//! | millions of records | [`bulk`] | `client.bulk().ingest("Account", Insert, None, &csv)` |
+//! | lead conversion | [`leads`] | `client.leads().convert(&[LeadConvert::new(id, status)])` |
+//! | stage advance | [`opportunities`] | `client.opportunities().advance_stage(id, "Closed Won")` |
+//! | analytics | [`analytics`] | `client.analytics().pipeline_by_stage(&range)` |
+//! | limits | [`limits`] | `client.limits().get()` |
+//! | outbound messages | [`webhook`] | `webhook::verify(body, &[org_id])` |
+//!
+//! Each module's docs open with a complete example.
+
+pub mod analytics;
+pub mod auth;
+pub mod bulk;
+pub mod bulk_csv;
+pub mod client;
+pub mod collections;
+pub mod composite;
+pub mod error;
+pub mod leads;
+pub mod limits;
+pub mod models;
+pub mod opportunities;
+mod pagination;
+mod query;
+mod soap;
+pub mod sobjects;
+pub mod soql;
+pub mod sosl;
+pub mod validate;
+pub mod webhook;
+
+pub use client::{Client, ClientBuilder, DEFAULT_API_VERSION, SalesforceProvider};
+pub use models::{Account, Contact, Decimal, Lead, Opportunity, Record, SObject};
+pub use pagination::next_cursor;
+
+/// The service id: `"salesforce"`.
+pub const SERVICE: &str = "salesforce";

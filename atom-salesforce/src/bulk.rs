@@ -1,0 +1,440 @@
+//! Bulk API 2.0: ingest jobs (create, upload CSV, close, poll, successful / failed /
+//! unprocessed results) and query jobs (results paged with `Sforce-Locator`).
+//!
+//! Polling backs off exponentially ([`PollPolicy`]) so that waiting for a long job costs a
+//! handful of calls, not one a second.
+//!
+//! ```no_run
+//! # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
+//! use atom_salesforce::bulk::{IngestOperation, PollPolicy};
+//! use atom_salesforce::bulk_csv::CsvTable;
+//! let mut table = CsvTable::new(["Name", "Description"])?;
+//! table.push_row(["Acme", "quoted \"text\", commas\nand newlines survive"])?;
+//! let bulk = client.bulk();
+//! let job = bulk.ingest("Account", IngestOperation::Insert, None, &table).await?;
+//! let done = bulk.wait_ingest(&job.id, &PollPolicy::default()).await?;
+//! let failed = bulk.failed_results(&done.id).await?;
+//! # let _ = failed; Ok(()) }
+//! ```
+
+use std::time::Duration;
+
+use atom_core::{Body, Checkpoint, Error, ErrorKind, Page, Paginator, Request, Result};
+use futures::FutureExt as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value, json};
+
+use crate::bulk_csv::{CsvRecord, CsvTable};
+use crate::soql::Soql;
+use crate::validate::{identifier, record_id};
+use crate::{Client, SERVICE};
+
+/// Largest CSV accepted in one upload (Salesforce allows 150 MB after base64 encoding).
+pub const MAX_UPLOAD_BYTES: usize = 100 * 1024 * 1024;
+
+/// What an ingest job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IngestOperation {
+    /// `insert`.
+    Insert,
+    /// `update` (needs an `Id` column).
+    Update,
+    /// `upsert` (needs the external id column).
+    Upsert,
+    /// `delete` (an `Id` column).
+    Delete,
+    /// `hardDelete` (skips the recycle bin).
+    HardDelete,
+}
+
+impl IngestOperation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Insert => "insert",
+            Self::Update => "update",
+            Self::Upsert => "upsert",
+            Self::Delete => "delete",
+            Self::HardDelete => "hardDelete",
+        }
+    }
+}
+
+/// A job's state; unknown states are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobState {
+    /// Accepting uploads.
+    Open,
+    /// Upload done, queued.
+    UploadComplete,
+    /// Running.
+    InProgress,
+    /// Finished (records may still have failed individually).
+    JobComplete,
+    /// The job failed as a whole.
+    Failed,
+    /// Aborted.
+    Aborted,
+    /// A state this crate does not know.
+    Other(String),
+}
+
+impl JobState {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "Open",
+            Self::UploadComplete => "UploadComplete",
+            Self::InProgress => "InProgress",
+            Self::JobComplete => "JobComplete",
+            Self::Failed => "Failed",
+            Self::Aborted => "Aborted",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// Whether the job will not change any more.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::JobComplete | Self::Failed | Self::Aborted)
+    }
+}
+
+impl Serialize for JobState {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JobState {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(match s.as_str() {
+            "Open" => Self::Open,
+            "UploadComplete" => Self::UploadComplete,
+            "InProgress" => Self::InProgress,
+            "JobComplete" => Self::JobComplete,
+            "Failed" => Self::Failed,
+            "Aborted" => Self::Aborted,
+            _ => Self::Other(s),
+        })
+    }
+}
+
+/// A job as Salesforce reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobInfo {
+    /// Job id.
+    pub id: String,
+    /// `insert`, `query`, ….
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// The object (ingest jobs).
+    #[serde(default)]
+    pub object: Option<String>,
+    /// The state.
+    pub state: JobState,
+    /// Records processed so far.
+    #[serde(default)]
+    pub number_records_processed: Option<u64>,
+    /// Records that failed (ingest).
+    #[serde(default)]
+    pub number_records_failed: Option<u64>,
+    /// Why the job failed.
+    #[serde(default)]
+    pub error_message: Option<String>,
+    /// Every other field.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// How to wait for a job: exponential backoff from `initial`, capped at `max`, for at most
+/// `timeout` in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollPolicy {
+    /// First wait.
+    pub initial: Duration,
+    /// Longest wait between polls.
+    pub max: Duration,
+    /// Give up (with a `Timeout` error carrying the job id) after this long.
+    pub timeout: Duration,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        Self {
+            initial: Duration::from_secs(2),
+            max: Duration::from_secs(30),
+            timeout: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+impl PollPolicy {
+    /// The wait before poll number `n` (0-based): `initial · 2ⁿ`, at most `max`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use atom_salesforce::bulk::PollPolicy;
+    /// let p = PollPolicy::default();
+    /// let waits: Vec<u64> = (0..6).map(|n| p.delay(n).as_secs()).collect();
+    /// assert_eq!(waits, vec![2, 4, 8, 16, 30, 30]);
+    /// ```
+    pub fn delay(&self, n: u32) -> Duration {
+        let factor = 1u32.checked_shl(n.min(20)).unwrap_or(u32::MAX);
+        self.initial.saturating_mul(factor).min(self.max)
+    }
+}
+
+/// Bulk API 2.0; from [`Client::bulk`].
+#[derive(Debug, Clone)]
+pub struct Bulk {
+    client: Client,
+}
+
+impl Client {
+    /// Bulk API 2.0 jobs.
+    pub fn bulk(&self) -> Bulk {
+        Bulk {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Bulk {
+    fn ingest_path(&self, rest: &str) -> String {
+        self.client.data_path(&format!("/jobs/ingest{rest}"))
+    }
+
+    fn query_path(&self, rest: &str) -> String {
+        self.client.data_path(&format!("/jobs/query{rest}"))
+    }
+
+    /// Creates an ingest job (`POST /jobs/ingest`). `external_id_field` is required for
+    /// upserts.
+    pub async fn create_ingest(
+        &self,
+        object: &str,
+        operation: IngestOperation,
+        external_id_field: Option<&str>,
+    ) -> Result<JobInfo> {
+        let mut body = json!({
+            "object": identifier(object)?,
+            "operation": operation.as_str(),
+            "contentType": "CSV",
+            "columnDelimiter": "COMMA",
+            "lineEnding": "LF",
+        });
+        match (operation, external_id_field) {
+            (IngestOperation::Upsert, Some(field)) => {
+                body["externalIdFieldName"] = Value::String(identifier(field)?.to_owned());
+            }
+            (IngestOperation::Upsert, None) => {
+                return Err(Error::config(
+                    SERVICE,
+                    "an upsert job needs an external id field",
+                ));
+            }
+            _ => {}
+        }
+        let request = Request::post(self.ingest_path(""))
+            .operation("bulk.ingest.create")
+            .path_template("/services/data/vXX.X/jobs/ingest")
+            .json(&body)?;
+        self.client.send(request).await?.json()
+    }
+
+    /// Uploads the job's CSV (`PUT /jobs/ingest/{id}/batches`, `text/csv`).
+    pub async fn upload(&self, job_id: &str, table: &CsvTable) -> Result<()> {
+        let id = record_id(job_id)?;
+        let bytes = table.to_csv()?;
+        if bytes.len() > MAX_UPLOAD_BYTES {
+            return Err(Error::config(
+                SERVICE,
+                "CSV is larger than one upload allows; split it over several jobs",
+            ));
+        }
+        let request = Request::put(self.ingest_path(&format!("/{id}/batches")))
+            .operation("bulk.ingest.upload")
+            .path_template("/services/data/vXX.X/jobs/ingest/{id}/batches")
+            .body(Body::Raw {
+                content_type: "text/csv".into(),
+                bytes: bytes.into(),
+            });
+        self.client.send(request).await.map(|_| ())
+    }
+
+    async fn set_state(&self, job_id: &str, state: &str, op: &'static str) -> Result<JobInfo> {
+        let id = record_id(job_id)?;
+        let request = Request::patch(self.ingest_path(&format!("/{id}")))
+            .operation(op)
+            .path_template("/services/data/vXX.X/jobs/ingest/{id}")
+            .json(&json!({ "state": state }))?;
+        self.client.send(request).await?.json()
+    }
+
+    /// Marks the upload complete so that Salesforce starts the job.
+    pub async fn close(&self, job_id: &str) -> Result<JobInfo> {
+        self.set_state(job_id, "UploadComplete", "bulk.ingest.close")
+            .await
+    }
+
+    /// Aborts an ingest job.
+    pub async fn abort(&self, job_id: &str) -> Result<JobInfo> {
+        self.set_state(job_id, "Aborted", "bulk.ingest.abort").await
+    }
+
+    /// Create, upload and close in one go; returns the closed job.
+    pub async fn ingest(
+        &self,
+        object: &str,
+        operation: IngestOperation,
+        external_id_field: Option<&str>,
+        table: &CsvTable,
+    ) -> Result<JobInfo> {
+        let job = self
+            .create_ingest(object, operation, external_id_field)
+            .await?;
+        self.upload(&job.id, table).await?;
+        self.close(&job.id).await
+    }
+
+    /// An ingest job's state.
+    pub async fn ingest_status(&self, job_id: &str) -> Result<JobInfo> {
+        let id = record_id(job_id)?;
+        let request = Request::get(self.ingest_path(&format!("/{id}")))
+            .operation("bulk.ingest.status")
+            .path_template("/services/data/vXX.X/jobs/ingest/{id}");
+        self.client.send(request).await?.json()
+    }
+
+    /// Polls an ingest job with backoff until it is complete, failed or aborted.
+    pub async fn wait_ingest(&self, job_id: &str, policy: &PollPolicy) -> Result<JobInfo> {
+        self.wait(job_id, policy, false).await
+    }
+
+    /// Polls a query job with backoff until it is complete, failed or aborted.
+    pub async fn wait_query(&self, job_id: &str, policy: &PollPolicy) -> Result<JobInfo> {
+        self.wait(job_id, policy, true).await
+    }
+
+    async fn wait(&self, job_id: &str, policy: &PollPolicy, query: bool) -> Result<JobInfo> {
+        let started = tokio::time::Instant::now();
+        let mut polls: u32 = 0;
+        loop {
+            let job = if query {
+                self.query_status(job_id).await?
+            } else {
+                self.ingest_status(job_id).await?
+            };
+            if job.state.is_terminal() {
+                return Ok(job);
+            }
+            let delay = policy.delay(polls);
+            if started.elapsed() + delay > policy.timeout {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    SERVICE,
+                    format!(
+                        "bulk job {} still {} after {:?}",
+                        job.id,
+                        job.state.as_str(),
+                        started.elapsed()
+                    ),
+                ));
+            }
+            tokio::time::sleep(delay).await;
+            polls = polls.saturating_add(1);
+        }
+    }
+
+    async fn result_file(
+        &self,
+        job_id: &str,
+        file: &str,
+        op: &'static str,
+    ) -> Result<Vec<CsvRecord>> {
+        let id = record_id(job_id)?;
+        let request = Request::get(self.ingest_path(&format!("/{id}/{file}")))
+            .operation(op)
+            .path_template(format!("/services/data/vXX.X/jobs/ingest/{{id}}/{file}"));
+        let response = self.client.send(request).await?;
+        Ok(CsvTable::parse(&response.body)?.records())
+    }
+
+    /// Records written (`sf__Id`, `sf__Created`, and the uploaded columns).
+    pub async fn successful_results(&self, job_id: &str) -> Result<Vec<CsvRecord>> {
+        self.result_file(job_id, "successfulResults", "bulk.ingest.successful")
+            .await
+    }
+
+    /// Records refused (`sf__Id`, `sf__Error`, and the uploaded columns).
+    pub async fn failed_results(&self, job_id: &str) -> Result<Vec<CsvRecord>> {
+        self.result_file(job_id, "failedResults", "bulk.ingest.failed")
+            .await
+    }
+
+    /// Records not processed (job aborted or failed).
+    pub async fn unprocessed_records(&self, job_id: &str) -> Result<Vec<CsvRecord>> {
+        self.result_file(job_id, "unprocessedrecords", "bulk.ingest.unprocessed")
+            .await
+    }
+
+    /// Creates a query job (`POST /jobs/query`); `all` includes deleted records.
+    pub async fn create_query(&self, soql: &Soql, all: bool) -> Result<JobInfo> {
+        let body = json!({
+            "operation": if all { "queryAll" } else { "query" },
+            "query": soql.as_str(),
+            "contentType": "CSV",
+            "columnDelimiter": "COMMA",
+            "lineEnding": "LF",
+        });
+        let request = Request::post(self.query_path(""))
+            .operation("bulk.query.create")
+            .path_template("/services/data/vXX.X/jobs/query")
+            .json(&body)?;
+        self.client.send(request).await?.json()
+    }
+
+    /// A query job's state.
+    pub async fn query_status(&self, job_id: &str) -> Result<JobInfo> {
+        let id = record_id(job_id)?;
+        let request = Request::get(self.query_path(&format!("/{id}")))
+            .operation("bulk.query.status")
+            .path_template("/services/data/vXX.X/jobs/query/{id}");
+        self.client.send(request).await?.json()
+    }
+
+    /// A finished query job's rows, as a stream that follows `Sforce-Locator` to the end.
+    /// `max_records` sets the page size (Salesforce picks one when `None`).
+    pub fn query_results(
+        &self,
+        job_id: &str,
+        max_records: Option<u32>,
+    ) -> Result<Paginator<CsvRecord>> {
+        let id = record_id(job_id)?.to_owned();
+        let client = self.client.clone();
+        let path = self.query_path(&format!("/{id}/results"));
+        Ok(Paginator::new(
+            Checkpoint::default(),
+            move |locator: Option<String>| {
+                let client = client.clone();
+                let path = path.clone();
+                async move {
+                    let request = Request::get(path)
+                        .query_opt("locator", locator)
+                        .query_opt("maxRecords", max_records)
+                        .operation("bulk.query.results")
+                        .path_template("/services/data/vXX.X/jobs/query/{id}/results");
+                    let response = client.send(request).await?;
+                    let next = response
+                        .header("sforce-locator")
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && *l != "null")
+                        .map(str::to_owned);
+                    let items = CsvTable::parse(&response.body)?.records();
+                    Ok(Page { items, next })
+                }
+                .boxed()
+            },
+        ))
+    }
+}

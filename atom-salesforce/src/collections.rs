@@ -1,0 +1,193 @@
+//! sObject Collections: up to 200 records per request, larger inputs split into chunks
+//! automatically, per-record results returned in input order.
+//!
+//! `all_or_none` applies within each request: with more than 200 records, an earlier
+//! chunk that succeeded stays committed when a later one fails (Salesforce offers no
+//! transaction across requests; use a Bulk API job or Composite for that).
+
+use atom_core::{Error, Request, Result};
+use futures::{StreamExt as _, TryStreamExt as _};
+use serde_json::{Value, json};
+
+use crate::models::{SObject, SaveResult};
+use crate::sobjects::collection_record;
+use crate::validate::{identifier, record_id};
+use crate::{Client, SERVICE};
+
+/// Most records Salesforce takes in one collections request.
+pub const MAX_PER_REQUEST: usize = 200;
+
+/// Collections calls; from [`Client::collections`].
+///
+/// ```no_run
+/// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
+/// use atom_salesforce::Contact;
+/// let contacts: Vec<Contact> = (0..450)
+///     .map(|i| Contact { last_name: Some(format!("Imported {i}")), ..Default::default() })
+///     .collect();
+/// // 3 requests (200 + 200 + 50); results in input order.
+/// let results = client.collections().create(&contacts, false).await?;
+/// assert_eq!(results.len(), 450);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Collections {
+    client: Client,
+    concurrency: usize,
+}
+
+impl Client {
+    /// sObject Collections.
+    pub fn collections(&self) -> Collections {
+        Collections {
+            client: self.clone(),
+            concurrency: 4,
+        }
+    }
+}
+
+impl Collections {
+    /// Requests in flight at once for large inputs (default 4; results stay in order).
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.clamp(1, crate::client::MAX_CONCURRENT_PER_ORG);
+        self
+    }
+
+    async fn run<F>(&self, bodies: Vec<Value>, send: F) -> Result<Vec<SaveResult>>
+    where
+        F: Fn(Vec<Value>) -> Request,
+    {
+        let chunks: Vec<Vec<Value>> = bodies
+            .chunks(MAX_PER_REQUEST)
+            .map(<[Value]>::to_vec)
+            .collect();
+        let requests = chunks
+            .into_iter()
+            .map(|chunk| (chunk.len(), send(chunk)))
+            .collect::<Vec<_>>();
+        let client = &self.client;
+        let results: Vec<Vec<SaveResult>> = futures::stream::iter(requests)
+            .map(|(expected, request)| async move {
+                let results: Vec<SaveResult> = client.send(request).await?.json()?;
+                if results.len() != expected {
+                    return Err(Error::decode(
+                        SERVICE,
+                        format!(
+                            "collections answered {} results for {expected} records",
+                            results.len()
+                        ),
+                    ));
+                }
+                Ok(results)
+            })
+            .buffered(self.concurrency)
+            .try_collect()
+            .await?;
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    fn body(&self, all_or_none: bool, records: Vec<Value>) -> Value {
+        json!({ "allOrNone": all_or_none, "records": records })
+    }
+
+    /// Creates records (`POST /composite/sobjects`).
+    pub async fn create<T: SObject>(
+        &self,
+        records: &[T],
+        all_or_none: bool,
+    ) -> Result<Vec<SaveResult>> {
+        let bodies = records
+            .iter()
+            .map(|r| collection_record(r, false))
+            .collect::<Result<Vec<_>>>()?;
+        let path = self.client.data_path("/composite/sobjects");
+        self.run(bodies, |chunk| {
+            Request::post(path.clone())
+                .operation("collections.create")
+                .path_template("/services/data/vXX.X/composite/sobjects")
+                .body(json_body(&self.body(all_or_none, chunk)))
+        })
+        .await
+    }
+
+    /// Updates records by their `Id` (`PATCH /composite/sobjects`).
+    pub async fn update<T: SObject>(
+        &self,
+        records: &[T],
+        all_or_none: bool,
+    ) -> Result<Vec<SaveResult>> {
+        let bodies = records
+            .iter()
+            .map(|r| collection_record(r, true))
+            .collect::<Result<Vec<_>>>()?;
+        let path = self.client.data_path("/composite/sobjects");
+        self.run(bodies, |chunk| {
+            Request::patch(path.clone())
+                .operation("collections.update")
+                .path_template("/services/data/vXX.X/composite/sobjects")
+                .body(json_body(&self.body(all_or_none, chunk)))
+        })
+        .await
+    }
+
+    /// Upserts records of one object by an external id field
+    /// (`PATCH /composite/sobjects/{object}/{field}`); `created` tells which were new.
+    pub async fn upsert<T: SObject>(
+        &self,
+        object: &str,
+        external_id_field: &str,
+        records: &[T],
+        all_or_none: bool,
+    ) -> Result<Vec<SaveResult>> {
+        let object = identifier(object)?;
+        let field = identifier(external_id_field)?;
+        let bodies = records
+            .iter()
+            .map(|r| collection_record(r, false))
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(bad) = bodies.iter().find(|b| b.get(field).is_none()) {
+            let _ = bad;
+            return Err(Error::config(
+                SERVICE,
+                format!("every record to upsert needs a value for {field}"),
+            ));
+        }
+        let path = self
+            .client
+            .data_path(&format!("/composite/sobjects/{object}/{field}"));
+        self.run(bodies, |chunk| {
+            Request::patch(path.clone())
+                .operation("collections.upsert")
+                .path_template("/services/data/vXX.X/composite/sobjects/{object}/{field}")
+                .body(json_body(&self.body(all_or_none, chunk)))
+        })
+        .await
+    }
+
+    /// Deletes records by id (`DELETE /composite/sobjects?ids=…`).
+    pub async fn delete(&self, ids: &[&str], all_or_none: bool) -> Result<Vec<SaveResult>> {
+        let ids = ids
+            .iter()
+            .map(|id| record_id(id).map(|id| Value::String(id.to_owned())))
+            .collect::<Result<Vec<_>>>()?;
+        let path = self.client.data_path("/composite/sobjects");
+        self.run(ids, |chunk| {
+            let list = chunk
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(",");
+            Request::delete(path.clone())
+                .query("ids", list)
+                .query("allOrNone", all_or_none.to_string())
+                .operation("collections.delete")
+                .path_template("/services/data/vXX.X/composite/sobjects")
+        })
+        .await
+    }
+}
+
+fn json_body(value: &Value) -> atom_core::Body {
+    // A `Value` always serialises.
+    atom_core::Body::Json(serde_json::to_vec(value).unwrap_or_default().into())
+}

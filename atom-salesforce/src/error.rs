@@ -1,0 +1,129 @@
+//! Salesforce error bodies → [`atom_core::Error`].
+//!
+//! REST answers with an array of `{message, errorCode, fields}`; the first entry becomes the
+//! error's message and provider code, every later one is kept in
+//! [`atom_core::Error::details`]. The OAuth endpoints answer `{error, error_description}`,
+//! the SOAP API a `<soapenv:Fault>`, and an upsert that matches several records a `300` with
+//! the list of their URLs. Anything else keeps the status and a description of the body.
+
+use atom_core::http_util::non_json_message;
+use atom_core::{Error, ErrorKind, ProviderDetail};
+use http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+
+use crate::SERVICE;
+
+/// One entry of a Salesforce error array.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiError {
+    message: Option<String>,
+    #[serde(alias = "statusCode")]
+    error_code: Option<String>,
+    #[serde(default)]
+    fields: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OAuthError {
+    error: String,
+    error_description: Option<String>,
+}
+
+/// The kind an error code means, refining the status-based guess.
+pub fn kind_for(status: u16, code: Option<&str>) -> ErrorKind {
+    match code {
+        Some("REQUEST_LIMIT_EXCEEDED") => ErrorKind::RateLimited,
+        Some("INVALID_SESSION_ID") => ErrorKind::Unauthorized,
+        Some("ENTITY_IS_DELETED") | Some("NOT_FOUND") => ErrorKind::NotFound,
+        Some("DUPLICATE_VALUE") | Some("DUPLICATES_DETECTED") => ErrorKind::Conflict,
+        Some("UNABLE_TO_LOCK_ROW") => ErrorKind::Conflict,
+        Some("invalid_grant") => ErrorKind::ReauthorizationRequired,
+        Some("invalid_client_id") | Some("invalid_client") => ErrorKind::Unauthorized,
+        _ => ErrorKind::from_status(status),
+    }
+}
+
+/// Maps one error response. Used by the client's [`atom_core::Provider`] implementation.
+pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    let code = status.as_u16();
+    if let Ok(entries) = serde_json::from_slice::<Vec<ApiError>>(body)
+        && let Some((first, rest)) = entries.split_first()
+    {
+        let provider_code = first.error_code.clone();
+        let message = first
+            .message
+            .clone()
+            .unwrap_or_else(|| format!("HTTP {code}"));
+        let mut err = Error::new(kind_for(code, provider_code.as_deref()), SERVICE, message)
+            .with_status(code);
+        if let Some(c) = provider_code {
+            err = err.with_provider_code(c);
+        }
+        if !first.fields.is_empty() {
+            let mut fields = serde_json::Map::new();
+            fields.insert("fields".into(), serde_json::json!(first.fields));
+            err = err.with_provider_fields(fields);
+        }
+        let details = rest
+            .iter()
+            .map(|e| ProviderDetail {
+                code: e.error_code.clone(),
+                message: e.message.clone().unwrap_or_default(),
+                fields: e.fields.clone(),
+            })
+            .collect::<Vec<_>>();
+        return with_limit_semantics(err.with_details(details));
+    }
+    if let Ok(oauth) = serde_json::from_slice::<OAuthError>(body) {
+        let message = oauth
+            .error_description
+            .unwrap_or_else(|| format!("token endpoint refused: {}", oauth.error));
+        return Error::new(kind_for(code, Some(&oauth.error)), SERVICE, message)
+            .with_status(code)
+            .with_provider_code(oauth.error);
+    }
+    if code == 300
+        && let Ok(urls) = serde_json::from_slice::<Vec<String>>(body)
+    {
+        return Error::new(
+            ErrorKind::Conflict,
+            SERVICE,
+            format!(
+                "the external id matches {} records; upsert needs exactly one",
+                urls.len()
+            ),
+        )
+        .with_status(code)
+        .with_provider_code("MULTIPLE_CHOICES");
+    }
+    if let Some(fault) = crate::soap::parse_fault(body) {
+        return Error::new(kind_for(code, Some(&fault.code)), SERVICE, fault.message)
+            .with_status(code)
+            .with_provider_code(fault.code);
+    }
+    Error::new(
+        ErrorKind::from_status(code),
+        SERVICE,
+        non_json_message(code, headers, body),
+    )
+    .with_status(code)
+}
+
+/// `REQUEST_LIMIT_EXCEEDED` covers two limits: the rolling 24-hour allocation
+/// (`TotalRequests Limit exceeded`), which no retry soon can fix, and the concurrent
+/// long-running request cap (`ConcurrentPerOrgLongTxn`), which clears within seconds.
+fn with_limit_semantics(err: Error) -> Error {
+    if err.provider_code() == Some("REQUEST_LIMIT_EXCEEDED") {
+        let concurrency = err.message().contains("Concurrent");
+        return err.with_retryable(concurrency);
+    }
+    err
+}
+
+/// The retry verdict for an error: `Some(true)` for the concurrency limit (the request was
+/// refused before it ran, so even a POST is safe to repeat), `Some(false)` for the daily
+/// allocation, `None` otherwise.
+pub fn should_retry(err: &Error) -> Option<bool> {
+    (err.provider_code() == Some("REQUEST_LIMIT_EXCEEDED")).then(|| err.is_retryable())
+}

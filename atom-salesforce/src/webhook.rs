@@ -1,0 +1,164 @@
+//! Salesforce Outbound Messages: the SOAP notifications a workflow or flow sends to your
+//! endpoint when records change.
+//!
+//! Salesforce does not sign outbound messages. What can be checked is the
+//! `OrganizationId` in the message (compared in constant time against the orgs you
+//! expect) and, at the TLS layer, Salesforce's client certificate (your server's job).
+//! Reply to every accepted message with [`ACK_RESPONSE`], or Salesforce resends it for up
+//! to 24 hours. [`outbound_message`] builds a valid message for tests.
+//!
+//! ```
+//! use atom_salesforce::webhook::{self, Notification};
+//! use atom_salesforce::Record;
+//! let mut account = Record::default();
+//! account.id = Some("001D000000JliSTIAZ".into());
+//! account.set("Name", "Acme & Sons");
+//! let body = webhook::outbound_message("00Dx0000000BV7zEAG", "04k5g000000abcdAAA",
+//!     &[Notification { id: "04l5g00000AAAAAAAA".into(), object: "Account".into(), record: account }]);
+//! let msg = webhook::verify(body.as_bytes(), &["00Dx0000000BV7zEAG"])?;
+//! assert_eq!(msg.notifications[0].record.get_str("Name"), Some("Acme & Sons"));
+//! # Ok::<(), atom_core::Error>(())
+//! ```
+
+use atom_core::webhook::constant_time_eq;
+use atom_core::{Error, ErrorKind, Result, Secret};
+use serde_json::Value;
+
+use crate::soap::{self, escape};
+use crate::{Record, SERVICE};
+
+/// The acknowledgement Salesforce expects.
+pub const ACK_RESPONSE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">\
+<soapenv:Body><notificationsResponse xmlns=\"http://soap.sforce.com/2005/09/outbound\">\
+<Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>";
+
+/// One changed record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notification {
+    /// The notification id (deduplicate on it: Salesforce may resend).
+    pub id: String,
+    /// The object (`Account`).
+    pub object: String,
+    /// The fields the message carries (as text, the way SOAP sends them).
+    pub record: Record,
+}
+
+/// A parsed outbound message.
+#[derive(Debug, Clone)]
+pub struct OutboundMessage {
+    /// The sending org.
+    pub organization_id: String,
+    /// The outbound message definition.
+    pub action_id: String,
+    /// The session id, when the message was set to send one.
+    pub session_id: Option<Secret>,
+    /// Enterprise API URL.
+    pub enterprise_url: Option<String>,
+    /// Partner API URL.
+    pub partner_url: Option<String>,
+    /// The notifications (up to 100).
+    pub notifications: Vec<Notification>,
+}
+
+fn rejected(message: &str) -> Error {
+    Error::new(ErrorKind::WebhookSignature, SERVICE, message).with_retryable(false)
+}
+
+/// Parses the raw body and accepts it only if it comes from one of `expected_orgs`
+/// (15- or 18-character org ids; compared on the first 15 characters, in constant time).
+pub fn verify(body: &[u8], expected_orgs: &[&str]) -> Result<OutboundMessage> {
+    if expected_orgs.is_empty() {
+        return Err(Error::config(
+            SERVICE,
+            "no expected organization id configured",
+        ));
+    }
+    let message = parse(body)?;
+    let got = message.organization_id.get(..15).unwrap_or_default();
+    let known = expected_orgs.iter().any(|org| {
+        let org = org.get(..15).unwrap_or_default();
+        !org.is_empty() && constant_time_eq(org.as_bytes(), got.as_bytes())
+    });
+    if known {
+        Ok(message)
+    } else {
+        Err(rejected("outbound message from an unexpected organization"))
+    }
+}
+
+/// Parses the raw body of an outbound message without checking the org.
+pub fn parse(body: &[u8]) -> Result<OutboundMessage> {
+    let root = soap::parse(body).ok_or_else(|| rejected("outbound message is not XML"))?;
+    let n = root
+        .find("notifications")
+        .ok_or_else(|| rejected("no notifications element"))?;
+    let organization_id = n
+        .text_of("OrganizationId")
+        .ok_or_else(|| rejected("no OrganizationId"))?;
+    let notifications = n
+        .children_named("Notification")
+        .map(|el| {
+            let sobject = el.child("sObject");
+            let mut record = Record::default();
+            if let Some(s) = sobject {
+                for field in &s.children {
+                    if field.name == "Id" {
+                        record.id = Some(field.text.trim().to_owned());
+                    } else {
+                        record
+                            .fields
+                            .insert(field.name.clone(), Value::String(field.text.clone()));
+                    }
+                }
+            }
+            Notification {
+                id: el.text_of("Id").unwrap_or_default(),
+                object: sobject.and_then(|s| s.xsi_type.clone()).unwrap_or_default(),
+                record,
+            }
+        })
+        .collect();
+    Ok(OutboundMessage {
+        organization_id,
+        action_id: n.text_of("ActionId").unwrap_or_default(),
+        session_id: n.text_of("SessionId").map(Secret::new),
+        enterprise_url: n.text_of("EnterpriseUrl"),
+        partner_url: n.text_of("PartnerUrl"),
+        notifications,
+    })
+}
+
+/// Builds an outbound message body as Salesforce sends it (for tests and local mocks).
+pub fn outbound_message(org_id: &str, action_id: &str, notifications: &[Notification]) -> String {
+    let mut items = String::new();
+    for n in notifications {
+        items.push_str(&format!(
+            "<Notification><Id>{}</Id><sObject xsi:type=\"sf:{}\" xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">",
+            escape(&n.id),
+            escape(&n.object)
+        ));
+        if let Some(id) = &n.record.id {
+            items.push_str(&format!("<sf:Id>{}</sf:Id>", escape(id)));
+        }
+        for (name, value) in &n.record.fields {
+            if crate::validate::identifier(name).is_err() {
+                continue;
+            }
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            items.push_str(&format!("<sf:{name}>{}</sf:{name}>", escape(&text)));
+        }
+        items.push_str("</sObject></Notification>");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+<soapenv:Body><notifications xmlns=\"http://soap.sforce.com/2005/09/outbound\">\
+<OrganizationId>{}</OrganizationId><ActionId>{}</ActionId>{items}</notifications></soapenv:Body></soapenv:Envelope>",
+        escape(org_id),
+        escape(action_id)
+    )
+}
