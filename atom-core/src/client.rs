@@ -380,7 +380,7 @@ impl ApiClient {
         let sent = builder.send().await;
         let response = match sent {
             Ok(r) => r,
-            Err(e) => return Ok((transport_failure(service, &e, attempt), auth)),
+            Err(e) => return Ok((transport_failure(service, e, attempt), auth)),
         };
         let status = response.status();
         let headers = response.headers().clone();
@@ -391,7 +391,7 @@ impl ApiClient {
         let body = match response.bytes().await {
             Ok(b) => b,
             Err(e) => {
-                let outcome = transport_failure(service, &e, attempt);
+                let outcome = transport_failure(service, e, attempt);
                 return Ok((with_request_id(outcome, request_id, status), auth));
             }
         };
@@ -437,11 +437,7 @@ impl ApiClient {
     }
 }
 
-fn transport_failure(service: &'static str, e: &reqwest::Error, attempt: u32) -> AttemptOutcome {
-    // `without_url` keeps query strings (which may hold credentials) out of the message.
-    let detail = std::error::Error::source(e)
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| e.to_string());
+fn transport_failure(service: &'static str, e: reqwest::Error, attempt: u32) -> AttemptOutcome {
     let (kind, failure, what) = if e.is_timeout() {
         (ErrorKind::Timeout, Failure::Timeout, "no response in time")
     } else if e.is_connect() {
@@ -449,6 +445,15 @@ fn transport_failure(service: &'static str, e: &reqwest::Error, attempt: u32) ->
     } else {
         (ErrorKind::Network, Failure::Network, "connection failed")
     };
+    // The URL may carry credentials in its query: describe the cause without it.
+    let e = e.without_url();
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        detail.push_str(": ");
+        detail.push_str(&cause.to_string());
+        source = cause.source();
+    }
     let error = Error::new(
         kind,
         service,

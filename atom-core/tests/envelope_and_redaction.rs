@@ -213,3 +213,22 @@ async fn errors_and_logs_of_a_failing_call_never_show_secrets() {
     assert!(logs.contains("attempt=2"), "{logs}");
     assert_clean("logs", &logs);
 }
+
+#[tokio::test]
+async fn transport_errors_do_not_repeat_the_url_and_its_query() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let err = common::client(&format!("http://127.0.0.1:{port}"), 1)
+        .send(Request::get(format!("/x?access_token={SECRET}")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Network);
+    assert!(
+        err.message().contains("could not connect"),
+        "{}",
+        err.message()
+    );
+    assert_clean("transport error", &format!("{err} {err:?}"));
+}

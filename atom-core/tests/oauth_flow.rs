@@ -92,7 +92,7 @@ async fn refresh_keeps_a_non_rotating_refresh_token_and_consent_extras() {
         .await
         .unwrap();
     assert_eq!(new.access_token.expose(), "at-2");
-    assert_eq!(new.refresh_token.unwrap().expose(), "rt-1");
+    assert_eq!(new.refresh_token.as_ref().unwrap().expose(), "rt-1");
     assert_eq!(new.extra_str("realm_id"), Some("9130"));
     let expires = new.expires_at.unwrap() - chrono::Utc::now();
     assert!(
