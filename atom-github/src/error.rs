@@ -108,8 +108,7 @@ pub fn limit_wait(hit: LimitHit, headers: &HeaderMap, now: DateTime<Utc>) -> Dur
             .or_else(|| {
                 let reset: i64 = header(headers, "x-ratelimit-reset")?.trim().parse().ok()?;
                 let reset = DateTime::from_timestamp(reset, 0)?;
-                // One second more: the reset is rounded down to the second.
-                Some((reset - now).to_std().unwrap_or(Duration::ZERO) + Duration::from_secs(1))
+                Some((reset - now).to_std().unwrap_or(Duration::ZERO))
             })
             .unwrap_or(SECONDARY_LIMIT_WAIT),
     }

@@ -1,0 +1,259 @@
+//! Error mapping, primary and secondary rate limits, write pacing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use atom_core::{ErrorKind, RateLimitConfig};
+use atom_github::Limits;
+use atom_github::issues::NewIssue;
+use common::{builder, client, fixture};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ISSUE: &str = "/repos/octocat/Hello-World/issues/1347";
+
+async fn answer(server: &MockServer, template: ResponseTemplate, times: u64) {
+    Mock::given(method("GET"))
+        .and(path(ISSUE))
+        .respond_with(template)
+        .up_to_n_times(times)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+fn ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(fixture("issue.json"), "application/json")
+}
+
+#[tokio::test]
+async fn errors_keep_message_details_docs_and_request_id() {
+    let server = MockServer::start().await;
+    let body = r#"{"message":"Validation Failed","errors":[{"resource":"Issue","field":"title","code":"missing_field"},"plain text"],"documentation_url":"https://docs.github.com/rest/issues/issues#create-an-issue","status":"422"}"#;
+    Mock::given(method("POST"))
+        .and(path("/repos/octocat/Hello-World/issues"))
+        .respond_with(
+            ResponseTemplate::new(422)
+                .set_body_raw(body, "application/json")
+                .insert_header("x-github-request-id", "CAFE:1234:5678"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server.uri())
+        .issues("octocat", "Hello-World")
+        .create(&NewIssue::new(""))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.status(), Some(422));
+    assert_eq!(err.message(), "Validation Failed");
+    assert_eq!(err.provider_code(), Some("missing_field"));
+    assert_eq!(err.request_id(), Some("CAFE:1234:5678"));
+    assert_eq!(err.details()[0].fields, vec!["title".to_owned()]);
+    assert_eq!(err.details()[1].message, "plain text");
+    assert_eq!(
+        err.provider_field("documentation_url").and_then(|v| v.as_str()),
+        Some("https://docs.github.com/rest/issues/issues#create-an-issue")
+    );
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn statuses_map_to_kinds() {
+    let cases = [
+        (401, r#"{"message":"Bad credentials"}"#, ErrorKind::Unauthorized),
+        (403, r#"{"message":"Resource not accessible by integration"}"#, ErrorKind::Forbidden),
+        (404, r#"{"message":"Not Found"}"#, ErrorKind::NotFound),
+        (409, r#"{"message":"Conflict"}"#, ErrorKind::Conflict),
+        (410, r#"{"message":"Issues are disabled for this repo"}"#, ErrorKind::NotFound),
+    ];
+    for (status, body, kind) in cases {
+        let server = MockServer::start().await;
+        answer(&server, ResponseTemplate::new(status).set_body_raw(body, "application/json"), 1).await;
+        let err = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap_err();
+        assert_eq!(err.kind(), kind, "{status}");
+        assert_eq!(err.status(), Some(status));
+    }
+}
+
+#[tokio::test]
+async fn a_non_json_error_is_described_and_5xx_is_retried() {
+    let server = MockServer::start().await;
+    answer(&server, ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"), 2).await;
+    answer(&server, ok(), 1).await;
+    let issue = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap();
+    assert_eq!(issue.number, 1347);
+
+    let server = MockServer::start().await;
+    answer(&server, ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"), 3).await;
+    let err = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert!(err.message().contains("text/html body of 24 bytes"), "{err}");
+}
+
+#[tokio::test]
+async fn secondary_limit_with_retry_after_waits_then_succeeds() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        ResponseTemplate::new(403)
+            .insert_header("retry-after", "1")
+            .set_body_raw(r#"{"message":"You have exceeded a secondary rate limit."}"#, "application/json"),
+        1,
+    )
+    .await;
+    answer(&server, ok(), 1).await;
+    let started = Instant::now();
+    let gh = client(&server.uri());
+    let issue = gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
+    assert_eq!(issue.number, 1347);
+    assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_secondary_limit_on_a_post_is_retried_too() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octocat/Hello-World/issues"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "0")
+                .set_body_raw(r#"{"message":"secondary rate limit"}"#, "application/json"),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octocat/Hello-World/issues"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(fixture("issue.json"), "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let issue = client(&server.uri()).issues("octocat", "Hello-World").create(&NewIssue::new("x")).await.unwrap();
+    assert_eq!(issue.number, 1347);
+}
+
+#[tokio::test]
+async fn secondary_limit_without_retry_after_means_a_minute() {
+    let server = MockServer::start().await;
+    // The test policy waits at most 5 s, so the minute comes back to the caller.
+    answer(
+        &server,
+        ResponseTemplate::new(403).set_body_raw(
+            r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"}"#,
+            "application/json",
+        ),
+        1,
+    )
+    .await;
+    let err = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.provider_code(), Some("secondary_rate_limit"));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(60)));
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn primary_limit_403_waits_until_reset() {
+    let server = MockServer::start().await;
+    let reset = chrono::Utc::now().timestamp() + 1;
+    answer(
+        &server,
+        ResponseTemplate::new(403)
+            .insert_header("x-ratelimit-limit", "5000")
+            .insert_header("x-ratelimit-remaining", "0")
+            .insert_header("x-ratelimit-reset", reset.to_string())
+            .insert_header("x-ratelimit-resource", "core")
+            .set_body_raw(r#"{"message":"API rate limit exceeded for installation ID 1."}"#, "application/json"),
+        1,
+    )
+    .await;
+    answer(&server, ok(), 1).await;
+    let gh = client(&server.uri());
+    let started = Instant::now();
+    gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(100), "{waited:?}");
+    assert!(waited <= Duration::from_secs(4), "{waited:?}");
+}
+
+#[tokio::test]
+async fn exhausted_snapshot_pauses_the_next_call_until_reset() {
+    let server = MockServer::start().await;
+    let reset = chrono::Utc::now().timestamp() + 1;
+    answer(
+        &server,
+        ok().insert_header("x-ratelimit-limit", "5000")
+            .insert_header("x-ratelimit-remaining", "0")
+            .insert_header("x-ratelimit-used", "5000")
+            .insert_header("x-ratelimit-reset", reset.to_string())
+            .insert_header("x-ratelimit-resource", "core"),
+        1,
+    )
+    .await;
+    answer(&server, ok(), 1).await;
+    let gh = client(&server.uri());
+    gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
+    let snap = gh.rate_limit().unwrap();
+    assert_eq!((snap.limit, snap.remaining, snap.used), (Some(5000), Some(0), Some(5000)));
+    assert_eq!(snap.resource.as_deref(), Some("core"));
+    let started = Instant::now();
+    gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_reset_beyond_max_wait_fails_fast_with_retry_after() {
+    let server = MockServer::start().await;
+    let reset = chrono::Utc::now().timestamp() + 3600;
+    answer(
+        &server,
+        ResponseTemplate::new(429)
+            .insert_header("x-ratelimit-remaining", "0")
+            .insert_header("x-ratelimit-reset", reset.to_string())
+            .set_body_raw(r#"{"message":"API rate limit exceeded"}"#, "application/json"),
+        1,
+    )
+    .await;
+    let started = Instant::now();
+    let err = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.provider_code(), Some("primary_rate_limit"));
+    assert!(err.retry_after().unwrap() > Duration::from_secs(3500));
+}
+
+#[tokio::test]
+async fn writes_are_paced() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/octocat/Hello-World/issues/1347/comments"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(fixture("issue-comment.json"), "application/json"))
+        .expect(4)
+        .mount(&server)
+        .await;
+    answer(&server, ok(), 10).await;
+    let gh = builder(&server.uri())
+        .limits(Limits {
+            write: RateLimitConfig::new(5, Duration::from_secs(1), 20).burst(1),
+            ..Limits::default()
+        })
+        .build()
+        .unwrap();
+    let issues = gh.issues("octocat", "Hello-World");
+    let started = Instant::now();
+    for _ in 0..4 {
+        issues.create_comment(1347, "hi").await.unwrap();
+    }
+    let writes = started.elapsed();
+    assert!(writes >= Duration::from_millis(550), "4 writes at 5/s: {writes:?}");
+    let started = Instant::now();
+    for _ in 0..10 {
+        issues.get(1347).await.unwrap();
+    }
+    assert!(started.elapsed() < Duration::from_millis(500), "reads are not paced");
+}
