@@ -175,16 +175,19 @@ async fn primary_limit_403_waits_until_reset() {
     answer(&server, ok(), 1).await;
     let gh = client(&server.uri());
     let started = Instant::now();
+    let until_reset = (chrono::DateTime::from_timestamp(reset, 0).unwrap() - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
     gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(100), "{waited:?}");
-    assert!(waited <= Duration::from_secs(4), "{waited:?}");
+    assert!(waited + Duration::from_millis(50) >= until_reset, "{waited:?} < {until_reset:?}");
+    assert!(waited <= Duration::from_secs(3), "{waited:?}");
 }
 
 #[tokio::test]
 async fn exhausted_snapshot_pauses_the_next_call_until_reset() {
     let server = MockServer::start().await;
-    let reset = chrono::Utc::now().timestamp() + 1;
+    let reset = chrono::Utc::now().timestamp() + 2;
     answer(
         &server,
         ok().insert_header("x-ratelimit-limit", "5000")
@@ -202,8 +205,13 @@ async fn exhausted_snapshot_pauses_the_next_call_until_reset() {
     assert_eq!((snap.limit, snap.remaining, snap.used), (Some(5000), Some(0), Some(5000)));
     assert_eq!(snap.resource.as_deref(), Some("core"));
     let started = Instant::now();
+    let until_reset = (chrono::DateTime::from_timestamp(reset, 0).unwrap() - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
     gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+    let waited = started.elapsed();
+    assert!(waited + Duration::from_millis(50) >= until_reset, "{waited:?} < {until_reset:?}");
+    assert!(waited >= Duration::from_millis(900), "{waited:?}");
 }
 
 #[tokio::test]
