@@ -1,0 +1,328 @@
+//! Auto-paging: `starting_after` / `has_more` and search `next_page`, with filters and
+//! `expand` carried to every page.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use atom_stripe::models::{Customer, HasId};
+use atom_stripe::*;
+use common::{client, list_page, search_page, with_id};
+use futures::TryStreamExt as _;
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn customers(ids: &[&str]) -> Vec<serde_json::Value> {
+    ids.iter().map(|id| with_id("customer", id)).collect()
+}
+
+/// Mounts one page of `/v1/customers` that must carry the filters of the first page.
+async fn customer_page(server: &MockServer, after: Option<&str>, ids: &[&str], more: bool) {
+    let mut mock = Mock::given(method("GET"))
+        .and(path("/v1/customers"))
+        .and(query_param("limit", "2"))
+        .and(query_param("email", "jenny@example.com"))
+        .and(query_param("expand[]", "data.default_source"))
+        .and(query_param("created[gte]", "1700000000"));
+    mock = match after {
+        Some(a) => mock.and(query_param("starting_after", a)),
+        None => mock.and(query_param_is_missing("starting_after")),
+    };
+    mock.respond_with(ResponseTemplate::new(200).set_body_json(list_page(
+        "/v1/customers",
+        customers(ids),
+        more,
+    )))
+    .expect(1)
+    .mount(server)
+    .await;
+}
+
+fn customer_filters() -> CustomerListParams {
+    CustomerListParams {
+        page: ListParams::new()
+            .limit(2)
+            .expand("data.default_source")
+            .created(RangeQuery {
+                gte: Some(1_700_000_000),
+                ..Default::default()
+            }),
+        email: Some("jenny@example.com".into()),
+    }
+}
+
+#[tokio::test]
+async fn lists_walk_every_page_with_filters_and_expand_kept() {
+    let server = MockServer::start().await;
+    customer_page(&server, None, &["cus_a", "cus_b"], true).await;
+    customer_page(&server, Some("cus_b"), &["cus_c", "cus_d"], true).await;
+    customer_page(&server, Some("cus_d"), &["cus_e"], false).await;
+    let stripe = client(&server);
+    let all: Vec<Customer> = stripe
+        .customers()
+        .list(&customer_filters())
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = all.iter().map(HasId::id).collect();
+    assert_eq!(ids, ["cus_a", "cus_b", "cus_c", "cus_d", "cus_e"]);
+}
+
+#[tokio::test]
+async fn starting_after_in_the_parameters_is_the_first_cursor() {
+    let server = MockServer::start().await;
+    customer_page(&server, Some("cus_b"), &["cus_c", "cus_d"], true).await;
+    customer_page(&server, Some("cus_d"), &[], false).await;
+    let stripe = client(&server);
+    let mut params = customer_filters();
+    params.page.starting_after = Some("cus_b".into());
+    let all: Vec<Customer> = stripe
+        .customers()
+        .list(&params)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+}
+
+#[tokio::test]
+async fn has_more_with_an_empty_page_ends_instead_of_looping() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/charges"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(
+            "/v1/charges",
+            vec![],
+            true,
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let all: Vec<_> = client(&server)
+        .charges()
+        .list(&ChargeListParams::default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(all.is_empty());
+}
+
+#[tokio::test]
+async fn search_follows_next_page_with_the_query_kept() {
+    let server = MockServer::start().await;
+    let q = SearchQuery::all().eq("status", "succeeded").build();
+    let pages = [
+        (None, vec!["pi_1", "pi_2"], Some("page_2")),
+        (Some("page_2"), vec!["pi_3", "pi_4"], Some("page_3")),
+        (Some("page_3"), vec!["pi_5"], None),
+    ];
+    for (page, ids, next) in pages {
+        let items = ids.iter().map(|id| with_id("payment_intent", id)).collect();
+        let mut mock = Mock::given(method("GET"))
+            .and(path("/v1/payment_intents/search"))
+            .and(query_param("query", q.as_str()))
+            .and(query_param("limit", "2"))
+            .and(query_param("expand[]", "data.customer"));
+        mock = match page {
+            Some(p) => mock.and(query_param("page", p)),
+            None => mock.and(query_param_is_missing("page")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(search_page(
+            "/v1/payment_intents/search",
+            items,
+            next,
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    }
+    let params = SearchParams {
+        query: q.clone(),
+        limit: Some(2),
+        expand: vec!["data.customer".into()],
+    };
+    let found: Vec<_> = client(&server)
+        .payment_intents()
+        .search(&params)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = found.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["pi_1", "pi_2", "pi_3", "pi_4", "pi_5"]);
+}
+
+#[tokio::test]
+async fn events_by_types_and_created_range_and_payout_reconciliation() {
+    let server = MockServer::start().await;
+    for (after, ids, more) in [
+        (None, vec!["evt_1"], true),
+        (Some("evt_1"), vec!["evt_2"], false),
+    ] {
+        let items = ids.iter().map(|id| with_id("event", id)).collect();
+        let mut mock = Mock::given(method("GET"))
+            .and(path("/v1/events"))
+            .and(query_param("types[]", "payout.paid"))
+            .and(query_param("created[gte]", "1700000000"))
+            .and(query_param("created[lt]", "1700086400"));
+        mock = match after {
+            Some(a) => mock.and(query_param("starting_after", a)),
+            None => mock.and(query_param_is_missing("starting_after")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(list_page(
+            "/v1/events",
+            items,
+            more,
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/v1/balance_transactions"))
+        .and(query_param("payout", "po_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(
+            "/v1/balance_transactions",
+            vec![with_id("balance_transaction", "txn_1")],
+            false,
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/payouts"))
+        .and(query_param("status", "paid"))
+        .and(query_param("arrival_date[gte]", "1700000000"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(
+            "/v1/payouts",
+            vec![with_id("payout", "po_1")],
+            false,
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let stripe = client(&server);
+    let events: Vec<_> = stripe
+        .events()
+        .list(&EventListParams {
+            page: ListParams::new().created(RangeQuery::between(1_700_000_000, 1_700_086_400)),
+            types: vec!["payout.paid".into()],
+            ..Default::default()
+        })
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 2);
+    let lines: Vec<_> = stripe
+        .balance_transactions()
+        .list(&BalanceTransactionListParams {
+            payout: Some("po_1".into()),
+            ..Default::default()
+        })
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(lines[0].id, "txn_1");
+    let payouts: Vec<_> = stripe
+        .payouts()
+        .list(&PayoutListParams {
+            status: Some(atom_stripe::models::PayoutStatus::Paid),
+            arrival_date: Some(RangeQuery {
+                gte: Some(1_700_000_000),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(payouts[0].id, "po_1");
+}
+
+#[tokio::test]
+async fn every_family_lists() {
+    let server = MockServer::start().await;
+    let families = [
+        ("/v1/payment_intents", "payment_intent"),
+        ("/v1/charges", "charge"),
+        ("/v1/refunds", "refund"),
+        ("/v1/invoices", "invoice"),
+        ("/v1/subscriptions", "subscription"),
+        ("/v1/products", "product"),
+        ("/v1/prices", "price"),
+    ];
+    for (p, fixture) in families {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(ResponseTemplate::new(200).set_body_json(list_page(
+                p,
+                vec![with_id(fixture, "x_1")],
+                false,
+            )))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let s = client(&server);
+    assert_eq!(
+        s.payment_intents()
+            .list(&Default::default())
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.charges()
+            .list(&Default::default())
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.refunds()
+            .list(&Default::default())
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.invoices()
+            .list(&Default::default())
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.subscriptions()
+            .list(&Default::default())
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.products()
+            .list(&Default::default())
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.prices()
+            .list(&Default::default())
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
