@@ -47,6 +47,20 @@ pub fn kind_for(status: u16, code: Option<&str>) -> ErrorKind {
 /// Maps one error response. Used by the client's [`atom_core::Provider`] implementation.
 pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
     let code = status.as_u16();
+    if code == 300
+        && let Ok(urls) = serde_json::from_slice::<Vec<String>>(body)
+    {
+        return Error::new(
+            ErrorKind::Conflict,
+            SERVICE,
+            format!(
+                "the external id matches {} records; upsert needs exactly one",
+                urls.len()
+            ),
+        )
+        .with_status(code)
+        .with_provider_code("MULTIPLE_CHOICES");
+    }
     if let Ok(entries) = serde_json::from_slice::<Vec<ApiError>>(body)
         && let Some((first, rest)) = entries.split_first()
     {
@@ -82,20 +96,6 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
         return Error::new(kind_for(code, Some(&oauth.error)), SERVICE, message)
             .with_status(code)
             .with_provider_code(oauth.error);
-    }
-    if code == 300
-        && let Ok(urls) = serde_json::from_slice::<Vec<String>>(body)
-    {
-        return Error::new(
-            ErrorKind::Conflict,
-            SERVICE,
-            format!(
-                "the external id matches {} records; upsert needs exactly one",
-                urls.len()
-            ),
-        )
-        .with_status(code)
-        .with_provider_code("MULTIPLE_CHOICES");
     }
     if let Some(fault) = crate::soap::parse_fault(body) {
         return Error::new(kind_for(code, Some(&fault.code)), SERVICE, fault.message)

@@ -1,0 +1,243 @@
+//! sObject Collections chunking and order, and Composite with references.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use atom_core::ErrorKind;
+use atom_salesforce::composite::CompositeRequest;
+use atom_salesforce::{Contact, Record};
+use common::{client, data, id};
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Answers a collections create with one result per record, id derived from its LastName.
+fn echo_results(req: &Request) -> ResponseTemplate {
+    let body: Value = serde_json::from_slice(&req.body).unwrap();
+    let results: Vec<Value> = body["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let n: usize = r["LastName"].as_str().unwrap().trim_start_matches('L').parse().unwrap();
+            if n == 7 {
+                json!({"success": false, "errors": [{"statusCode": "REQUIRED_FIELD_MISSING", "message": "Required fields are missing: [Email]", "fields": ["Email"]}]})
+            } else {
+                json!({"id": id("003", n), "success": true, "errors": []})
+            }
+        })
+        .collect();
+    ResponseTemplate::new(200).set_body_json(results)
+}
+
+#[tokio::test]
+async fn create_450_records_in_three_requests_results_in_order() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(data("/composite/sobjects")))
+        .respond_with(echo_results)
+        .expect(3)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let contacts: Vec<Contact> = (0..450)
+        .map(|i| Contact {
+            last_name: Some(format!("L{i}")),
+            ..Default::default()
+        })
+        .collect();
+    let results = sf.collections().create(&contacts, false).await.unwrap();
+    assert_eq!(results.len(), 450);
+    for (i, r) in results.iter().enumerate() {
+        if i == 7 {
+            assert!(!r.success);
+            assert_eq!(
+                r.errors[0].status_code.as_deref(),
+                Some("REQUIRED_FIELD_MISSING")
+            );
+        } else {
+            assert_eq!(
+                r.id.as_deref(),
+                Some(id("003", i).as_str()),
+                "result {i} in order"
+            );
+        }
+    }
+    let requests = server.received_requests().await.unwrap();
+    let mut sizes: Vec<usize> = requests
+        .iter()
+        .map(|r| {
+            let body: Value = serde_json::from_slice(&r.body).unwrap();
+            assert_eq!(body["allOrNone"], json!(false));
+            assert_eq!(body["records"][0]["attributes"], json!({"type": "Contact"}));
+            body["records"].as_array().unwrap().len()
+        })
+        .collect();
+    sizes.sort_unstable();
+    assert_eq!(sizes, vec![50, 200, 200]);
+}
+
+#[tokio::test]
+async fn update_upsert_delete_bodies() {
+    let server = MockServer::start().await;
+    let a = id("001", 1);
+    let b = id("001", 2);
+    Mock::given(method("PATCH"))
+        .and(path(data("/composite/sobjects")))
+        .and(body_json(json!({
+            "allOrNone": true,
+            "records": [
+                {"attributes": {"type": "Account"}, "id": a, "Name": "One"},
+                {"attributes": {"type": "Account"}, "id": b, "Name": "Two"}
+            ]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": a, "success": true, "errors": []}, {"id": b, "success": true, "errors": []}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(data("/composite/sobjects/Account/Ext__c")))
+        .and(body_json(json!({
+            "allOrNone": false,
+            "records": [{"attributes": {"type": "Account"}, "Ext__c": "E-1", "Name": "One"}]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": a, "success": true, "errors": [], "created": true}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(data("/composite/sobjects")))
+        .and(query_param("ids", format!("{a},{b}")))
+        .and(query_param("allOrNone", "false"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": a, "success": true, "errors": []},
+            {"id": b, "success": false, "errors": [{"statusCode": "ENTITY_IS_DELETED", "message": "entity is deleted", "fields": []}]}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let mut records = Vec::new();
+    for (rid, name) in [(&a, "One"), (&b, "Two")] {
+        let mut r = Record {
+            attributes: Some(atom_salesforce::models::Attributes {
+                sobject_type: "Account".into(),
+                ..Default::default()
+            }),
+            id: Some(rid.clone()),
+            ..Default::default()
+        };
+        r.set("Name", name);
+        records.push(r);
+    }
+    let updated = sf.collections().update(&records, true).await.unwrap();
+    assert!(updated.iter().all(|r| r.success));
+
+    let mut ext = Record {
+        attributes: records[0].attributes.clone(),
+        ..Default::default()
+    };
+    ext.set("Ext__c", "E-1").set("Name", "One");
+    let upserted = sf
+        .collections()
+        .upsert("Account", "Ext__c", &[ext.clone()], false)
+        .await
+        .unwrap();
+    assert_eq!(upserted[0].created, Some(true));
+
+    let deleted = sf
+        .collections()
+        .delete(&[a.as_str(), b.as_str()], false)
+        .await
+        .unwrap();
+    assert_eq!(
+        deleted[1].errors[0].status_code.as_deref(),
+        Some("ENTITY_IS_DELETED")
+    );
+
+    // Refused before any request.
+    let mut missing = ext.clone();
+    missing.fields.remove("Ext__c");
+    assert!(
+        sf.collections()
+            .upsert("Account", "Ext__c", &[missing], false)
+            .await
+            .is_err()
+    );
+    let err = sf
+        .collections()
+        .delete(&["bad id"], false)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    let no_type = Record::default();
+    assert!(sf.collections().create(&[no_type], false).await.is_err());
+}
+
+#[tokio::test]
+async fn composite_with_references() {
+    let server = MockServer::start().await;
+    let expected = json!({
+        "allOrNone": true,
+        "compositeRequest": [
+            {"method": "POST", "url": "/services/data/v62.0/sobjects/Account",
+             "referenceId": "newAccount", "body": {"Name": "Acme"}},
+            {"method": "POST", "url": "/services/data/v62.0/sobjects/Contact",
+             "referenceId": "newContact", "body": {"LastName": "Ng", "AccountId": "@{newAccount.id}"}},
+            {"method": "GET", "url": "/services/data/v62.0/sobjects/Account/@{newAccount.id}",
+             "referenceId": "readBack"},
+            {"method": "GET", "url": "/services/data/v62.0/query?q=SELECT+Id+FROM+Account+LIMIT+1",
+             "referenceId": "q"}
+        ]
+    });
+    Mock::given(method("POST"))
+        .and(path(data("/composite")))
+        .and(body_json(expected))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"compositeResponse": [
+            {"body": {"id": "001D000000JliSTIAZ", "success": true, "errors": []}, "httpHeaders": {"Location": "/services/data/v62.0/sobjects/Account/001D000000JliSTIAZ"}, "httpStatusCode": 201, "referenceId": "newAccount"},
+            {"body": [{"errorCode": "PROCESSING_HALTED", "message": "The transaction was rolled back since another operation in the same transaction failed."}], "httpHeaders": {}, "httpStatusCode": 400, "referenceId": "newContact"},
+            {"body": {}, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": "readBack"},
+            {"body": {}, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": "q"}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let request = CompositeRequest::new(true)
+        .create("newAccount", "Account", &json!({"Name": "Acme"}))
+        .unwrap()
+        .create(
+            "newContact",
+            "Contact",
+            &json!({"LastName": "Ng", "AccountId": "@{newAccount.id}"}),
+        )
+        .unwrap()
+        .get("readBack", "Account", "@{newAccount.id}")
+        .unwrap()
+        .query(
+            "q",
+            &atom_salesforce::soql::Soql::from_static("SELECT Id FROM Account LIMIT 1"),
+        )
+        .unwrap();
+    let response = sf.composite().send(&request).await.unwrap();
+    assert!(!response.all_succeeded());
+    assert_eq!(
+        response.get("newAccount").map(|r| r.http_status_code),
+        Some(201)
+    );
+    // Bad references and ids are refused.
+    let r = CompositeRequest::new(false);
+    assert!(r.clone().get("x", "Account", "@{bad ref.id}").is_err());
+    assert!(r.clone().get("x", "Account", "../../x").is_err());
+    assert!(r.clone().create("bad ref", "Account", &json!({})).is_err());
+    assert!(
+        r.create("a", "Account", &json!({}))
+            .unwrap()
+            .create("a", "Account", &json!({}))
+            .is_err()
+    );
+}
