@@ -145,8 +145,7 @@ impl Collections {
             .iter()
             .map(|r| collection_record(r, false))
             .collect::<Result<Vec<_>>>()?;
-        if let Some(bad) = bodies.iter().find(|b| b.get(field).is_none()) {
-            let _ = bad;
+        if bodies.iter().any(|b| b.get(field).is_none()) {
             return Err(Error::config(
                 SERVICE,
                 format!("every record to upsert needs a value for {field}"),

@@ -215,7 +215,8 @@ impl Leads {
             let request = Request::post(format!("/services/Soap/u/{}", self.client.version))
                 .operation("leads.convert")
                 .path_template("/services/Soap/u/{version}")
-                .header("SOAPAction", "convertLead")?
+                // The partner WSDL binds every operation with soapAction="".
+                .header("SOAPAction", "\"\"")?
                 .body(Body::Raw {
                     content_type: "text/xml; charset=UTF-8".into(),
                     bytes: xml.into_bytes().into(),

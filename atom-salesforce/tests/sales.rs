@@ -40,7 +40,7 @@ async fn convert_lead_sends_escaped_soap_and_parses_results() {
     );
     Mock::given(method("POST"))
         .and(path("/services/Soap/u/62.0"))
-        .and(header("soapaction", "convertLead"))
+        .and(header("soapaction", "\"\""))
         .and(header("content-type", "text/xml; charset=UTF-8"))
         .and(wiremock::matchers::body_string(expected))
         .respond_with(ResponseTemplate::new(200).set_body_raw(CONVERT_OK, "text/xml"))
