@@ -225,7 +225,10 @@ impl Bulk {
         });
         match (operation, external_id_field) {
             (IngestOperation::Upsert, Some(field)) => {
-                body["externalIdFieldName"] = Value::String(identifier(field)?.to_owned());
+                let field = Value::String(identifier(field)?.to_owned());
+                if let Some(map) = body.as_object_mut() {
+                    map.insert("externalIdFieldName".into(), field);
+                }
             }
             (IngestOperation::Upsert, None) => {
                 return Err(Error::config(

@@ -7,7 +7,7 @@
 //! let mut convert = LeadConvert::new("00Q5g00000AbCdEFGH", "Closed - Converted");
 //! convert.opportunity_name = Some("Acme - 500 widgets".into());
 //! let results = client.leads().convert(&[convert]).await?;
-//! println!("{:?}", results[0].opportunity_id);
+//! println!("{:?}", results.first().and_then(|r| r.opportunity_id.as_deref()));
 //! # Ok(()) }
 //! ```
 

@@ -191,6 +191,34 @@ async fn waiting_gives_up_with_a_timeout() {
 }
 
 #[tokio::test]
+async fn upsert_job_names_its_external_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(data("/jobs/ingest")))
+        .and(body_json(
+            json!({"object": "Contact", "operation": "upsert", "contentType": "CSV",
+                              "columnDelimiter": "COMMA", "lineEnding": "LF",
+                              "externalIdFieldName": "Ext_Id__c"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(job("Open")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let job = sf
+        .bulk()
+        .create_ingest("Contact", IngestOperation::Upsert, Some("Ext_Id__c"))
+        .await
+        .unwrap();
+    assert_eq!(job.state, JobState::Open);
+    let bad = sf
+        .bulk()
+        .create_ingest("Contact", IngestOperation::Upsert, Some("Ext Id"))
+        .await;
+    assert!(bad.is_err());
+}
+
+#[tokio::test]
 async fn query_job_results_follow_the_locator() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

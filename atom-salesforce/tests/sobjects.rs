@@ -277,6 +277,12 @@ async fn describe_and_describe_global_decode_fixtures() {
         d.record_type_infos[0].record_type_id.as_deref(),
         Some("012000000000000AAA")
     );
+    assert_eq!(
+        d.record_type_id("Master").unwrap(),
+        Some("012000000000000AAA")
+    );
+    assert_eq!(d.record_type_id("Other").unwrap(), None);
+    assert!(d.record_type_id("Master' OR").is_err());
     let g = sf.describe_global().await.unwrap();
     assert_eq!(
         (g.max_batch_size, g.sobjects[0].name.as_str()),

@@ -87,6 +87,17 @@ impl SObjectDescribe {
     pub fn field(&self, name: &str) -> Option<&FieldDescribe> {
         self.fields.iter().find(|f| f.name == name)
     }
+
+    /// The id of the record type with this developer name (or, on API versions that send no
+    /// developer name, this name). The name is checked as an API name first.
+    pub fn record_type_id(&self, developer_name: &str) -> atom_core::Result<Option<&str>> {
+        crate::validate::identifier(developer_name)?;
+        Ok(self
+            .record_type_infos
+            .iter()
+            .find(|r| r.developer_name.as_deref().unwrap_or(&r.name) == developer_name)
+            .and_then(|r| r.record_type_id.as_deref()))
+    }
 }
 
 /// One field of [`SObjectDescribe`].
