@@ -375,3 +375,43 @@ async fn versions_and_limits_and_health() {
     assert_eq!(sf.info().api_version.as_deref(), Some("62.0"));
     let _ = fixture_json("org_query_response.json");
 }
+
+#[tokio::test]
+async fn opportunity_amounts_and_dates_go_out_exactly() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(data("/sobjects/Opportunity")))
+        .and(wiremock::matchers::body_string(
+            r#"{"AccountId":"001D000000JliSTIAZ","Amount":125000.5,"CloseDate":"2025-03-15","Name":"Big deal","StageName":"Prospecting"}"#,
+        ))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_string(fixture("create_success_response.json")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let deal = atom_salesforce::Opportunity {
+        name: Some("Big deal".into()),
+        account_id: Some(ACCOUNT_ID.into()),
+        stage_name: Some("Prospecting".into()),
+        amount: Some("125000.50".parse().unwrap()),
+        close_date: chrono::NaiveDate::from_ymd_opt(2025, 3, 15),
+        is_won: Some(false),
+        ..Default::default()
+    };
+    client(&server)
+        .opportunity_records()
+        .create(&deal)
+        .await
+        .unwrap();
+    let back: atom_salesforce::Opportunity = serde_json::from_value(json!({
+        "Id": "006D000000JliSTIAZ", "Amount": 19999999.99, "CloseDate": "2025-03-15",
+        "IsWon": true, "Custom__c": "kept"
+    }))
+    .unwrap();
+    assert_eq!(
+        back.amount.as_ref().map(|d| d.as_str()),
+        Some("19999999.99")
+    );
+    assert_eq!(back.extra("Custom__c"), Some(&json!("kept")));
+}

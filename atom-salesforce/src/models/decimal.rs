@@ -94,17 +94,29 @@ impl fmt::Debug for Decimal {
 
 impl Serialize for Decimal {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // Integers go out as integers; other values as the f64 whose shortest text is ours,
-        // or as text when no f64 prints back the same (Salesforce accepts numeric strings).
+        // Integers go out as integers; other values as a JSON number when the f64 prints back
+        // as the same number (trailing zeros aside), else as text so that no digit is lost.
         if let Ok(i) = self.0.parse::<i64>() {
             return serializer.serialize_i64(i);
         }
         match self.0.parse::<f64>() {
-            Ok(f) if Decimal::from_f64(f).is_some_and(|d| d.0 == self.0) => {
+            Ok(f)
+                if Decimal::from_f64(f)
+                    .is_some_and(|d| normalized(&d.0) == normalized(&self.0)) =>
+            {
                 serializer.serialize_f64(f)
             }
             _ => serializer.serialize_str(&self.0),
         }
+    }
+}
+
+/// The same number without trailing fractional zeros (`1000.50` → `1000.5`, `2.0` → `2`).
+fn normalized(text: &str) -> &str {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        text
     }
 }
 
@@ -173,7 +185,7 @@ mod tests {
         };
         assert_eq!(out("1000.5").as_deref(), Some("1000.5"));
         assert_eq!(out("42").as_deref(), Some("42"));
-        assert_eq!(out("1000.50").as_deref(), Some("\"1000.50\""));
+        assert_eq!(out("1000.50").as_deref(), Some("1000.5"));
         assert_eq!(
             out("12345678901234567.89").as_deref(),
             Some("\"12345678901234567.89\"")
