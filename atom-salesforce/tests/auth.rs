@@ -177,6 +177,7 @@ async fn expired_session_refreshes_once_replays_and_saves_rotation() {
         .retry_policy(fast_retry())
         .build()
         .unwrap();
+    assert!(!format!("{sf:?}").contains("stale"), "no token in Debug");
     let rows: Vec<Value> = sf
         .query(&Soql::from_static("SELECT Id FROM Organization"))
         .try_collect()

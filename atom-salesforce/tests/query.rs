@@ -362,3 +362,41 @@ async fn concurrency_limit_and_server_errors_are_retried() {
         .unwrap();
     assert_eq!(rows[0].id.as_deref(), Some("00Dx0000000BV7z"));
 }
+
+#[tokio::test]
+async fn a_stream_resumes_from_its_checkpoint() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(data("/query")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("query_paginated_first_page_response.json")),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/services/data/v26.0/query/01gD"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("query_paginated_last_page_response.json")),
+        )
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let soql = Soql::from_static("SELECT Text_Label FROM Whizbang__c");
+    let mut stream = sf.query::<Record>(&soql);
+    let first = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(first.get_str("Text_Label"), Some("First Page"));
+    let checkpoint = stream.checkpoint();
+    drop(stream);
+    // Saved (it serialises), restored later: the stream goes on after the first record.
+    let saved = serde_json::to_string(&checkpoint).unwrap();
+    let restored: atom_core::Checkpoint = serde_json::from_str(&saved).unwrap();
+    let rest: Vec<Record> = sf.query_from(&soql, restored).try_collect().await.unwrap();
+    let labels: Vec<_> = rest
+        .iter()
+        .filter_map(|r| r.get_str("Text_Label"))
+        .collect();
+    assert_eq!(labels, vec!["Last Page"]);
+}
