@@ -24,6 +24,9 @@ use crate::{Client, SERVICE};
 /// Most subrequests in one composite call.
 pub const MAX_SUBREQUESTS: usize = 25;
 
+/// Most nodes (subrequests) in one graph of a Composite Graph call.
+pub const MAX_GRAPH_NODES: usize = 500;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Subrequest {
@@ -55,6 +58,7 @@ struct Pending {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompositeRequest {
     all_or_none: bool,
+    limit: usize,
     subrequests: Vec<Pending>,
 }
 
@@ -76,6 +80,17 @@ impl CompositeRequest {
     pub fn new(all_or_none: bool) -> Self {
         Self {
             all_or_none,
+            limit: MAX_SUBREQUESTS,
+            subrequests: Vec::new(),
+        }
+    }
+
+    /// The nodes of one graph for [`CompositeGraph`] (up to [`MAX_GRAPH_NODES`]; a graph
+    /// is always all-or-none).
+    pub fn graph_nodes() -> Self {
+        Self {
+            all_or_none: true,
+            limit: MAX_GRAPH_NODES,
             subrequests: Vec::new(),
         }
     }
@@ -88,10 +103,13 @@ impl CompositeRequest {
         body: Option<Value>,
     ) -> Result<Self> {
         identifier(reference_id)?;
-        if self.subrequests.len() >= MAX_SUBREQUESTS {
+        if self.subrequests.len() >= self.limit {
             return Err(Error::config(
                 SERVICE,
-                format!("a composite request holds at most {MAX_SUBREQUESTS} subrequests"),
+                format!(
+                    "a composite request holds at most {} subrequests",
+                    self.limit
+                ),
             ));
         }
         if self
@@ -179,8 +197,14 @@ impl CompositeRequest {
     }
 
     fn body(&self, client: &Client) -> Value {
-        let subrequests = self
-            .subrequests
+        serde_json::json!({
+            "allOrNone": self.all_or_none,
+            "compositeRequest": self.subrequests(client),
+        })
+    }
+
+    fn subrequests(&self, client: &Client) -> Vec<Subrequest> {
+        self.subrequests
             .iter()
             .map(|s| {
                 let url = match &s.path {
@@ -201,11 +225,7 @@ impl CompositeRequest {
                     body: s.body.clone(),
                 }
             })
-            .collect::<Vec<_>>();
-        serde_json::json!({
-            "allOrNone": self.all_or_none,
-            "compositeRequest": subrequests,
-        })
+            .collect()
     }
 }
 
@@ -277,6 +297,89 @@ impl Composite {
             .operation("composite")
             .path_template("/services/data/vXX.X/composite")
             .json(&request.body(&self.client))?;
+        self.client.send(req).await?.json()
+    }
+}
+
+/// Composite Graph: several independent graphs in one call, each all-or-none, with up to
+/// [`MAX_GRAPH_NODES`] related writes per graph.
+///
+/// ```no_run
+/// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
+/// use atom_salesforce::composite::{CompositeGraph, CompositeRequest};
+/// use serde_json::json;
+/// let order = CompositeRequest::graph_nodes()
+///     .create("acct", "Account", &json!({"Name": "Acme"}))?
+///     .create("opp", "Opportunity", &json!({"Name": "Acme deal", "AccountId": "@{acct.id}",
+///         "StageName": "Prospecting", "CloseDate": "2025-03-31"}))?;
+/// let result = client.composite().send_graphs(&CompositeGraph::new().graph("order1", order)?).await?;
+/// assert!(result.graphs.iter().all(|g| g.is_successful));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CompositeGraph {
+    graphs: Vec<(String, CompositeRequest)>,
+}
+
+impl CompositeGraph {
+    /// No graphs yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a graph; `graph_id` must be unique and an identifier.
+    pub fn graph(mut self, graph_id: &str, nodes: CompositeRequest) -> Result<Self> {
+        identifier(graph_id)?;
+        if nodes.subrequests.is_empty() {
+            return Err(Error::config(SERVICE, "a graph needs at least one node"));
+        }
+        if self.graphs.iter().any(|(id, _)| id == graph_id) {
+            return Err(Error::config(SERVICE, "graph ids must be unique"));
+        }
+        self.graphs.push((graph_id.to_owned(), nodes));
+        Ok(self)
+    }
+}
+
+/// One graph's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphResult {
+    /// The graph id.
+    pub graph_id: String,
+    /// Whether every node succeeded (otherwise the whole graph was rolled back).
+    pub is_successful: bool,
+    /// The nodes' responses.
+    pub graph_response: CompositeResponse,
+}
+
+/// The Composite Graph response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphResponse {
+    /// One result per graph, in request order.
+    pub graphs: Vec<GraphResult>,
+}
+
+impl Composite {
+    /// Sends graphs (`POST /composite/graph`).
+    pub async fn send_graphs(&self, graphs: &CompositeGraph) -> Result<GraphResponse> {
+        if graphs.graphs.is_empty() {
+            return Err(Error::config(SERVICE, "no graph to send"));
+        }
+        let body = serde_json::json!({
+            "graphs": graphs
+                .graphs
+                .iter()
+                .map(|(id, nodes)| serde_json::json!({
+                    "graphId": id,
+                    "compositeRequest": nodes.subrequests(&self.client),
+                }))
+                .collect::<Vec<_>>(),
+        });
+        let req = Request::post(self.client.data_path("/composite/graph"))
+            .operation("composite.graph")
+            .path_template("/services/data/vXX.X/composite/graph")
+            .json(&body)?;
         self.client.send(req).await?.json()
     }
 }

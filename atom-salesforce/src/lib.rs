@@ -6,14 +6,14 @@
 //! **What it does:** OAuth (web-server flow with PKCE and `state`, JWT bearer, client
 //! credentials; refresh tokens that rotate are saved before use), sObjects typed for
 //! Account, Contact, Opportunity and Lead and generic for any object (custom ones
-//! included), SOQL and SOSL through builders that escape every value, `query`/`queryAll`
-//! as streams, aggregate queries and sales analytics, sObject Collections with automatic
-//! chunking, Composite, Bulk API 2.0 ingest and query jobs, lead conversion (SOAP
-//! `convertLead()`), opportunity stage advance checked against the picklist, the `limits`
-//! resource, and Outbound Message parsing.
+//! included), SOQL and SOSL through builders that escape every value, `query`/`queryAll` as
+//! streams, aggregate queries and sales analytics, sObject Collections with automatic
+//! chunking, Composite and Composite Graph, Bulk API 2.0 ingest and query jobs, lead
+//! conversion (SOAP `convertLead()`), opportunity stage advance checked against the
+//! picklist, the `limits` resource, and Outbound Message parsing.
 //!
 //! **What it does not:** no Streaming API / Pub/Sub API (long-lived subscriptions belong to
-//! a separate service), no Metadata or Tooling API, no Composite Graph, no blocking API.
+//! a separate service), no Metadata or Tooling API, no blocking API.
 //! Anything else goes through [`atom_core::Connector::request`] with this client's auth,
 //! limits and retries.
 //!

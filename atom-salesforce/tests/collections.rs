@@ -241,3 +241,84 @@ async fn composite_with_references() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn composite_graph_sends_each_graph_and_reports_rollback() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(data("/composite/graph")))
+        .and(body_json(json!({"graphs": [
+            {"graphId": "order1", "compositeRequest": [
+                {"method": "POST", "url": "/services/data/v62.0/sobjects/Account", "referenceId": "acct", "body": {"Name": "Acme"}},
+                {"method": "POST", "url": "/services/data/v62.0/sobjects/Contact", "referenceId": "ct", "body": {"LastName": "Ng", "AccountId": "@{acct.id}"}}
+            ]},
+            {"graphId": "order2", "compositeRequest": [
+                {"method": "PATCH", "url": "/services/data/v62.0/sobjects/Account/001D000000JliSTIAZ", "referenceId": "upd", "body": {"Name": "Renamed"}}
+            ]}
+        ]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"graphs": [
+            {"graphId": "order1", "isSuccessful": true, "graphResponse": {"compositeResponse": [
+                {"body": {"id": "001D000000JliSUIAZ", "success": true, "errors": []}, "httpHeaders": {}, "httpStatusCode": 201, "referenceId": "acct"},
+                {"body": {"id": "003D000000JliSUIAZ", "success": true, "errors": []}, "httpHeaders": {}, "httpStatusCode": 201, "referenceId": "ct"}
+            ]}},
+            {"graphId": "order2", "isSuccessful": false, "graphResponse": {"compositeResponse": [
+                {"body": [{"errorCode": "ENTITY_IS_DELETED", "message": "entity is deleted"}], "httpHeaders": {}, "httpStatusCode": 404, "referenceId": "upd"}
+            ]}}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let one = CompositeRequest::graph_nodes()
+        .create("acct", "Account", &json!({"Name": "Acme"}))
+        .unwrap()
+        .create(
+            "ct",
+            "Contact",
+            &json!({"LastName": "Ng", "AccountId": "@{acct.id}"}),
+        )
+        .unwrap();
+    let two = CompositeRequest::graph_nodes()
+        .update(
+            "upd",
+            "Account",
+            "001D000000JliSTIAZ",
+            &json!({"Name": "Renamed"}),
+        )
+        .unwrap();
+    let graphs = atom_salesforce::composite::CompositeGraph::new()
+        .graph("order1", one.clone())
+        .unwrap()
+        .graph("order2", two)
+        .unwrap();
+    let result = sf.composite().send_graphs(&graphs).await.unwrap();
+    assert!(result.graphs[0].is_successful);
+    assert!(!result.graphs[1].is_successful);
+    assert_eq!(
+        result.graphs[1]
+            .graph_response
+            .get("upd")
+            .map(|r| r.http_status_code),
+        Some(404)
+    );
+    assert!(
+        atom_salesforce::composite::CompositeGraph::new()
+            .graph("order1", one.clone())
+            .unwrap()
+            .graph("order1", one)
+            .is_err()
+    );
+    // A plain composite request stops at 25 subrequests; a graph takes more.
+    let mut plain = CompositeRequest::new(false);
+    let mut graph = CompositeRequest::graph_nodes();
+    for i in 0..25 {
+        plain = plain
+            .create(&format!("r{i}"), "Account", &json!({}))
+            .unwrap();
+        graph = graph
+            .create(&format!("r{i}"), "Account", &json!({}))
+            .unwrap();
+    }
+    assert!(plain.create("r25", "Account", &json!({})).is_err());
+    assert!(graph.create("r25", "Account", &json!({})).is_ok());
+}
