@@ -44,7 +44,7 @@ fn accounts() -> Vec<Account> {
 
 async fn collections(server: &MockServer, client: &Client) {
     Mock::given(method("POST"))
-        .and(path("/services/data/v62.0/composite/sobjects"))
+        .and(path("/services/data/v67.0/composite/sobjects"))
         .respond_with(echo)
         .mount(server)
         .await;
@@ -64,7 +64,7 @@ async fn collections(server: &MockServer, client: &Client) {
 async fn bulk(server: &MockServer, client: &Client) {
     let job = |state: &str| json!({"id": JOB, "object": "Account", "operation": "insert", "state": state});
     Mock::given(method("POST"))
-        .and(path("/services/data/v62.0/jobs/ingest"))
+        .and(path("/services/data/v67.0/jobs/ingest"))
         .respond_with(ResponseTemplate::new(200).set_body_json(job("Open")))
         .mount(server)
         .await;

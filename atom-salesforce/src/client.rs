@@ -15,8 +15,8 @@ use http::{HeaderMap, StatusCode};
 
 use crate::{SERVICE, validate};
 
-/// The API version used unless the builder sets another (Winter '25, GA).
-pub const DEFAULT_API_VERSION: &str = "62.0";
+/// The API version used unless the builder sets another (Summer '26, GA).
+pub const DEFAULT_API_VERSION: &str = "67.0";
 
 /// Salesforce caps long-running concurrent requests at 25 per org; the client keeps at most
 /// this many calls in flight per org.
@@ -160,7 +160,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The API version (`62.0`; default [`DEFAULT_API_VERSION`]).
+    /// The API version (`62.0`; default [`DEFAULT_API_VERSION`]). `GET /services/data/`
+    /// ([`Client::versions`]) lists what the org offers.
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(version.into());
         self

@@ -184,13 +184,13 @@ async fn composite_with_references() {
     let expected = json!({
         "allOrNone": true,
         "compositeRequest": [
-            {"method": "POST", "url": "/services/data/v62.0/sobjects/Account",
+            {"method": "POST", "url": "/services/data/v67.0/sobjects/Account",
              "referenceId": "newAccount", "body": {"Name": "Acme"}},
-            {"method": "POST", "url": "/services/data/v62.0/sobjects/Contact",
+            {"method": "POST", "url": "/services/data/v67.0/sobjects/Contact",
              "referenceId": "newContact", "body": {"LastName": "Ng", "AccountId": "@{newAccount.id}"}},
-            {"method": "GET", "url": "/services/data/v62.0/sobjects/Account/@{newAccount.id}",
+            {"method": "GET", "url": "/services/data/v67.0/sobjects/Account/@{newAccount.id}",
              "referenceId": "readBack"},
-            {"method": "GET", "url": "/services/data/v62.0/query?q=SELECT+Id+FROM+Account+LIMIT+1",
+            {"method": "GET", "url": "/services/data/v67.0/query?q=SELECT+Id+FROM+Account+LIMIT+1",
              "referenceId": "q"}
         ]
     });
@@ -198,7 +198,7 @@ async fn composite_with_references() {
         .and(path(data("/composite")))
         .and(body_json(expected))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"compositeResponse": [
-            {"body": {"id": "001D000000JliSTIAZ", "success": true, "errors": []}, "httpHeaders": {"Location": "/services/data/v62.0/sobjects/Account/001D000000JliSTIAZ"}, "httpStatusCode": 201, "referenceId": "newAccount"},
+            {"body": {"id": "001D000000JliSTIAZ", "success": true, "errors": []}, "httpHeaders": {"Location": "/services/data/v67.0/sobjects/Account/001D000000JliSTIAZ"}, "httpStatusCode": 201, "referenceId": "newAccount"},
             {"body": [{"errorCode": "PROCESSING_HALTED", "message": "The transaction was rolled back since another operation in the same transaction failed."}], "httpHeaders": {}, "httpStatusCode": 400, "referenceId": "newContact"},
             {"body": {}, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": "readBack"},
             {"body": {}, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": "q"}
@@ -249,11 +249,11 @@ async fn composite_graph_sends_each_graph_and_reports_rollback() {
         .and(path(data("/composite/graph")))
         .and(body_json(json!({"graphs": [
             {"graphId": "order1", "compositeRequest": [
-                {"method": "POST", "url": "/services/data/v62.0/sobjects/Account", "referenceId": "acct", "body": {"Name": "Acme"}},
-                {"method": "POST", "url": "/services/data/v62.0/sobjects/Contact", "referenceId": "ct", "body": {"LastName": "Ng", "AccountId": "@{acct.id}"}}
+                {"method": "POST", "url": "/services/data/v67.0/sobjects/Account", "referenceId": "acct", "body": {"Name": "Acme"}},
+                {"method": "POST", "url": "/services/data/v67.0/sobjects/Contact", "referenceId": "ct", "body": {"LastName": "Ng", "AccountId": "@{acct.id}"}}
             ]},
             {"graphId": "order2", "compositeRequest": [
-                {"method": "PATCH", "url": "/services/data/v62.0/sobjects/Account/001D000000JliSTIAZ", "referenceId": "upd", "body": {"Name": "Renamed"}}
+                {"method": "PATCH", "url": "/services/data/v67.0/sobjects/Account/001D000000JliSTIAZ", "referenceId": "upd", "body": {"Name": "Renamed"}}
             ]}
         ]})))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"graphs": [

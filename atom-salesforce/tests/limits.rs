@@ -73,3 +73,57 @@ async fn twenty_five_in_flight_per_org() {
         "26th call waited: {one_org:?}"
     );
 }
+
+#[test]
+fn the_client_is_a_connector() {
+    use atom_core::Connector;
+    let client = Client::builder()
+        .instance_url("https://acme.my.salesforce.com")
+        .access_token(Secret::new("t"))
+        .build()
+        .unwrap();
+    let all: Vec<Box<dyn Connector>> = vec![Box::new(client)];
+    assert_eq!(all[0].service(), "salesforce");
+    assert_eq!(all[0].info().display_name, "Salesforce");
+    assert!(
+        Client::builder()
+            .instance_url("http://acme.my.salesforce.com")
+            .access_token(Secret::new("t"))
+            .build()
+            .is_err(),
+        "plain http off loopback is refused"
+    );
+    assert!(
+        Client::builder()
+            .instance_url("https://x.example")
+            .build()
+            .is_err()
+    );
+    assert!(
+        Client::builder()
+            .instance_url("https://x.example")
+            .access_token(Secret::new("t"))
+            .api_version("latest")
+            .build()
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_api_version_is_configurable() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/services/data/v62.0/limits"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .instance_url(server.uri())
+        .access_token(Secret::new("t"))
+        .api_version("v62.0")
+        .build()
+        .unwrap();
+    assert_eq!(client.api_version(), "62.0");
+    client.limits().get().await.unwrap();
+}

@@ -39,7 +39,7 @@ async fn convert_lead_sends_escaped_soap_and_parses_results() {
 </urn:convertLead></soapenv:Body></soapenv:Envelope>"
     );
     Mock::given(method("POST"))
-        .and(path("/services/Soap/u/62.0"))
+        .and(path("/services/Soap/u/67.0"))
         .and(header("soapaction", "\"\""))
         .and(header("content-type", "text/xml; charset=UTF-8"))
         .and(wiremock::matchers::body_string(expected))
@@ -79,14 +79,14 @@ async fn convert_lead_sends_escaped_soap_and_parses_results() {
 async fn convert_lead_refreshes_an_expired_session_and_resends() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path("/services/Soap/u/62.0"))
+        .and(path("/services/Soap/u/67.0"))
         .and(body_string_contains("<urn:sessionId>stale</urn:sessionId>"))
         .respond_with(ResponseTemplate::new(500).set_body_raw(FAULT, "text/xml"))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(path("/services/Soap/u/62.0"))
+        .and(path("/services/Soap/u/67.0"))
         .and(body_string_contains(
             "<urn:sessionId>refreshed_access_token</urn:sessionId>",
         ))

@@ -372,7 +372,7 @@ async fn versions_and_limits_and_health() {
     use atom_core::Connector as _;
     let health = sf.health().await.unwrap();
     assert_eq!(health.rate_limit.and_then(|r| r.remaining), Some(14998));
-    assert_eq!(sf.info().api_version.as_deref(), Some("62.0"));
+    assert_eq!(sf.info().api_version.as_deref(), Some("67.0"));
     let _ = fixture_json("org_query_response.json");
 }
 

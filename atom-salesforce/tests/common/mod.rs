@@ -43,7 +43,10 @@ pub fn client(server: &MockServer) -> Client {
 
 /// The data API path for the default version.
 pub fn data(rest: &str) -> String {
-    format!("/services/data/v62.0{rest}")
+    format!(
+        "/services/data/v{}{rest}",
+        atom_salesforce::DEFAULT_API_VERSION
+    )
 }
 
 /// A valid 18-character id with a given prefix.

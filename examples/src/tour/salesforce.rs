@@ -94,7 +94,7 @@ async fn mount(server: &MockServer) -> LegResult {
         .mount(server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/services/data/v62.0/limits"))
+        .and(path("/services/data/v67.0/limits"))
         .respond_with(limited(json!({
             "DailyApiRequests": {"Max": 15000, "Remaining": 14958},
             "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000}
@@ -104,19 +104,19 @@ async fn mount(server: &MockServer) -> LegResult {
     let mut created = json_of(CREATED)?;
     created["id"] = json!(ACCOUNT_ID);
     Mock::given(method("POST"))
-        .and(path("/services/data/v62.0/sobjects/Account"))
+        .and(path("/services/data/v67.0/sobjects/Account"))
         .respond_with(limited(created.clone()))
         .mount(server)
         .await;
     created["id"] = json!(OPPORTUNITY_ID);
     Mock::given(method("POST"))
-        .and(path("/services/data/v62.0/sobjects/Opportunity"))
+        .and(path("/services/data/v67.0/sobjects/Opportunity"))
         .respond_with(limited(created))
         .mount(server)
         .await;
     // Query pages: the first is refused once with the concurrency limit, then served.
     Mock::given(method("GET"))
-        .and(path("/services/data/v62.0/query"))
+        .and(path("/services/data/v67.0/query"))
         .and(query_param(
             "q",
             "SELECT Text_Label FROM Whizbang__c ORDER BY CreatedDate ASC",
@@ -129,7 +129,7 @@ async fn mount(server: &MockServer) -> LegResult {
         .mount(server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/services/data/v62.0/query"))
+        .and(path("/services/data/v67.0/query"))
         .and(query_param(
             "q",
             "SELECT Text_Label FROM Whizbang__c ORDER BY CreatedDate ASC",
@@ -143,7 +143,7 @@ async fn mount(server: &MockServer) -> LegResult {
         .mount(server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/services/data/v62.0/query"))
+        .and(path("/services/data/v67.0/query"))
         .and(query_param("q", "SELECT StageName, COUNT(Id) n, SUM(Amount) total, AVG(Amount) average FROM Opportunity WHERE (CloseDate >= 2025-01-01 AND CloseDate <= 2025-03-31) GROUP BY StageName"))
         .respond_with(limited(json!({"totalSize": 2, "done": true, "records": [
             {"attributes": {"type": "AggregateResult"}, "StageName": "Prospecting", "n": 3, "total": 45000.1, "average": 15000.03},
@@ -152,7 +152,7 @@ async fn mount(server: &MockServer) -> LegResult {
         .mount(server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/services/data/v62.0/query"))
+        .and(path("/services/data/v67.0/query"))
         .and(query_param(
             "q",
             "SELECT Id FROM Contact WHERE LastName = 'x\\' OR Name != \\''",
@@ -163,7 +163,7 @@ async fn mount(server: &MockServer) -> LegResult {
         .mount(server)
         .await;
     // The session expires: the first token is refused, the refreshed one accepted.
-    let record_path = format!("/services/data/v62.0/sobjects/Account/{ACCOUNT_ID}");
+    let record_path = format!("/services/data/v67.0/sobjects/Account/{ACCOUNT_ID}");
     Mock::given(method("GET"))
         .and(path(record_path.clone()))
         .and(header(
