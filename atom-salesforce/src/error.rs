@@ -127,3 +127,154 @@ fn with_limit_semantics(err: Error) -> Error {
 pub fn should_retry(err: &Error) -> Option<bool> {
     (err.provider_code() == Some("REQUEST_LIMIT_EXCEEDED")).then(|| err.is_retryable())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(status: u16, body: &str, content_type: &str) -> Error {
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = content_type.parse() {
+            headers.insert(http::header::CONTENT_TYPE, v);
+        }
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        map_error(status, &headers, body.as_bytes())
+    }
+
+    #[test]
+    fn table() {
+        let json = "application/json";
+        let cases: &[(u16, &str, &str, ErrorKind, Option<&str>, bool)] = &[
+            (
+                400,
+                r#"[{"message":"bad","errorCode":"MALFORMED_QUERY"}]"#,
+                json,
+                ErrorKind::InvalidRequest,
+                Some("MALFORMED_QUERY"),
+                false,
+            ),
+            (
+                400,
+                r#"[{"message":"x","errorCode":"INVALID_FIELD"}]"#,
+                json,
+                ErrorKind::InvalidRequest,
+                Some("INVALID_FIELD"),
+                false,
+            ),
+            (
+                400,
+                r#"[{"message":"dup","errorCode":"DUPLICATE_VALUE"}]"#,
+                json,
+                ErrorKind::Conflict,
+                Some("DUPLICATE_VALUE"),
+                false,
+            ),
+            (
+                404,
+                r#"[{"message":"gone","errorCode":"ENTITY_IS_DELETED"}]"#,
+                json,
+                ErrorKind::NotFound,
+                Some("ENTITY_IS_DELETED"),
+                false,
+            ),
+            (
+                401,
+                r#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#,
+                json,
+                ErrorKind::Unauthorized,
+                Some("INVALID_SESSION_ID"),
+                false,
+            ),
+            (
+                403,
+                r#"[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"#,
+                json,
+                ErrorKind::RateLimited,
+                Some("REQUEST_LIMIT_EXCEEDED"),
+                false,
+            ),
+            (
+                403,
+                r#"[{"message":"ConcurrentPerOrgLongTxn Limit exceeded","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"#,
+                json,
+                ErrorKind::RateLimited,
+                Some("REQUEST_LIMIT_EXCEEDED"),
+                true,
+            ),
+            (
+                403,
+                r#"[{"message":"no","errorCode":"INSUFFICIENT_ACCESS"}]"#,
+                json,
+                ErrorKind::Forbidden,
+                Some("INSUFFICIENT_ACCESS"),
+                false,
+            ),
+            (
+                500,
+                r#"[{"message":"oops","errorCode":"UNKNOWN_EXCEPTION"}]"#,
+                json,
+                ErrorKind::Server,
+                Some("UNKNOWN_EXCEPTION"),
+                true,
+            ),
+            (
+                400,
+                r#"{"error":"invalid_grant","error_description":"expired access/refresh token"}"#,
+                json,
+                ErrorKind::ReauthorizationRequired,
+                Some("invalid_grant"),
+                false,
+            ),
+            (
+                300,
+                r#"["/services/data/v67.0/sobjects/Account/1","/services/data/v67.0/sobjects/Account/2"]"#,
+                json,
+                ErrorKind::Conflict,
+                Some("MULTIPLE_CHOICES"),
+                false,
+            ),
+            (
+                500,
+                "<soapenv:Envelope xmlns:soapenv=\"x\"><soapenv:Body><soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>bad session</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>",
+                "text/xml",
+                ErrorKind::Unauthorized,
+                Some("INVALID_SESSION_ID"),
+                false,
+            ),
+            (
+                503,
+                "<html>down</html>",
+                "text/html",
+                ErrorKind::Server,
+                None,
+                true,
+            ),
+            (502, "", "", ErrorKind::Server, None, true),
+            (400, "[]", json, ErrorKind::InvalidRequest, None, false),
+        ];
+        for (status, body, ct, kind, code, retryable) in cases {
+            let err = map(*status, body, ct);
+            assert_eq!(err.kind(), *kind, "{status} {body}");
+            assert_eq!(err.provider_code(), *code, "{status} {body}");
+            assert_eq!(err.status(), Some(*status));
+            assert_eq!(err.is_retryable(), *retryable, "{status} {body}");
+            assert!(!err.message().is_empty());
+        }
+        assert_eq!(
+            should_retry(&map(
+                403,
+                r#"[{"message":"ConcurrentPerOrgLongTxn","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"#,
+                json
+            )),
+            Some(true)
+        );
+        assert_eq!(
+            should_retry(&map(
+                400,
+                r#"[{"message":"x","errorCode":"INVALID_FIELD"}]"#,
+                json
+            )),
+            None
+        );
+    }
+}

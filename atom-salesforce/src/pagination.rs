@@ -77,3 +77,39 @@ where
         .boxed()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(done: bool, next: Option<&str>) -> QueryResult<()> {
+        QueryResult {
+            total_size: 1,
+            done,
+            next_records_url: next.map(str::to_owned),
+            records: vec![],
+        }
+    }
+
+    #[test]
+    fn cursors() {
+        let ok = |p: QueryResult<()>| next_cursor(&p).ok();
+        assert_eq!(
+            ok(page(true, Some("/services/data/v67.0/query/01g-2000"))),
+            Some(None)
+        );
+        assert_eq!(
+            ok(page(false, Some("/services/data/v67.0/query/01g-2000"))),
+            Some(Some("/services/data/v67.0/query/01g-2000".to_owned()))
+        );
+        assert_eq!(ok(page(false, None)), None);
+        assert_eq!(
+            ok(page(false, Some("https://evil.example/services/data/x"))),
+            None
+        );
+        assert_eq!(
+            ok(page(false, Some("/services/data/../../oauth2/token"))),
+            None
+        );
+    }
+}
