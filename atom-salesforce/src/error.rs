@@ -141,10 +141,13 @@ mod tests {
         map_error(status, &headers, body.as_bytes())
     }
 
+    /// status, body, content type → kind, provider code, retryable.
+    type Case<'a> = (u16, &'a str, &'a str, ErrorKind, Option<&'a str>, bool);
+
     #[test]
     fn table() {
         let json = "application/json";
-        let cases: &[(u16, &str, &str, ErrorKind, Option<&str>, bool)] = &[
+        let cases: &[Case<'_>] = &[
             (
                 400,
                 r#"[{"message":"bad","errorCode":"MALFORMED_QUERY"}]"#,
