@@ -192,7 +192,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The org whose limits these calls count against (default: the token key's tenant).
+    /// The org whose limits these calls count against (default: the token key's tenant, or
+    /// the instance URL's host for a fixed access token).
     pub fn tenant(mut self, org: impl Into<String>) -> Self {
         self.tenant = Some(org.into());
         self
@@ -232,6 +233,13 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let version =
             validate::api_version(self.version.as_deref().unwrap_or(DEFAULT_API_VERSION))?;
+        // Without a token key, the org is known by its instance host.
+        let tenant = self.tenant.or_else(|| {
+            self.instance_url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok())
+                .and_then(|u| u.host_str().map(str::to_owned))
+        });
         let base = self
             .instance_url
             .unwrap_or_else(|| "https://login.salesforce.com".to_owned());
@@ -241,7 +249,7 @@ impl ClientBuilder {
         let mut builder = ApiClient::builder(SalesforceProvider, &base)?
             .authenticator(auth.clone())
             .user_agent(concat!("atom-salesforce/", env!("CARGO_PKG_VERSION")))
-            .tenant(self.tenant.unwrap_or_default())
+            .tenant(tenant.unwrap_or_default())
             .retry_policy(self.retry.unwrap_or_default());
         builder = match self.limiter {
             Some(limiter) => builder.shared_limiter(limiter),
