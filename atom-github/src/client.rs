@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use atom_core::retry::RetryPolicy;
 use atom_core::{
     ApiClient, ApiResponse, AuthKind, Authenticator, Category, Connector, ConnectorInfo,
-    Credentials, Error, Health, RateLimitConfig, RateLimitSnapshot, RateLimiter, Request, Result,
-    Secret,
+    Credentials, Error, ErrorKind, Health, RateLimitConfig, RateLimitSnapshot, RateLimiter,
+    Request, Result, Secret,
 };
 use http::{Method, StatusCode};
 
@@ -71,6 +71,7 @@ pub struct Client {
     api: ApiClient,
     etags: Option<Arc<EtagCache>>,
     api_version: Arc<str>,
+    tenant: Arc<str>,
 }
 
 /// Configures a [`Client`].
@@ -210,15 +211,15 @@ impl ClientBuilder {
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
         }
-        if let Some(tenant) = self.tenant {
-            builder = builder.tenant(tenant);
-        }
+        let tenant = self.tenant.unwrap_or_default();
+        builder = builder.tenant(tenant.clone());
         Ok(Client {
             api: builder.build()?,
             etags: self
                 .etag
                 .map(|(capacity, max_body)| Arc::new(EtagCache::new(capacity, max_body))),
             api_version: self.api_version.into(),
+            tenant: tenant.into(),
         })
     }
 }
@@ -257,6 +258,20 @@ impl Client {
     /// Sends a request through the request path (limits, auth, retries, error mapping) and,
     /// when the ETag cache is on, answers an unchanged GET from the cache.
     pub async fn send(&self, request: Request) -> Result<ApiResponse> {
+        let result = self.send_cached(request).await;
+        if let Err(error) = &result
+            && error.kind() == ErrorKind::RateLimited
+            && error.status().is_some()
+            && let Some(wait) = error.retry_after()
+        {
+            // The core pauses the tenant after a 429 only; GitHub also limits with 403. Make
+            // every task of this tenant wait, not just the one that was refused.
+            self.api.limiter().pause(&self.tenant, wait);
+        }
+        result
+    }
+
+    async fn send_cached(&self, request: Request) -> Result<ApiResponse> {
         let Some(cache) = self
             .etags
             .as_ref()

@@ -25,7 +25,9 @@ fn key() -> Vec<u8> {
 fn token_body(token: &str) -> String {
     let mut v: Value = serde_json::from_str(&fixture("installation-token.json")).unwrap();
     v["token"] = token.into();
-    v["expires_at"] = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339().into();
+    v["expires_at"] = (chrono::Utc::now() + chrono::Duration::hours(1))
+        .to_rfc3339()
+        .into();
     v.to_string()
 }
 
@@ -38,21 +40,33 @@ fn app(uri: &str) -> Arc<GitHubApp> {
 }
 
 fn claims_of(request: &wiremock::Request) -> AppClaims {
-    let auth = request.headers.get("authorization").unwrap().to_str().unwrap();
+    let auth = request
+        .headers
+        .get("authorization")
+        .unwrap()
+        .to_str()
+        .unwrap();
     let jwt = auth.strip_prefix("Bearer ").unwrap();
     let public = fixture("test-app-key.pub.pem");
     let mut validation = Validation::new(Algorithm::RS256);
     validation.validate_exp = false;
     validation.required_spec_claims.clear();
-    jsonwebtoken::decode::<AppClaims>(jwt, &DecodingKey::from_rsa_pem(public.as_bytes()).unwrap(), &validation)
-        .unwrap()
-        .claims
+    jsonwebtoken::decode::<AppClaims>(
+        jwt,
+        &DecodingKey::from_rsa_pem(public.as_bytes()).unwrap(),
+        &validation,
+    )
+    .unwrap()
+    .claims
 }
 
 #[test]
 fn claims_and_skew_are_pure() {
     let c = app_claims("12345", 1_700_000_000, 0);
-    assert_eq!((c.iat, c.exp, c.iss.as_str()), (1_699_999_940, 1_700_000_540, "12345"));
+    assert_eq!(
+        (c.iat, c.exp, c.iss.as_str()),
+        (1_699_999_940, 1_700_000_540, "12345")
+    );
     assert!(c.exp - c.iat <= 600, "GitHub allows at most 10 minutes");
     let c = app_claims("1", 1_700_000_000, -120);
     assert_eq!(c.iat, 1_699_999_820);
@@ -67,14 +81,18 @@ async fn many_concurrent_calls_cause_one_exchange() {
     Mock::given(method("POST"))
         .and(path(EXCHANGE))
         .and(header("accept", "application/vnd.github+json"))
-        .respond_with(ResponseTemplate::new(201).set_body_raw(token_body("ghs_one"), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_raw(token_body("ghs_one"), "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(ISSUE))
         .and(header("authorization", "Bearer ghs_one"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture("issue.json"), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(fixture("issue.json"), "application/json"),
+        )
         .expect(50)
         .mount(&server)
         .await;
@@ -103,7 +121,13 @@ async fn many_concurrent_calls_cause_one_exchange() {
     assert_eq!(claims.exp - claims.iat, 600);
     let token = app.installation_token(42).await.unwrap();
     assert_eq!(token.access_token.expose(), "ghs_one");
-    assert_eq!(token.extra.get("repository_selection").and_then(Value::as_str), Some("selected"));
+    assert_eq!(
+        token
+            .extra
+            .get("repository_selection")
+            .and_then(Value::as_str),
+        Some("selected")
+    );
 }
 
 #[tokio::test]
@@ -126,14 +150,20 @@ async fn a_refused_jwt_is_resigned_with_the_servers_clock() {
         .await;
     Mock::given(method("POST"))
         .and(path(EXCHANGE))
-        .respond_with(ResponseTemplate::new(201).set_body_raw(token_body("ghs_two"), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_raw(token_body("ghs_two"), "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let app = app(&server.uri());
     let token = app.installation_token(42).await.unwrap();
     assert_eq!(token.access_token.expose(), "ghs_two");
-    assert!((app.clock_skew() - 3600).abs() <= 5, "skew {}", app.clock_skew());
+    assert!(
+        (app.clock_skew() - 3600).abs() <= 5,
+        "skew {}",
+        app.clock_skew()
+    );
     let requests = server.received_requests().await.unwrap();
     let second = claims_of(&requests[1]);
     assert!((second.iat - (server_time.timestamp() - 60)).abs() <= 5);
@@ -144,28 +174,37 @@ async fn a_401_from_the_api_mints_a_new_installation_token_once() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(EXCHANGE))
-        .respond_with(ResponseTemplate::new(201).set_body_raw(token_body("ghs_old"), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_raw(token_body("ghs_old"), "application/json"),
+        )
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path(EXCHANGE))
-        .respond_with(ResponseTemplate::new(201).set_body_raw(token_body("ghs_new"), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_raw(token_body("ghs_new"), "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(ISSUE))
         .and(header("authorization", "Bearer ghs_old"))
-        .respond_with(ResponseTemplate::new(401).set_body_raw(r#"{"message":"Bad credentials"}"#, "application/json"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_raw(r#"{"message":"Bad credentials"}"#, "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(ISSUE))
         .and(header("authorization", "Bearer ghs_new"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture("issue.json"), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(fixture("issue.json"), "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -174,19 +213,34 @@ async fn a_401_from_the_api_mints_a_new_installation_token_once() {
         .authenticator(app.installation_authenticator(42))
         .build()
         .unwrap();
-    github.issues("octocat", "Hello-World").get(1347).await.unwrap();
+    github
+        .issues("octocat", "Hello-World")
+        .get(1347)
+        .await
+        .unwrap();
 }
 
 #[test]
 fn bad_private_keys_are_config_errors() {
     let garbage = b"-----BEGIN RSA PRIVATE KEY-----\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n";
-    for pem in [&b"not a key"[..], &b""[..], &garbage[..], fixture("test-app-key.pub.pem").as_bytes()] {
+    for pem in [
+        &b"not a key"[..],
+        &b""[..],
+        &garbage[..],
+        fixture("test-app-key.pub.pem").as_bytes(),
+    ] {
         let err = GitHubApp::builder("1", pem).build().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.message().contains("private key"), "{err}");
     }
-    assert_eq!(GitHubApp::builder(" ", &key()).build().unwrap_err().kind(), ErrorKind::Config);
+    assert_eq!(
+        GitHubApp::builder(" ", &key()).build().unwrap_err().kind(),
+        ErrorKind::Config
+    );
     let app = GitHubApp::builder("1", &key()).build().unwrap();
     let debug = format!("{app:?}");
-    assert!(!debug.contains("BEGIN") && debug.contains("[redacted]"), "{debug}");
+    assert!(
+        !debug.contains("BEGIN") && debug.contains("[redacted]"),
+        "{debug}"
+    );
 }

@@ -15,7 +15,9 @@ use std::process::Command;
 
 use atom_core::Connector as _;
 use atom_github::issues::{IssueListParams, IssueUpdate, LockReason, NewIssue};
-use atom_github::pulls::{MergeParams, NewPullRequest, NewReview, PullListParams, PullRequestUpdate};
+use atom_github::pulls::{
+    MergeParams, NewPullRequest, NewReview, PullListParams, PullRequestUpdate,
+};
 use atom_github::search::{SearchParams, SearchQuery};
 use atom_github::{Client, GitHubApp};
 use futures::TryStreamExt as _;
@@ -51,14 +53,24 @@ const TRIM: &str = concat!(
 
 fn start_prism() -> (Prism, u16) {
     for tool in ["node", "npm", "python3"] {
-        let found = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
-        assert!(found, "the Prism contract test needs `{tool}` on PATH (node/npm and python3)");
+        let found = Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            found,
+            "the Prism contract test needs `{tool}` on PATH (node/npm and python3)"
+        );
     }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let shared = manifest.join("../../shared");
     let script = shared.join("tools/prism-mock");
     assert!(script.exists(), "missing {}", script.display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let spec = cleaned_spec(&shared.join("specs/github/api.github.com.json"), port);
     let output = Command::new(&script)
         .arg(&spec)
@@ -72,11 +84,22 @@ fn start_prism() -> (Prism, u16) {
         "prism-mock failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let pid: u32 = String::from_utf8_lossy(&output.stdout).trim().parse().expect("prism PID");
-    let home = std::env::var("PRISM_HOME").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/atom-prism")
-    });
-    (Prism { pid, log: home.join(format!("prism-{port}.log")) }, port)
+    let pid: u32 = String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("prism PID");
+    let home = std::env::var("PRISM_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/atom-prism")
+        });
+    (
+        Prism {
+            pid,
+            log: home.join(format!("prism-{port}.log")),
+        },
+        port,
+    )
 }
 
 /// A copy of the description with two quirks of it that Prism serves literally undone:
@@ -112,7 +135,10 @@ fn cleaned_spec(original: &std::path::Path, port: u16) -> PathBuf {
     if let Some(paths) = spec.get_mut("paths") {
         unwrap_example_refs(paths);
     }
-    if let Some(examples) = spec.pointer_mut("/components/examples").and_then(Value::as_object_mut) {
+    if let Some(examples) = spec
+        .pointer_mut("/components/examples")
+        .and_then(Value::as_object_mut)
+    {
         for example in examples.values_mut() {
             if let Some(example) = example.as_object_mut() {
                 example.retain(|k, _| !k.starts_with("x-"));
@@ -120,14 +146,19 @@ fn cleaned_spec(original: &std::path::Path, port: u16) -> PathBuf {
         }
     }
     let path = std::env::temp_dir().join(format!("atom-github-contract-{port}.json"));
-    std::fs::write(&path, serde_json::to_vec(&spec).unwrap()).expect("write the cleaned description");
+    std::fs::write(&path, serde_json::to_vec(&spec).unwrap())
+        .expect("write the cleaned description");
     path
 }
 
 /// The first item of a list: Prism answers with the description's example headers, whose
 /// `Link` points at api.github.com, so only the first page is served by Prism.
 async fn first<T: Send + 'static>(mut stream: atom_core::Paginator<T>) -> T {
-    stream.try_next().await.unwrap().expect("the example page has an item")
+    stream
+        .try_next()
+        .await
+        .unwrap()
+        .expect("the example page has an item")
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -141,17 +172,44 @@ async fn every_typed_call_passes_prism_validation_and_decodes() {
     gh.repos().get(o, r).await.unwrap();
     first(gh.repos().list_mine(&Default::default())).await;
     first(gh.repos().list_for_user(o, &Default::default()).unwrap()).await;
-    first(gh.repos().list_for_org("github", &Default::default()).unwrap()).await;
+    first(
+        gh.repos()
+            .list_for_org("github", &Default::default())
+            .unwrap(),
+    )
+    .await;
     first(gh.repos().list_for_installation(None)).await;
 
     // Issues, comments, labels.
     let issues = gh.issues(o, r);
-    let params = IssueListParams { state: Some("all".into()), labels: vec!["bug".into()], sort: Some("updated".into()), direction: Some("asc".into()), since: chrono::DateTime::from_timestamp(1_700_000_000, 0), ..Default::default() };
+    let params = IssueListParams {
+        state: Some("all".into()),
+        labels: vec!["bug".into()],
+        sort: Some("updated".into()),
+        direction: Some("asc".into()),
+        since: chrono::DateTime::from_timestamp(1_700_000_000, 0),
+        ..Default::default()
+    };
     first(issues.list(&params).unwrap()).await;
     issues.get(1347).await.unwrap();
-    issues.create(&NewIssue::new("Found a bug").body("It crashes").label("bug")).await.unwrap();
-    issues.update(1347, &IssueUpdate { title: Some("t".into()), ..Default::default() }).await.unwrap();
-    issues.close(1347, Some(atom_github::models::StateReason::Completed)).await.unwrap();
+    issues
+        .create(&NewIssue::new("Found a bug").body("It crashes").label("bug"))
+        .await
+        .unwrap();
+    issues
+        .update(
+            1347,
+            &IssueUpdate {
+                title: Some("t".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    issues
+        .close(1347, Some(atom_github::models::StateReason::Completed))
+        .await
+        .unwrap();
     issues.reopen(1347).await.unwrap();
     issues.lock(1347, Some(LockReason::Resolved)).await.unwrap();
     issues.unlock(1347).await.unwrap();
@@ -164,42 +222,110 @@ async fn every_typed_call_passes_prism_validation_and_decodes() {
 
     // Pull requests.
     let pulls = gh.pulls(o, r);
-    first(pulls.list(&PullListParams { state: Some("open".into()), ..Default::default() }).unwrap()).await;
+    first(
+        pulls
+            .list(&PullListParams {
+                state: Some("open".into()),
+                ..Default::default()
+            })
+            .unwrap(),
+    )
+    .await;
     pulls.get(1347).await.unwrap();
-    pulls.create(&NewPullRequest { title: "x".into(), head: "octocat:f".into(), base: "master".into(), ..Default::default() }).await.unwrap();
-    pulls.update(1347, &PullRequestUpdate { title: Some("y".into()), ..Default::default() }).await.unwrap();
-    pulls.merge(1347, &MergeParams { merge_method: Some("squash".into()), ..Default::default() }).await.unwrap();
+    pulls
+        .create(&NewPullRequest {
+            title: "x".into(),
+            head: "octocat:f".into(),
+            base: "master".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    pulls
+        .update(
+            1347,
+            &PullRequestUpdate {
+                title: Some("y".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    pulls
+        .merge(
+            1347,
+            &MergeParams {
+                merge_method: Some("squash".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     first(pulls.files(1347, None).unwrap()).await;
     first(pulls.commits(1347, None).unwrap()).await;
     first(pulls.reviews(1347, None).unwrap()).await;
-    pulls.create_review(1347, &NewReview { body: Some("ok".into()), event: Some("COMMENT".into()), ..Default::default() }).await.unwrap();
+    pulls
+        .create_review(
+            1347,
+            &NewReview {
+                body: Some("ok".into()),
+                event: Some("COMMENT".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
 
     // Commits.
     let commits = gh.commits(o, r);
     first(commits.list(&Default::default()).unwrap()).await;
-    commits.get("6dcb09b5b57875f334f61aebed695e2e4193db5e").await.unwrap();
+    commits
+        .get("6dcb09b5b57875f334f61aebed695e2e4193db5e")
+        .await
+        .unwrap();
     commits.compare("master", "topic").await.unwrap();
 
     // User, rate limit, health, search.
     gh.current_user().await.unwrap();
     gh.rate_limit_status().await.unwrap();
     gh.health().await.unwrap();
-    let q = SearchQuery::new().text("bug").qualifier("label", "good first issue").unwrap();
+    let q = SearchQuery::new()
+        .text("bug")
+        .qualifier("label", "good first issue")
+        .unwrap();
     first(gh.search().issues(&q, &SearchParams::default()).unwrap()).await;
-    first(gh.search().repositories(&q, &SearchParams::default()).unwrap()).await;
+    first(
+        gh.search()
+            .repositories(&q, &SearchParams::default())
+            .unwrap(),
+    )
+    .await;
 
     // App installation token exchange.
     let key = common::fixture("test-app-key.pem");
-    let app = GitHubApp::builder("12345", key.as_bytes()).base_url(&uri).build().unwrap();
+    let app = GitHubApp::builder("12345", key.as_bytes())
+        .base_url(&uri)
+        .build()
+        .unwrap();
     app.installation_token(42).await.unwrap();
 
     let log = std::fs::read_to_string(&prism.log).unwrap_or_default();
-    assert!(log.contains("[VALIDATOR]") || log.contains("Request received"), "Prism log is empty: {}", prism.log.display());
+    assert!(
+        log.contains("[VALIDATOR]") || log.contains("Request received"),
+        "Prism log is empty: {}",
+        prism.log.display()
+    );
     // Request violations are ours. (Prism also flags a few of GitHub's own *response* examples
     // that break GitHub's schema, such as `requested_teams[].type`; those are not.)
     let violations: Vec<&str> = log
         .lines()
-        .filter(|l| l.contains("Violation: request") || (l.contains("✖") && !l.contains("response.body")))
+        .filter(|l| {
+            l.contains("Violation: request") || (l.contains("✖") && !l.contains("response.body"))
+        })
         .collect();
-    assert!(violations.is_empty(), "Prism reported request violations:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "Prism reported request violations:\n{}",
+        violations.join("\n")
+    );
 }

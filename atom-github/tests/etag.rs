@@ -14,7 +14,10 @@ async fn an_unchanged_resource_is_served_from_the_cache() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(ISSUE))
-        .and(header("if-none-match", r#""644b5b0155e6404a9cc4bd9d8b1ae730""#))
+        .and(header(
+            "if-none-match",
+            r#""644b5b0155e6404a9cc4bd9d8b1ae730""#,
+        ))
         .respond_with(ResponseTemplate::new(304).insert_header("x-ratelimit-remaining", "4999"))
         .expect(2)
         .mount(&server)
@@ -29,7 +32,10 @@ async fn an_unchanged_resource_is_served_from_the_cache() {
         .expect(1)
         .mount(&server)
         .await;
-    let github = builder(&server.uri()).etag_cache(100, 1 << 20).build().unwrap();
+    let github = builder(&server.uri())
+        .etag_cache(100, 1 << 20)
+        .build()
+        .unwrap();
     let issues = github.issues("octocat", "Hello-World");
     let first = issues.get(1347).await.unwrap();
     let second = issues.get(1347).await.unwrap();
@@ -56,7 +62,10 @@ async fn the_cache_is_bounded_and_off_by_default() {
         )
         .mount(&server)
         .await;
-    let github = builder(&server.uri()).etag_cache(2, 1 << 20).build().unwrap();
+    let github = builder(&server.uri())
+        .etag_cache(2, 1 << 20)
+        .build()
+        .unwrap();
     let issues = github.issues("octocat", "Hello-World");
     for n in [1, 2, 3] {
         issues.get(n).await.unwrap();
@@ -69,7 +78,11 @@ async fn the_cache_is_bounded_and_off_by_default() {
 
     let small = builder(&server.uri()).etag_cache(10, 16).build().unwrap();
     small.issues("octocat", "Hello-World").get(1).await.unwrap();
-    assert_eq!(small.etag_stats().unwrap().entries, 0, "bodies above max_body are not kept");
+    assert_eq!(
+        small.etag_stats().unwrap().entries,
+        0,
+        "bodies above max_body are not kept"
+    );
 
     let plain = common::client(&server.uri());
     assert!(plain.etag_stats().is_none());
@@ -77,5 +90,9 @@ async fn the_cache_is_bounded_and_off_by_default() {
     plain.issues("octocat", "Hello-World").get(1).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let last_two = &requests[requests.len() - 2..];
-    assert!(last_two.iter().all(|r| !r.headers.contains_key("if-none-match")));
+    assert!(
+        last_two
+            .iter()
+            .all(|r| !r.headers.contains_key("if-none-match"))
+    );
 }

@@ -55,7 +55,8 @@ async fn errors_keep_message_details_docs_and_request_id() {
     assert_eq!(err.details()[0].fields, vec!["title".to_owned()]);
     assert_eq!(err.details()[1].message, "plain text");
     assert_eq!(
-        err.provider_field("documentation_url").and_then(|v| v.as_str()),
+        err.provider_field("documentation_url")
+            .and_then(|v| v.as_str()),
         Some("https://docs.github.com/rest/issues/issues#create-an-issue")
     );
     assert!(!err.is_retryable());
@@ -64,16 +65,37 @@ async fn errors_keep_message_details_docs_and_request_id() {
 #[tokio::test]
 async fn statuses_map_to_kinds() {
     let cases = [
-        (401, r#"{"message":"Bad credentials"}"#, ErrorKind::Unauthorized),
-        (403, r#"{"message":"Resource not accessible by integration"}"#, ErrorKind::Forbidden),
+        (
+            401,
+            r#"{"message":"Bad credentials"}"#,
+            ErrorKind::Unauthorized,
+        ),
+        (
+            403,
+            r#"{"message":"Resource not accessible by integration"}"#,
+            ErrorKind::Forbidden,
+        ),
         (404, r#"{"message":"Not Found"}"#, ErrorKind::NotFound),
         (409, r#"{"message":"Conflict"}"#, ErrorKind::Conflict),
-        (410, r#"{"message":"Issues are disabled for this repo"}"#, ErrorKind::NotFound),
+        (
+            410,
+            r#"{"message":"Issues are disabled for this repo"}"#,
+            ErrorKind::NotFound,
+        ),
     ];
     for (status, body, kind) in cases {
         let server = MockServer::start().await;
-        answer(&server, ResponseTemplate::new(status).set_body_raw(body, "application/json"), 1).await;
-        let err = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap_err();
+        answer(
+            &server,
+            ResponseTemplate::new(status).set_body_raw(body, "application/json"),
+            1,
+        )
+        .await;
+        let err = client(&server.uri())
+            .issues("octocat", "Hello-World")
+            .get(1347)
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), kind, "{status}");
         assert_eq!(err.status(), Some(status));
     }
@@ -82,16 +104,37 @@ async fn statuses_map_to_kinds() {
 #[tokio::test]
 async fn a_non_json_error_is_described_and_5xx_is_retried() {
     let server = MockServer::start().await;
-    answer(&server, ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"), 2).await;
+    answer(
+        &server,
+        ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"),
+        2,
+    )
+    .await;
     answer(&server, ok(), 1).await;
-    let issue = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap();
+    let issue = client(&server.uri())
+        .issues("octocat", "Hello-World")
+        .get(1347)
+        .await
+        .unwrap();
     assert_eq!(issue.number, 1347);
 
     let server = MockServer::start().await;
-    answer(&server, ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"), 3).await;
-    let err = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap_err();
+    answer(
+        &server,
+        ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html"),
+        3,
+    )
+    .await;
+    let err = client(&server.uri())
+        .issues("octocat", "Hello-World")
+        .get(1347)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Server);
-    assert!(err.message().contains("text/html body of 24 bytes"), "{err}");
+    assert!(
+        err.message().contains("text/html body of 24 bytes"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -101,7 +144,10 @@ async fn secondary_limit_with_retry_after_waits_then_succeeds() {
         &server,
         ResponseTemplate::new(403)
             .insert_header("retry-after", "1")
-            .set_body_raw(r#"{"message":"You have exceeded a secondary rate limit."}"#, "application/json"),
+            .set_body_raw(
+                r#"{"message":"You have exceeded a secondary rate limit."}"#,
+                "application/json",
+            ),
         1,
     )
     .await;
@@ -110,7 +156,11 @@ async fn secondary_limit_with_retry_after_waits_then_succeeds() {
     let gh = client(&server.uri());
     let issue = gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
     assert_eq!(issue.number, 1347);
-    assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -129,11 +179,17 @@ async fn a_secondary_limit_on_a_post_is_retried_too() {
         .await;
     Mock::given(method("POST"))
         .and(path("/repos/octocat/Hello-World/issues"))
-        .respond_with(ResponseTemplate::new(201).set_body_raw(fixture("issue.json"), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_raw(fixture("issue.json"), "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let issue = client(&server.uri()).issues("octocat", "Hello-World").create(&NewIssue::new("x")).await.unwrap();
+    let issue = client(&server.uri())
+        .issues("octocat", "Hello-World")
+        .create(&NewIssue::new("x"))
+        .await
+        .unwrap();
     assert_eq!(issue.number, 1347);
 }
 
@@ -150,7 +206,11 @@ async fn secondary_limit_without_retry_after_means_a_minute() {
         1,
     )
     .await;
-    let err = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap_err();
+    let err = client(&server.uri())
+        .issues("octocat", "Hello-World")
+        .get(1347)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.provider_code(), Some("secondary_rate_limit"));
     assert_eq!(err.retry_after(), Some(Duration::from_secs(60)));
@@ -168,7 +228,10 @@ async fn primary_limit_403_waits_until_reset() {
             .insert_header("x-ratelimit-remaining", "0")
             .insert_header("x-ratelimit-reset", reset.to_string())
             .insert_header("x-ratelimit-resource", "core")
-            .set_body_raw(r#"{"message":"API rate limit exceeded for installation ID 1."}"#, "application/json"),
+            .set_body_raw(
+                r#"{"message":"API rate limit exceeded for installation ID 1."}"#,
+                "application/json",
+            ),
         1,
     )
     .await;
@@ -180,7 +243,10 @@ async fn primary_limit_403_waits_until_reset() {
         .unwrap_or_default();
     gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
     let waited = started.elapsed();
-    assert!(waited + Duration::from_millis(50) >= until_reset, "{waited:?} < {until_reset:?}");
+    assert!(
+        waited + Duration::from_millis(50) >= until_reset,
+        "{waited:?} < {until_reset:?}"
+    );
     assert!(waited <= Duration::from_secs(3), "{waited:?}");
 }
 
@@ -202,7 +268,10 @@ async fn exhausted_snapshot_pauses_the_next_call_until_reset() {
     let gh = client(&server.uri());
     gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
     let snap = gh.rate_limit().unwrap();
-    assert_eq!((snap.limit, snap.remaining, snap.used), (Some(5000), Some(0), Some(5000)));
+    assert_eq!(
+        (snap.limit, snap.remaining, snap.used),
+        (Some(5000), Some(0), Some(5000))
+    );
     assert_eq!(snap.resource.as_deref(), Some("core"));
     let started = Instant::now();
     let until_reset = (chrono::DateTime::from_timestamp(reset, 0).unwrap() - chrono::Utc::now())
@@ -210,7 +279,10 @@ async fn exhausted_snapshot_pauses_the_next_call_until_reset() {
         .unwrap_or_default();
     gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
     let waited = started.elapsed();
-    assert!(waited + Duration::from_millis(50) >= until_reset, "{waited:?} < {until_reset:?}");
+    assert!(
+        waited + Duration::from_millis(50) >= until_reset,
+        "{waited:?} < {until_reset:?}"
+    );
     assert!(waited >= Duration::from_millis(900), "{waited:?}");
 }
 
@@ -223,12 +295,19 @@ async fn a_reset_beyond_max_wait_fails_fast_with_retry_after() {
         ResponseTemplate::new(429)
             .insert_header("x-ratelimit-remaining", "0")
             .insert_header("x-ratelimit-reset", reset.to_string())
-            .set_body_raw(r#"{"message":"API rate limit exceeded"}"#, "application/json"),
+            .set_body_raw(
+                r#"{"message":"API rate limit exceeded"}"#,
+                "application/json",
+            ),
         1,
     )
     .await;
     let started = Instant::now();
-    let err = client(&server.uri()).issues("octocat", "Hello-World").get(1347).await.unwrap_err();
+    let err = client(&server.uri())
+        .issues("octocat", "Hello-World")
+        .get(1347)
+        .await
+        .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.provider_code(), Some("primary_rate_limit"));
@@ -240,7 +319,10 @@ async fn writes_are_paced() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/repos/octocat/Hello-World/issues/1347/comments"))
-        .respond_with(ResponseTemplate::new(201).set_body_raw(fixture("issue-comment.json"), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_raw(fixture("issue-comment.json"), "application/json"),
+        )
         .expect(4)
         .mount(&server)
         .await;
@@ -258,10 +340,103 @@ async fn writes_are_paced() {
         issues.create_comment(1347, "hi").await.unwrap();
     }
     let writes = started.elapsed();
-    assert!(writes >= Duration::from_millis(550), "4 writes at 5/s: {writes:?}");
+    assert!(
+        writes >= Duration::from_millis(550),
+        "4 writes at 5/s: {writes:?}"
+    );
     let started = Instant::now();
     for _ in 0..10 {
         issues.get(1347).await.unwrap();
     }
-    assert!(started.elapsed() < Duration::from_millis(500), "reads are not paced");
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "reads are not paced"
+    );
+}
+
+#[test]
+fn limit_decisions_table() {
+    use atom_github::error::{LimitHit, limit_hit, limit_wait};
+    let headers = |pairs: &[(&'static str, &str)]| {
+        let mut h = http::HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().unwrap());
+        }
+        h
+    };
+    let none = headers(&[]);
+    let exhausted = headers(&[
+        ("x-ratelimit-remaining", "0"),
+        ("x-ratelimit-reset", "1700000060"),
+    ]);
+    let retry = headers(&[("retry-after", "30")]);
+    assert_eq!(
+        limit_hit(403, &exhausted, "API rate limit exceeded"),
+        Some(LimitHit::Primary)
+    );
+    assert_eq!(limit_hit(429, &exhausted, ""), Some(LimitHit::Primary));
+    assert_eq!(
+        limit_hit(403, &retry, "whatever"),
+        Some(LimitHit::Secondary)
+    );
+    assert_eq!(
+        limit_hit(403, &none, "You have exceeded a Secondary Rate Limit"),
+        Some(LimitHit::Secondary)
+    );
+    assert_eq!(limit_hit(429, &none, ""), Some(LimitHit::Secondary));
+    assert_eq!(
+        limit_hit(403, &none, "Resource not accessible by integration"),
+        None
+    );
+    assert_eq!(limit_hit(404, &exhausted, "Not Found"), None);
+    assert_eq!(limit_hit(500, &retry, ""), None);
+    let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    assert_eq!(
+        limit_wait(LimitHit::Primary, &exhausted, now),
+        Duration::from_secs(60)
+    );
+    assert_eq!(
+        limit_wait(LimitHit::Secondary, &retry, now),
+        Duration::from_secs(30)
+    );
+    assert_eq!(
+        limit_wait(LimitHit::Secondary, &none, now),
+        Duration::from_secs(60)
+    );
+    let past = headers(&[
+        ("x-ratelimit-remaining", "0"),
+        ("x-ratelimit-reset", "1699999000"),
+    ]);
+    assert_eq!(limit_wait(LimitHit::Primary, &past, now), Duration::ZERO);
+}
+
+#[tokio::test]
+async fn a_403_secondary_limit_pauses_the_whole_tenant() {
+    let server = MockServer::start().await;
+    answer(
+        &server,
+        ResponseTemplate::new(403)
+            .insert_header("retry-after", "3600")
+            .set_body_raw(
+                r#"{"message":"You have exceeded a secondary rate limit."}"#,
+                "application/json",
+            ),
+        1,
+    )
+    .await;
+    let gh = client(&server.uri());
+    let err = gh
+        .issues("octocat", "Hello-World")
+        .get(1347)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    // Another call of the same client does not reach GitHub: it fails fast, wait attached.
+    let started = Instant::now();
+    let err = gh.repos().get("octocat", "Hello-World").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.status(), None, "refused client-side");
+    assert!(err.retry_after().unwrap() > Duration::from_secs(3500));
+    assert!(started.elapsed() < Duration::from_millis(500));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

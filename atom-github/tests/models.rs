@@ -19,7 +19,10 @@ fn contained(original: &Value, encoded: &Value, at: &str) {
                 contained(v, other, &format!("{at}.{k}"));
             }
             for (k, v) in b {
-                assert!(a.contains_key(k) || v.is_null(), "{at}.{k} was invented: {v}");
+                assert!(
+                    a.contains_key(k) || v.is_null(),
+                    "{at}.{k} was invented: {v}"
+                );
             }
         }
         (Value::Array(a), Value::Array(b)) => {
@@ -60,7 +63,10 @@ fn issues_decode() {
     assert_eq!(issue.state, IssueState::Open);
     assert_eq!(issue.labels.first().map(IssueLabel::name), Some("bug"));
     assert!(issue.is_pull_request());
-    assert!(issue.extra.contains_key("repository_url"), "unknown fields kept");
+    assert!(
+        issue.extra.contains_key("repository_url"),
+        "unknown fields kept"
+    );
     let items: Vec<Issue> = round_trip("issue-items.json");
     assert!(!items.is_empty());
     let comment: IssueComment = round_trip("issue-comment.json");

@@ -6,8 +6,8 @@ mod common;
 use std::sync::Arc;
 
 use atom_core::{ErrorKind, MemoryTokenStore, Secret, TokenKey, TokenSet, TokenStore};
-use atom_github::auth::{TokenReply, parse_token_reply};
 use atom_github::GitHubOAuth;
+use atom_github::auth::{TokenReply, parse_token_reply};
 use common::{fast_retry, fixture};
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -23,7 +23,9 @@ fn oauth(uri: &str) -> Arc<GitHubOAuth> {
 fn token_replies_table() {
     let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
     let r = |body: &str| parse_token_reply(body.as_bytes(), None, 5, now);
-    let Ok(TokenReply::Token(t)) = r(r#"{"access_token":"ghu_a","expires_in":28800,"refresh_token":"ghr_b","refresh_token_expires_in":15811200,"scope":"repo,gist","token_type":"bearer"}"#) else {
+    let Ok(TokenReply::Token(t)) = r(
+        r#"{"access_token":"ghu_a","expires_in":28800,"refresh_token":"ghr_b","refresh_token_expires_in":15811200,"scope":"repo,gist","token_type":"bearer"}"#,
+    ) else {
         panic!("token")
     };
     assert_eq!(t.access_token.expose(), "ghu_a");
@@ -31,30 +33,70 @@ fn token_replies_table() {
     assert_eq!(t.expires_at.map(|t| t.timestamp()), Some(1_700_028_800));
     assert_eq!(t.scopes, vec!["repo", "gist"]);
     assert!(t.extra.contains_key("refresh_token_expires_at"));
-    assert!(matches!(r(r#"{"error":"authorization_pending"}"#), Ok(TokenReply::Pending)));
-    assert!(matches!(r(r#"{"error":"slow_down","interval":10}"#), Ok(TokenReply::SlowDown { interval: 10 })));
-    assert!(matches!(r(r#"{"error":"slow_down"}"#), Ok(TokenReply::SlowDown { interval: 10 })));
-    let kind = |body: &str| r(body).err().map(|e| (e.kind(), e.provider_code().map(str::to_owned)));
-    assert_eq!(kind(r#"{"error":"expired_token"}"#), Some((ErrorKind::ReauthorizationRequired, Some("expired_token".into()))));
+    assert!(matches!(
+        r(r#"{"error":"authorization_pending"}"#),
+        Ok(TokenReply::Pending)
+    ));
+    assert!(matches!(
+        r(r#"{"error":"slow_down","interval":10}"#),
+        Ok(TokenReply::SlowDown { interval: 10 })
+    ));
+    assert!(matches!(
+        r(r#"{"error":"slow_down"}"#),
+        Ok(TokenReply::SlowDown { interval: 10 })
+    ));
+    let kind = |body: &str| {
+        r(body)
+            .err()
+            .map(|e| (e.kind(), e.provider_code().map(str::to_owned)))
+    };
+    assert_eq!(
+        kind(r#"{"error":"expired_token"}"#),
+        Some((
+            ErrorKind::ReauthorizationRequired,
+            Some("expired_token".into())
+        ))
+    );
     assert_eq!(kind(r#"{"error":"bad_refresh_token","error_description":"The refresh token passed is incorrect or expired."}"#).map(|k| k.0), Some(ErrorKind::ReauthorizationRequired));
-    assert_eq!(kind(r#"{"error":"access_denied"}"#).map(|k| k.0), Some(ErrorKind::Forbidden));
-    assert_eq!(kind(r#"{"error":"incorrect_client_credentials"}"#).map(|k| k.0), Some(ErrorKind::Unauthorized));
-    assert_eq!(kind("access_token=x&scope=repo").map(|k| k.0), Some(ErrorKind::Decode));
-    assert_eq!(kind(r#"{"token_type":"bearer"}"#).map(|k| k.0), Some(ErrorKind::Decode));
+    assert_eq!(
+        kind(r#"{"error":"access_denied"}"#).map(|k| k.0),
+        Some(ErrorKind::Forbidden)
+    );
+    assert_eq!(
+        kind(r#"{"error":"incorrect_client_credentials"}"#).map(|k| k.0),
+        Some(ErrorKind::Unauthorized)
+    );
+    assert_eq!(
+        kind("access_token=x&scope=repo").map(|k| k.0),
+        Some(ErrorKind::Decode)
+    );
+    assert_eq!(
+        kind(r#"{"token_type":"bearer"}"#).map(|k| k.0),
+        Some(ErrorKind::Decode)
+    );
 }
 
 #[tokio::test]
 async fn web_flow_uses_githubs_endpoints_with_state_and_pkce() {
     let flow = GitHubOAuth::new("Iv1.client", Some(Secret::new("shh")))
         .unwrap()
-        .web_flow("https://app.example.com/cb".parse().unwrap(), vec!["repo".into()])
+        .web_flow(
+            "https://app.example.com/cb".parse().unwrap(),
+            vec!["repo".into()],
+        )
         .unwrap();
     let pending = flow.authorize_url();
     let url = pending.url.as_str();
-    assert!(url.starts_with("https://github.com/login/oauth/authorize?"), "{url}");
+    assert!(
+        url.starts_with("https://github.com/login/oauth/authorize?"),
+        "{url}"
+    );
     assert!(url.contains("client_id=Iv1.client") && url.contains("code_challenge_method=S256"));
     assert!(url.contains(&format!("state={}", pending.state)));
-    assert_eq!(flow.config().token_url.as_str(), "https://github.com/login/oauth/access_token");
+    assert_eq!(
+        flow.config().token_url.as_str(),
+        "https://github.com/login/oauth/access_token"
+    );
 }
 
 #[tokio::test]
@@ -73,9 +115,15 @@ async fn device_flow_start_pending_slow_down_token() {
         .await;
     let poll_body = "client_id=Iv1.client&device_code=3584d83530557fdd1f46af8289938c8ef79f9dc5&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code";
     for (reply, times) in [
-        (r#"{"error":"authorization_pending","error_description":"The authorization request is still pending."}"#, 1),
+        (
+            r#"{"error":"authorization_pending","error_description":"The authorization request is still pending."}"#,
+            1,
+        ),
         (r#"{"error":"slow_down","interval":10}"#, 1),
-        (r#"{"access_token":"gho_16C7e42F292c6912E7710c838347Ae178B4a","token_type":"bearer","scope":"repo"}"#, 1),
+        (
+            r#"{"access_token":"gho_16C7e42F292c6912E7710c838347Ae178B4a","token_type":"bearer","scope":"repo"}"#,
+            1,
+        ),
     ] {
         Mock::given(method("POST"))
             .and(path("/login/oauth/access_token"))
@@ -86,11 +134,23 @@ async fn device_flow_start_pending_slow_down_token() {
             .await;
     }
     let oauth = oauth(&server.uri());
-    let code = oauth.start_device_flow(&["repo", "read:org"]).await.unwrap();
+    let code = oauth
+        .start_device_flow(&["repo", "read:org"])
+        .await
+        .unwrap();
     assert_eq!(code.user_code, "WDJB-MJHT");
-    assert!(!format!("{code:?}").contains("3584d8"), "device code is secret");
-    assert!(matches!(oauth.poll_device_flow(&code, 5).await.unwrap(), TokenReply::Pending));
-    assert!(matches!(oauth.poll_device_flow(&code, 5).await.unwrap(), TokenReply::SlowDown { interval: 10 }));
+    assert!(
+        !format!("{code:?}").contains("3584d8"),
+        "device code is secret"
+    );
+    assert!(matches!(
+        oauth.poll_device_flow(&code, 5).await.unwrap(),
+        TokenReply::Pending
+    ));
+    assert!(matches!(
+        oauth.poll_device_flow(&code, 5).await.unwrap(),
+        TokenReply::SlowDown { interval: 10 }
+    ));
     let TokenReply::Token(token) = oauth.poll_device_flow(&code, 10).await.unwrap() else {
         panic!("token")
     };
@@ -113,7 +173,10 @@ async fn expiring_user_tokens_rotate_through_the_token_manager() {
     Mock::given(method("GET"))
         .and(path("/user"))
         .and(header("authorization", "Bearer ghu_new"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture("private-user.json"), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(fixture("private-user.json"), "application/json"),
+        )
         .expect(2)
         .mount(&server)
         .await;
@@ -124,11 +187,17 @@ async fn expiring_user_tokens_rotate_through_the_token_manager() {
     expired.expires_at = Some(chrono::Utc::now() - chrono::Duration::minutes(1));
     store.save(&key, &expired, None).await.unwrap();
     let auth = oauth(&server.uri()).user_authenticator(key.clone(), store.clone());
-    let github = common::builder(&server.uri()).authenticator(auth).build().unwrap();
+    let github = common::builder(&server.uri())
+        .authenticator(auth)
+        .build()
+        .unwrap();
     github.current_user().await.unwrap();
     github.current_user().await.unwrap();
     let saved = store.load(&key).await.unwrap().unwrap();
-    assert_eq!(saved.token.refresh_token.as_ref().map(Secret::expose), Some("ghr_new"));
+    assert_eq!(
+        saved.token.refresh_token.as_ref().map(Secret::expose),
+        Some("ghr_new")
+    );
 }
 
 #[tokio::test]
@@ -144,7 +213,10 @@ async fn a_dead_refresh_token_needs_reauthorization() {
         .await;
     let mut token = TokenSet::bearer(Secret::new("ghu_old"));
     token.refresh_token = Some(Secret::new("ghr_dead"));
-    let err = oauth(&server.uri()).refresh_user_token(&token).await.unwrap_err();
+    let err = oauth(&server.uri())
+        .refresh_user_token(&token)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ReauthorizationRequired);
     assert!(!err.to_string().contains("ghr_dead"));
 }

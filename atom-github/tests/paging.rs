@@ -16,15 +16,39 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 fn link_header_table() {
     let n = |h: &str| next_link(Some(h)).map_err(|e| e.kind());
     let cases: &[(&str, Option<&str>)] = &[
-        (r#"<https://a/x?page=2>; rel="next", <https://a/x?page=9>; rel="last""#, Some("https://a/x?page=2")),
-        (r#"<https://a/x?page=1>; rel="prev", <https://a/x?page=3>; rel="next""#, Some("https://a/x?page=3")),
-        (r#"<https://a/x?page=1>; rel="first", <https://a/x?page=1>; rel="prev""#, None),
+        (
+            r#"<https://a/x?page=2>; rel="next", <https://a/x?page=9>; rel="last""#,
+            Some("https://a/x?page=2"),
+        ),
+        (
+            r#"<https://a/x?page=1>; rel="prev", <https://a/x?page=3>; rel="next""#,
+            Some("https://a/x?page=3"),
+        ),
+        (
+            r#"<https://a/x?page=1>; rel="first", <https://a/x?page=1>; rel="prev""#,
+            None,
+        ),
         ("<https://a/x?page=2>; rel=next", Some("https://a/x?page=2")),
-        (r#"<https://a/x?page=2>; rel="last next""#, Some("https://a/x?page=2")),
-        (r#"<https://a/x?page=2>;rel="NEXT""#, Some("https://a/x?page=2")),
-        (r#"<https://a/x?page=2>; title="a, b; c"; rel="next""#, Some("https://a/x?page=2")),
-        (r#"<https://a/x?page=2>; title="say \"hi\""; rel="next""#, Some("https://a/x?page=2")),
-        (r#" , <https://a/x?a=1,2>; rel="next" ,"#, Some("https://a/x?a=1,2")),
+        (
+            r#"<https://a/x?page=2>; rel="last next""#,
+            Some("https://a/x?page=2"),
+        ),
+        (
+            r#"<https://a/x?page=2>;rel="NEXT""#,
+            Some("https://a/x?page=2"),
+        ),
+        (
+            r#"<https://a/x?page=2>; title="a, b; c"; rel="next""#,
+            Some("https://a/x?page=2"),
+        ),
+        (
+            r#"<https://a/x?page=2>; title="say \"hi\""; rel="next""#,
+            Some("https://a/x?page=2"),
+        ),
+        (
+            r#" , <https://a/x?a=1,2>; rel="next" ,"#,
+            Some("https://a/x?a=1,2"),
+        ),
         ("", None),
     ];
     for (header, want) in cases {
@@ -98,12 +122,18 @@ async fn pages_are_walked_to_the_end() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(issues_page(5, 1), "application/json")
-                .insert_header("link", format!(r#"<{uri}{at}?per_page=2&page=2>; rel="prev""#)),
+                .insert_header(
+                    "link",
+                    format!(r#"<{uri}{at}?per_page=2&page=2>; rel="prev""#),
+                ),
         )
         .expect(1)
         .mount(&server)
         .await;
-    let params = atom_github::issues::IssueListParams { per_page: Some(2), ..Default::default() };
+    let params = atom_github::issues::IssueListParams {
+        per_page: Some(2),
+        ..Default::default()
+    };
     let all: Vec<Issue> = client(&uri)
         .issues("octocat", "Hello-World")
         .list(&params)
@@ -111,7 +141,10 @@ async fn pages_are_walked_to_the_end() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(all.iter().map(|i| i.number).collect::<Vec<_>>(), vec![1, 2, 3, 4, 5]);
+    assert_eq!(
+        all.iter().map(|i| i.number).collect::<Vec<_>>(),
+        vec![1, 2, 3, 4, 5]
+    );
 }
 
 #[tokio::test]

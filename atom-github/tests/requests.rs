@@ -44,7 +44,13 @@ async fn every_request_carries_github_headers() {
     let me = client(&server.uri()).current_user().await.unwrap();
     assert_eq!(me.login, "octocat");
     let requests = server.received_requests().await.unwrap();
-    let h = |n: &str| requests[0].headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let h = |n: &str| {
+        requests[0]
+            .headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     assert_eq!(h("accept").as_deref(), Some("application/vnd.github+json"));
     assert_eq!(h("x-github-api-version").as_deref(), Some("2022-11-28"));
     assert_eq!(h("authorization").as_deref(), Some("Bearer ghp_test_token"));
@@ -57,7 +63,14 @@ async fn every_request_carries_github_headers() {
 #[tokio::test]
 async fn api_version_is_overridable() {
     let server = MockServer::start().await;
-    serve(&server, "GET", "/rate_limit", 200, &fixture("rate-limit-overview.json")).await;
+    serve(
+        &server,
+        "GET",
+        "/rate_limit",
+        200,
+        &fixture("rate-limit-overview.json"),
+    )
+    .await;
     let github = common::builder(&server.uri())
         .api_version("2026-03-10")
         .build()
@@ -65,14 +78,24 @@ async fn api_version_is_overridable() {
     let health = github.health().await.unwrap();
     assert_eq!(health.service, "github");
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests[0].headers.get("x-github-api-version").unwrap(), "2026-03-10");
+    assert_eq!(
+        requests[0].headers.get("x-github-api-version").unwrap(),
+        "2026-03-10"
+    );
     assert_eq!(github.info().api_version.as_deref(), Some("2026-03-10"));
 }
 
 #[tokio::test]
 async fn issues_list_sends_filters() {
     let server = MockServer::start().await;
-    serve(&server, "GET", "/repos/octocat/Hello-World/issues", 200, &fixture("issue-items.json")).await;
+    serve(
+        &server,
+        "GET",
+        "/repos/octocat/Hello-World/issues",
+        200,
+        &fixture("issue-items.json"),
+    )
+    .await;
     let params = IssueListParams {
         state: Some("all".into()),
         labels: vec!["bug".into(), "good first issue".into()],
@@ -94,7 +117,9 @@ async fn issues_list_sends_filters() {
     let (_, _, query, _) = received(&server).await;
     assert_eq!(
         query.as_deref(),
-        Some("state=all&labels=bug%2Cgood+first+issue&assignee=octocat&sort=updated&direction=asc&since=2023-11-14T22%3A13%3A20Z&per_page=100")
+        Some(
+            "state=all&labels=bug%2Cgood+first+issue&assignee=octocat&sort=updated&direction=asc&since=2023-11-14T22%3A13%3A20Z&per_page=100"
+        )
     );
 }
 
@@ -105,33 +130,84 @@ async fn issue_get_create_update_close_reopen() {
     let gh = client(&server.uri());
     let issues = gh.issues("octocat", "Hello-World");
 
-    serve(&server, "GET", "/repos/octocat/Hello-World/issues/1347", 200, &issue).await;
+    serve(
+        &server,
+        "GET",
+        "/repos/octocat/Hello-World/issues/1347",
+        200,
+        &issue,
+    )
+    .await;
     assert_eq!(issues.get(1347).await.unwrap().title, "Found a bug");
     server.reset().await;
 
-    serve(&server, "POST", "/repos/octocat/Hello-World/issues", 201, &issue).await;
+    serve(
+        &server,
+        "POST",
+        "/repos/octocat/Hello-World/issues",
+        201,
+        &issue,
+    )
+    .await;
     let created = issues
-        .create(&NewIssue::new("Found a bug").body("I'm having a problem with this.").label("bug"))
+        .create(
+            &NewIssue::new("Found a bug")
+                .body("I'm having a problem with this.")
+                .label("bug"),
+        )
         .await
         .unwrap();
     assert_eq!(created.number, 1347);
     let (m, _, _, body) = received(&server).await;
     assert_eq!(m, "POST");
-    assert_eq!(body, r#"{"title":"Found a bug","body":"I'm having a problem with this.","labels":["bug"]}"#);
+    assert_eq!(
+        body,
+        r#"{"title":"Found a bug","body":"I'm having a problem with this.","labels":["bug"]}"#
+    );
     server.reset().await;
 
-    serve(&server, "PATCH", "/repos/octocat/Hello-World/issues/1347", 200, &issue).await;
-    let update = IssueUpdate { title: Some("New title".into()), ..IssueUpdate::default() };
+    serve(
+        &server,
+        "PATCH",
+        "/repos/octocat/Hello-World/issues/1347",
+        200,
+        &issue,
+    )
+    .await;
+    let update = IssueUpdate {
+        title: Some("New title".into()),
+        ..IssueUpdate::default()
+    };
     issues.update(1347, &update).await.unwrap();
     assert_eq!(received(&server).await.3, r#"{"title":"New title"}"#);
     server.reset().await;
 
-    serve(&server, "PATCH", "/repos/octocat/Hello-World/issues/1347", 200, &issue).await;
-    issues.close(1347, Some(StateReason::NotPlanned)).await.unwrap();
-    assert_eq!(received(&server).await.3, r#"{"state":"closed","state_reason":"not_planned"}"#);
+    serve(
+        &server,
+        "PATCH",
+        "/repos/octocat/Hello-World/issues/1347",
+        200,
+        &issue,
+    )
+    .await;
+    issues
+        .close(1347, Some(StateReason::NotPlanned))
+        .await
+        .unwrap();
+    assert_eq!(
+        received(&server).await.3,
+        r#"{"state":"closed","state_reason":"not_planned"}"#
+    );
     server.reset().await;
 
-    serve(&server, "PATCH", "/repos/octocat/Hello-World/issues/1347", 200, &issue).await;
+    serve(
+        &server,
+        "PATCH",
+        "/repos/octocat/Hello-World/issues/1347",
+        200,
+        &issue,
+    )
+    .await;
     issues.reopen(1347).await.unwrap();
     assert_eq!(received(&server).await.3, r#"{"state":"open"}"#);
 }
@@ -152,18 +228,44 @@ async fn lock_comments_and_labels() {
     issues.unlock(1347).await.unwrap();
     server.reset().await;
 
-    serve(&server, "GET", &format!("{base}/1347/comments"), 200, &fixture("issue-comment-items.json")).await;
-    let comments: Vec<_> = issues.list_comments(1347, Some(50)).unwrap().try_collect().await.unwrap();
+    serve(
+        &server,
+        "GET",
+        &format!("{base}/1347/comments"),
+        200,
+        &fixture("issue-comment-items.json"),
+    )
+    .await;
+    let comments: Vec<_> = issues
+        .list_comments(1347, Some(50))
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(comments.len(), 1);
     assert_eq!(received(&server).await.2.as_deref(), Some("per_page=50"));
     server.reset().await;
 
-    serve(&server, "POST", &format!("{base}/1347/comments"), 201, &fixture("issue-comment.json")).await;
+    serve(
+        &server,
+        "POST",
+        &format!("{base}/1347/comments"),
+        201,
+        &fixture("issue-comment.json"),
+    )
+    .await;
     issues.create_comment(1347, "Me too").await.unwrap();
     assert_eq!(received(&server).await.3, r#"{"body":"Me too"}"#);
     server.reset().await;
 
-    serve(&server, "PATCH", &format!("{base}/comments/42"), 200, &fixture("issue-comment.json")).await;
+    serve(
+        &server,
+        "PATCH",
+        &format!("{base}/comments/42"),
+        200,
+        &fixture("issue-comment.json"),
+    )
+    .await;
     issues.update_comment(42, "Edited").await.unwrap();
     assert_eq!(received(&server).await.3, r#"{"body":"Edited"}"#);
     server.reset().await;
@@ -172,14 +274,34 @@ async fn lock_comments_and_labels() {
     issues.delete_comment(42).await.unwrap();
     server.reset().await;
 
-    serve(&server, "POST", &format!("{base}/1347/labels"), 200, &fixture("label-items.json")).await;
-    let labels = issues.add_labels(1347, &["bug", "enhancement"]).await.unwrap();
+    serve(
+        &server,
+        "POST",
+        &format!("{base}/1347/labels"),
+        200,
+        &fixture("label-items.json"),
+    )
+    .await;
+    let labels = issues
+        .add_labels(1347, &["bug", "enhancement"])
+        .await
+        .unwrap();
     assert_eq!(labels.len(), 2);
-    assert_eq!(received(&server).await.3, r#"{"labels":["bug","enhancement"]}"#);
+    assert_eq!(
+        received(&server).await.3,
+        r#"{"labels":["bug","enhancement"]}"#
+    );
     server.reset().await;
 
     // A label name with a space and a slash stays one path segment.
-    serve(&server, "DELETE", &format!("{base}/1347/labels/good%20first%2Fissue"), 200, &fixture("label-items.json")).await;
+    serve(
+        &server,
+        "DELETE",
+        &format!("{base}/1347/labels/good%20first%2Fissue"),
+        200,
+        &fixture("label-items.json"),
+    )
+    .await;
     issues.remove_label(1347, "good first/issue").await.unwrap();
 }
 
@@ -191,11 +313,25 @@ async fn pull_requests() {
     let base = "/repos/octocat/Hello-World/pulls";
     let pr = fixture("pull-request.json");
 
-    serve(&server, "GET", base, 200, &fixture("pull-request-simple-items.json")).await;
-    let params = PullListParams { state: Some("closed".into()), base: Some("main".into()), ..Default::default() };
+    serve(
+        &server,
+        "GET",
+        base,
+        200,
+        &fixture("pull-request-simple-items.json"),
+    )
+    .await;
+    let params = PullListParams {
+        state: Some("closed".into()),
+        base: Some("main".into()),
+        ..Default::default()
+    };
     let list: Vec<_> = pulls.list(&params).unwrap().try_collect().await.unwrap();
     assert_eq!(list[0].number, 1347);
-    assert_eq!(received(&server).await.2.as_deref(), Some("state=closed&base=main&per_page=100"));
+    assert_eq!(
+        received(&server).await.2.as_deref(),
+        Some("state=closed&base=main&per_page=100")
+    );
     server.reset().await;
 
     serve(&server, "GET", &format!("{base}/1347"), 200, &pr).await;
@@ -203,40 +339,134 @@ async fn pull_requests() {
     server.reset().await;
 
     serve(&server, "POST", base, 201, &pr).await;
-    let new = NewPullRequest { title: "Amazing new feature".into(), head: "octocat:new-feature".into(), base: "master".into(), body: Some("Please pull these awesome changes in!".into()), ..Default::default() };
+    let new = NewPullRequest {
+        title: "Amazing new feature".into(),
+        head: "octocat:new-feature".into(),
+        base: "master".into(),
+        body: Some("Please pull these awesome changes in!".into()),
+        ..Default::default()
+    };
     pulls.create(&new).await.unwrap();
-    assert_eq!(received(&server).await.3, r#"{"title":"Amazing new feature","head":"octocat:new-feature","base":"master","body":"Please pull these awesome changes in!"}"#);
+    assert_eq!(
+        received(&server).await.3,
+        r#"{"title":"Amazing new feature","head":"octocat:new-feature","base":"master","body":"Please pull these awesome changes in!"}"#
+    );
     server.reset().await;
 
     serve(&server, "PATCH", &format!("{base}/1347"), 200, &pr).await;
-    pulls.update(1347, &atom_github::pulls::PullRequestUpdate { state: Some("closed".into()), ..Default::default() }).await.unwrap();
+    pulls
+        .update(
+            1347,
+            &atom_github::pulls::PullRequestUpdate {
+                state: Some("closed".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(received(&server).await.3, r#"{"state":"closed"}"#);
     server.reset().await;
 
-    serve(&server, "PUT", &format!("{base}/1347/merge"), 200, &fixture("pull-request-merge-result-response-if-merge-was-successful.json")).await;
-    let merged = pulls.merge(1347, &MergeParams { merge_method: Some("squash".into()), sha: Some("6dcb09b".into()), ..Default::default() }).await.unwrap();
+    serve(
+        &server,
+        "PUT",
+        &format!("{base}/1347/merge"),
+        200,
+        &fixture("pull-request-merge-result-response-if-merge-was-successful.json"),
+    )
+    .await;
+    let merged = pulls
+        .merge(
+            1347,
+            &MergeParams {
+                merge_method: Some("squash".into()),
+                sha: Some("6dcb09b".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert!(merged.merged);
-    assert_eq!(received(&server).await.3, r#"{"sha":"6dcb09b","merge_method":"squash"}"#);
+    assert_eq!(
+        received(&server).await.3,
+        r#"{"sha":"6dcb09b","merge_method":"squash"}"#
+    );
     server.reset().await;
 
-    serve(&server, "GET", &format!("{base}/1347/files"), 200, &fixture("diff-entry-items.json")).await;
-    let files: Vec<_> = pulls.files(1347, None).unwrap().try_collect().await.unwrap();
+    serve(
+        &server,
+        "GET",
+        &format!("{base}/1347/files"),
+        200,
+        &fixture("diff-entry-items.json"),
+    )
+    .await;
+    let files: Vec<_> = pulls
+        .files(1347, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(files[0].filename, "file1.txt");
     server.reset().await;
 
-    serve(&server, "GET", &format!("{base}/1347/commits"), 200, &fixture("commit-items.json")).await;
-    let commits: Vec<_> = pulls.commits(1347, None).unwrap().try_collect().await.unwrap();
+    serve(
+        &server,
+        "GET",
+        &format!("{base}/1347/commits"),
+        200,
+        &fixture("commit-items.json"),
+    )
+    .await;
+    let commits: Vec<_> = pulls
+        .commits(1347, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(commits.len(), 1);
     server.reset().await;
 
-    serve(&server, "GET", &format!("{base}/1347/reviews"), 200, &fixture("pull-request-review-items.json")).await;
-    let reviews: Vec<_> = pulls.reviews(1347, None).unwrap().try_collect().await.unwrap();
+    serve(
+        &server,
+        "GET",
+        &format!("{base}/1347/reviews"),
+        200,
+        &fixture("pull-request-review-items.json"),
+    )
+    .await;
+    let reviews: Vec<_> = pulls
+        .reviews(1347, None)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(reviews[0].id, 80);
     server.reset().await;
 
-    serve(&server, "POST", &format!("{base}/1347/reviews"), 200, &fixture("pull-request-review.json")).await;
-    pulls.create_review(1347, &NewReview { body: Some("Looks good".into()), event: Some("APPROVE".into()), ..Default::default() }).await.unwrap();
-    assert_eq!(received(&server).await.3, r#"{"body":"Looks good","event":"APPROVE"}"#);
+    serve(
+        &server,
+        "POST",
+        &format!("{base}/1347/reviews"),
+        200,
+        &fixture("pull-request-review.json"),
+    )
+    .await;
+    pulls
+        .create_review(
+            1347,
+            &NewReview {
+                body: Some("Looks good".into()),
+                event: Some("APPROVE".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        received(&server).await.3,
+        r#"{"body":"Looks good","event":"APPROVE"}"#
+    );
 }
 
 #[tokio::test]
@@ -244,25 +474,53 @@ async fn commits_refs_keep_slashes_and_escape_the_rest() {
     let server = MockServer::start().await;
     let gh = client(&server.uri());
     let commits = gh.commits("octocat", "Hello-World");
-    serve(&server, "GET", "/repos/octocat/Hello-World/commits", 200, &fixture("commit-items.json")).await;
+    serve(
+        &server,
+        "GET",
+        "/repos/octocat/Hello-World/commits",
+        200,
+        &fixture("commit-items.json"),
+    )
+    .await;
     let list: Vec<_> = commits
-        .list(&atom_github::commits::CommitListParams { sha: Some("feature/x".into()), path: Some("src/lib.rs".into()), ..Default::default() })
+        .list(&atom_github::commits::CommitListParams {
+            sha: Some("feature/x".into()),
+            path: Some("src/lib.rs".into()),
+            ..Default::default()
+        })
         .unwrap()
         .try_collect()
         .await
         .unwrap();
     assert_eq!(list.len(), 1);
-    assert_eq!(received(&server).await.2.as_deref(), Some("sha=feature%2Fx&path=src%2Flib.rs&per_page=100"));
+    assert_eq!(
+        received(&server).await.2.as_deref(),
+        Some("sha=feature%2Fx&path=src%2Flib.rs&per_page=100")
+    );
     server.reset().await;
 
-    serve(&server, "GET", "/repos/octocat/Hello-World/commits/feature/x%3Fy", 200, &fixture("commit.json")).await;
+    serve(
+        &server,
+        "GET",
+        "/repos/octocat/Hello-World/commits/feature/x%3Fy",
+        200,
+        &fixture("commit.json"),
+    )
+    .await;
     let commit = commits.get("feature/x?y").await.unwrap();
     assert_eq!(commit.sha, "6dcb09b5b57875f334f61aebed695e2e4193db5e");
     let (_, _, query, _) = received(&server).await;
     assert_eq!(query, None, "a `?` in a ref cannot start a query");
     server.reset().await;
 
-    serve(&server, "GET", "/repos/octocat/Hello-World/compare/main...feature/x", 200, &fixture("commit-comparison.json")).await;
+    serve(
+        &server,
+        "GET",
+        "/repos/octocat/Hello-World/compare/main...feature/x",
+        200,
+        &fixture("commit-comparison.json"),
+    )
+    .await;
     let cmp = commits.compare("main", "feature/x").await.unwrap();
     assert_eq!(cmp.total_commits, 1);
 }
@@ -271,27 +529,68 @@ async fn commits_refs_keep_slashes_and_escape_the_rest() {
 async fn repositories_and_installation() {
     let server = MockServer::start().await;
     let gh = client(&server.uri());
-    serve(&server, "GET", "/repos/octocat/Hello-World", 200, &fixture("full-repository.json")).await;
-    assert_eq!(gh.repos().get("octocat", "Hello-World").await.unwrap().id, 1296269);
+    serve(
+        &server,
+        "GET",
+        "/repos/octocat/Hello-World",
+        200,
+        &fixture("full-repository.json"),
+    )
+    .await;
+    assert_eq!(
+        gh.repos().get("octocat", "Hello-World").await.unwrap().id,
+        1296269
+    );
     server.reset().await;
 
     let items = fixture("minimal-repository-items.json");
     serve(&server, "GET", "/user/repos", 200, &items).await;
-    let params = atom_github::repos::RepoListParams { kind: Some("owner".into()), per_page: Some(30), ..Default::default() };
+    let params = atom_github::repos::RepoListParams {
+        kind: Some("owner".into()),
+        per_page: Some(30),
+        ..Default::default()
+    };
     let _: Vec<_> = gh.repos().list_mine(&params).try_collect().await.unwrap();
-    assert_eq!(received(&server).await.2.as_deref(), Some("type=owner&per_page=30"));
+    assert_eq!(
+        received(&server).await.2.as_deref(),
+        Some("type=owner&per_page=30")
+    );
     server.reset().await;
 
     serve(&server, "GET", "/users/octocat/repos", 200, &items).await;
-    let _: Vec<_> = gh.repos().list_for_user("octocat", &Default::default()).unwrap().try_collect().await.unwrap();
+    let _: Vec<_> = gh
+        .repos()
+        .list_for_user("octocat", &Default::default())
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     server.reset().await;
 
     serve(&server, "GET", "/orgs/github/repos", 200, &items).await;
-    let _: Vec<_> = gh.repos().list_for_org("github", &Default::default()).unwrap().try_collect().await.unwrap();
+    let _: Vec<_> = gh
+        .repos()
+        .list_for_org("github", &Default::default())
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     server.reset().await;
 
-    serve(&server, "GET", "/installation/repositories", 200, &fixture("repository-paginated.json")).await;
-    let repos: Vec<_> = gh.repos().list_for_installation(None).try_collect().await.unwrap();
+    serve(
+        &server,
+        "GET",
+        "/installation/repositories",
+        200,
+        &fixture("repository-paginated.json"),
+    )
+    .await;
+    let repos: Vec<_> = gh
+        .repos()
+        .list_for_installation(None)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(repos[0].name, "Hello-World");
 }
 
@@ -299,7 +598,14 @@ async fn repositories_and_installation() {
 async fn search_quotes_the_query() {
     let server = MockServer::start().await;
     let gh = client(&server.uri());
-    serve(&server, "GET", "/search/issues", 200, &fixture("issue-search-result-item-paginated.json")).await;
+    serve(
+        &server,
+        "GET",
+        "/search/issues",
+        200,
+        &fixture("issue-search-result-item-paginated.json"),
+    )
+    .await;
     let q = SearchQuery::new()
         .text("crash")
         .repo("octocat", "Hello-World")
@@ -309,34 +615,86 @@ async fn search_quotes_the_query() {
         .qualifier("author", r#"a"b"#)
         .unwrap()
         .is("open");
-    let params = SearchParams { sort: Some("created".into()), order: Some("asc".into()), per_page: None };
-    let found: Vec<_> = gh.search().issues(&q, &params).unwrap().try_collect().await.unwrap();
+    let params = SearchParams {
+        sort: Some("created".into()),
+        order: Some("asc".into()),
+        per_page: None,
+    };
+    let found: Vec<_> = gh
+        .search()
+        .issues(&q, &params)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(found[0].number, 132);
     let (_, _, query, _) = received(&server).await;
     assert_eq!(
         query.as_deref(),
-        Some("q=crash+repo%3Aoctocat%2FHello-World+label%3A%22good+first+issue%22+author%3A%22a%5C%22b%22+is%3Aopen&sort=created&order=asc&per_page=100")
+        Some(
+            "q=crash+repo%3Aoctocat%2FHello-World+label%3A%22good+first+issue%22+author%3A%22a%5C%22b%22+is%3Aopen&sort=created&order=asc&per_page=100"
+        )
     );
     server.reset().await;
 
-    serve(&server, "GET", "/search/repositories", 200, &fixture("repo-search-result-item-paginated.json")).await;
-    let q = SearchQuery::new().text("tetris").qualifier("language", "assembly").unwrap();
-    let repos: Vec<_> = gh.search().repositories(&q, &Default::default()).unwrap().try_collect().await.unwrap();
+    serve(
+        &server,
+        "GET",
+        "/search/repositories",
+        200,
+        &fixture("repo-search-result-item-paginated.json"),
+    )
+    .await;
+    let q = SearchQuery::new()
+        .text("tetris")
+        .qualifier("language", "assembly")
+        .unwrap();
+    let repos: Vec<_> = gh
+        .search()
+        .repositories(&q, &Default::default())
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(repos[0].full_name, "dtrupenn/Tetris");
     assert!(SearchQuery::new().qualifier("repo:x label", "y").is_err());
-    assert!(gh.search().issues(&SearchQuery::new(), &Default::default()).is_err());
+    assert!(
+        gh.search()
+            .issues(&SearchQuery::new(), &Default::default())
+            .is_err()
+    );
 }
 
 #[tokio::test]
 async fn bad_names_fail_before_any_request() {
     let server = MockServer::start().await;
     let gh = client(&server.uri());
-    for (owner, repo) in [("..", "x"), ("a/b", "x"), ("octocat", "x?y=1"), ("octocat", ""), ("oc to", "x")] {
+    for (owner, repo) in [
+        ("..", "x"),
+        ("a/b", "x"),
+        ("octocat", "x?y=1"),
+        ("octocat", ""),
+        ("oc to", "x"),
+    ] {
         let err = gh.issues(owner, repo).get(1).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config, "{owner}/{repo}");
     }
-    assert_eq!(gh.commits("o", "r").get("a/../b").await.unwrap_err().kind(), ErrorKind::Config);
-    assert_eq!(gh.commits("o", "r").compare("a...b", "c").await.unwrap_err().kind(), ErrorKind::Config);
-    assert!(gh.repos().list_for_user("a/b", &Default::default()).is_err());
+    assert_eq!(
+        gh.commits("o", "r").get("a/../b").await.unwrap_err().kind(),
+        ErrorKind::Config
+    );
+    assert_eq!(
+        gh.commits("o", "r")
+            .compare("a...b", "c")
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Config
+    );
+    assert!(
+        gh.repos()
+            .list_for_user("a/b", &Default::default())
+            .is_err()
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }

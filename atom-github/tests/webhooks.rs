@@ -26,16 +26,51 @@ fn signature_cases() {
     let kind = |secrets: &[Secret], body: &[u8], sig: Option<&str>| {
         webhook::verify(secrets, body, sig).map_err(|e| e.kind())
     };
-    assert_eq!(kind(&both, body.as_bytes(), Some(&good)), Ok(()), "rotation");
-    assert_eq!(kind(&both, body.as_bytes(), Some(&good.to_uppercase().replace("SHA256=", "sha256="))), Ok(()));
+    assert_eq!(
+        kind(&both, body.as_bytes(), Some(&good)),
+        Ok(()),
+        "rotation"
+    );
+    assert_eq!(
+        kind(
+            &both,
+            body.as_bytes(),
+            Some(&good.to_uppercase().replace("SHA256=", "sha256="))
+        ),
+        Ok(())
+    );
     let bad = Err(ErrorKind::WebhookSignature);
-    assert_eq!(kind(std::slice::from_ref(&old), body.as_bytes(), Some(&good)), bad);
-    assert_eq!(kind(&both, format!("{body} ").as_bytes(), Some(&good)), bad, "tampered");
+    assert_eq!(
+        kind(std::slice::from_ref(&old), body.as_bytes(), Some(&good)),
+        bad
+    );
+    assert_eq!(
+        kind(&both, format!("{body} ").as_bytes(), Some(&good)),
+        bad,
+        "tampered"
+    );
     assert_eq!(kind(&both, body.as_bytes(), None), bad);
-    assert_eq!(kind(&both, body.as_bytes(), Some(good.trim_start_matches("sha256="))), bad);
-    assert_eq!(kind(&both, body.as_bytes(), Some(&good.replace("sha256=", "sha1="))), bad);
+    assert_eq!(
+        kind(
+            &both,
+            body.as_bytes(),
+            Some(good.trim_start_matches("sha256="))
+        ),
+        bad
+    );
+    assert_eq!(
+        kind(
+            &both,
+            body.as_bytes(),
+            Some(&good.replace("sha256=", "sha1="))
+        ),
+        bad
+    );
     assert_eq!(kind(&both, body.as_bytes(), Some("sha256=zz")), bad);
-    assert_eq!(kind(&[], body.as_bytes(), Some(&good)), Err(ErrorKind::Config));
+    assert_eq!(
+        kind(&[], body.as_bytes(), Some(&good)),
+        Err(ErrorKind::Config)
+    );
 }
 
 #[test]
@@ -43,31 +78,58 @@ fn typed_events_and_raw_fallback() {
     let secret = Secret::new("s");
     let parse = |event: &str, file: &str| {
         let body = fixture(file);
-        let headers = webhook::test_headers(&secret, event, "72d3162e-cc78-11e3-81ab-4c9367dc0958", body.as_bytes());
+        let headers = webhook::test_headers(
+            &secret,
+            event,
+            "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+            body.as_bytes(),
+        );
         webhook::verify_and_parse(std::slice::from_ref(&secret), &headers, body.as_bytes()).unwrap()
     };
     let ping = parse("ping", "webhook-ping.json");
-    assert_eq!(ping.id.as_deref(), Some("72d3162e-cc78-11e3-81ab-4c9367dc0958"));
-    let WebhookEvent::Ping(p) = ping.event else { panic!("ping") };
+    assert_eq!(
+        ping.id.as_deref(),
+        Some("72d3162e-cc78-11e3-81ab-4c9367dc0958")
+    );
+    let WebhookEvent::Ping(p) = ping.event else {
+        panic!("ping")
+    };
     assert_eq!(p.hook_id, Some(12345678));
 
-    let WebhookEvent::Push(push) = parse("push", "webhook-push.json").event else { panic!("push") };
+    let WebhookEvent::Push(push) = parse("push", "webhook-push.json").event else {
+        panic!("push")
+    };
     assert_eq!(push.git_ref, "refs/heads/main");
     assert_eq!(push.commits[0].modified, vec!["README"]);
-    assert_eq!(push.repository.extra.get("pushed_at"), Some(&serde_json::json!(1303831045)));
+    assert_eq!(
+        push.repository.extra.get("pushed_at"),
+        Some(&serde_json::json!(1303831045))
+    );
 
-    let WebhookEvent::Issues(issues) = parse("issues", "webhook-issues-labeled.json").event else { panic!("issues") };
+    let WebhookEvent::Issues(issues) = parse("issues", "webhook-issues-labeled.json").event else {
+        panic!("issues")
+    };
     assert_eq!(issues.action, "labeled");
     assert_eq!(issues.label.map(|l| l.name), Some("bug".to_owned()));
 
-    let WebhookEvent::IssueComment(c) = parse("issue_comment", "webhook-issue-comment-created.json").event else { panic!("comment") };
+    let WebhookEvent::IssueComment(c) =
+        parse("issue_comment", "webhook-issue-comment-created.json").event
+    else {
+        panic!("comment")
+    };
     assert_eq!(c.issue.number, 1347);
 
-    let WebhookEvent::PullRequest(pr) = parse("pull_request", "webhook-pull-request-opened.json").event else { panic!("pr") };
+    let WebhookEvent::PullRequest(pr) =
+        parse("pull_request", "webhook-pull-request-opened.json").event
+    else {
+        panic!("pr")
+    };
     assert_eq!(pr.number, pr.pull_request.number);
 
     let star = parse("star", "webhook-star-created.json");
-    let WebhookEvent::Other { name, payload } = star.event else { panic!("raw") };
+    let WebhookEvent::Other { name, payload } = star.event else {
+        panic!("raw")
+    };
     assert_eq!(name, "star");
     assert_eq!(payload["starred_at"], "2019-05-15T15:20:40Z");
 }

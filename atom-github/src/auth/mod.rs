@@ -6,12 +6,12 @@
 //!   ahead, `iss` = app id) signed with the app's private key is exchanged at
 //!   `POST /app/installations/{id}/access_tokens` for an installation token. Tokens are cached
 //!   per installation and renewed 5 minutes before `expires_at`, with one exchange in flight per
-//!   installation however many tasks ask (the core [`TokenManager`]). When GitHub refuses the
+//!   installation however many tasks ask (the core [`TokenManager`](atom_core::TokenManager)). When GitHub refuses the
 //!   JWT with 401 and its `Date` header shows the local clock is off, the clock offset is
 //!   learnt and the exchange is tried once more.
 //! * **OAuth app / GitHub App user tokens** ([`GitHubOAuth`]): the web flow through the core
-//!   [`OAuthClient`], the device flow, and expiring user tokens whose rotating refresh tokens
-//!   are renewed through a [`TokenManager`] ([`GitHubOAuth`] is its [`TokenRefresher`]).
+//!   [`OAuthClient`](atom_core::OAuthClient), the device flow, and expiring user tokens whose rotating refresh tokens
+//!   are renewed through a [`TokenManager`](atom_core::TokenManager) ([`GitHubOAuth`] is its [`TokenRefresher`](atom_core::TokenRefresher)).
 
 mod app;
 mod user;
