@@ -11,8 +11,9 @@ use serde_json::{Value, json};
 
 use crate::models::{SObject, SaveResult};
 use crate::sobjects::collection_record;
-use crate::validate::{identifier, record_id};
+use crate::validate::{field_path, identifier, record_id};
 use crate::{Client, SERVICE};
+use serde::de::DeserializeOwned;
 
 /// Most records Salesforce takes in one collections request.
 pub const MAX_PER_REQUEST: usize = 200;
@@ -183,6 +184,62 @@ impl Collections {
                 .path_template("/services/data/vXX.X/composite/sobjects")
         })
         .await
+    }
+}
+
+impl Collections {
+    /// Reads records of one object by id (`GET /composite/sobjects/{object}?ids=…&fields=…`,
+    /// 200 ids a request). Results are in input order; an id that matches nothing (or that
+    /// the user cannot see) gives `None`.
+    pub async fn retrieve<T: DeserializeOwned + Send + 'static>(
+        &self,
+        object: &str,
+        ids: &[&str],
+        fields: &[&str],
+    ) -> Result<Vec<Option<T>>> {
+        let object = identifier(object)?;
+        if fields.is_empty() {
+            return Err(Error::config(SERVICE, "retrieve needs at least one field"));
+        }
+        let fields = fields
+            .iter()
+            .map(|f| field_path(f))
+            .collect::<Result<Vec<_>>>()?
+            .join(",");
+        let ids = ids
+            .iter()
+            .map(|id| record_id(id))
+            .collect::<Result<Vec<_>>>()?;
+        let path = self
+            .client
+            .data_path(&format!("/composite/sobjects/{object}"));
+        let client = &self.client;
+        let pages: Vec<Vec<Option<T>>> = futures::stream::iter(ids.chunks(MAX_PER_REQUEST))
+            .map(|chunk| {
+                let request = Request::get(path.clone())
+                    .query("ids", chunk.join(","))
+                    .query("fields", fields.clone())
+                    .operation("collections.retrieve")
+                    .path_template("/services/data/vXX.X/composite/sobjects/{object}");
+                let expected = chunk.len();
+                async move {
+                    let records: Vec<Option<T>> = client.send(request).await?.json()?;
+                    if records.len() != expected {
+                        return Err(Error::decode(
+                            SERVICE,
+                            format!(
+                                "retrieve answered {} records for {expected} ids",
+                                records.len()
+                            ),
+                        ));
+                    }
+                    Ok(records)
+                }
+            })
+            .buffered(self.concurrency)
+            .try_collect()
+            .await?;
+        Ok(pages.into_iter().flatten().collect())
     }
 }
 

@@ -322,3 +322,52 @@ async fn composite_graph_sends_each_graph_and_reports_rollback() {
     assert!(plain.create("r25", "Account", &json!({})).is_err());
     assert!(graph.create("r25", "Account", &json!({})).is_ok());
 }
+
+#[tokio::test]
+async fn retrieve_by_ids_in_chunks_keeps_order_and_gaps() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(data("/composite/sobjects/Account")))
+        .and(query_param("fields", "Id,Name"))
+        .respond_with(|req: &Request| {
+            let ids = req
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "ids")
+                .map(|(_, v)| v.to_string())
+                .unwrap();
+            let records: Vec<Value> = ids
+                .split(',')
+                .map(|id| {
+                    if id.ends_with("000000000000005") {
+                        Value::Null
+                    } else {
+                        json!({"attributes": {"type": "Account"}, "Id": id, "Name": format!("N{id}")})
+                    }
+                })
+                .collect();
+            ResponseTemplate::new(200).set_body_json(records)
+        })
+        .expect(3)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let ids: Vec<String> = (0..450).map(|i| id("001", i)).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let found: Vec<Option<atom_salesforce::Account>> = sf
+        .collections()
+        .retrieve("Account", &refs, &["Id", "Name"])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 450);
+    assert!(found[5].is_none());
+    for (i, account) in found.iter().enumerate().filter(|(i, _)| *i != 5) {
+        assert_eq!(
+            account.as_ref().and_then(|a| a.id.clone()),
+            Some(id("001", i))
+        );
+    }
+    let none: Result<Vec<Option<Record>>, _> =
+        sf.collections().retrieve("Account", &refs, &[]).await;
+    assert!(none.is_err());
+}
