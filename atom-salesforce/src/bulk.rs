@@ -285,6 +285,15 @@ impl Bulk {
         self.set_state(job_id, "Aborted", "bulk.ingest.abort").await
     }
 
+    /// Deletes a finished or aborted ingest job and its result files.
+    pub async fn delete_ingest(&self, job_id: &str) -> Result<()> {
+        let id = record_id(job_id)?;
+        let request = Request::delete(self.ingest_path(&format!("/{id}")))
+            .operation("bulk.ingest.delete")
+            .path_template("/services/data/vXX.X/jobs/ingest/{id}");
+        self.client.send(request).await.map(|_| ())
+    }
+
     /// Create, upload and close in one go; returns the closed job.
     pub async fn ingest(
         &self,
@@ -394,6 +403,16 @@ impl Bulk {
             .operation("bulk.query.create")
             .path_template("/services/data/vXX.X/jobs/query")
             .json(&body)?;
+        self.client.send(request).await?.json()
+    }
+
+    /// Aborts a query job.
+    pub async fn abort_query(&self, job_id: &str) -> Result<JobInfo> {
+        let id = record_id(job_id)?;
+        let request = Request::patch(self.query_path(&format!("/{id}")))
+            .operation("bulk.query.abort")
+            .path_template("/services/data/vXX.X/jobs/query/{id}")
+            .json(&json!({ "state": "Aborted" }))?;
         self.client.send(request).await?.json()
     }
 

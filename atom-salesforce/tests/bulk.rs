@@ -286,3 +286,41 @@ async fn query_job_results_follow_the_locator() {
     assert_eq!(names, vec!["A, \"quoted\"", "B", "C"]);
     let _ = Record::default();
 }
+
+#[tokio::test]
+async fn abort_and_delete() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path(data(&format!("/jobs/ingest/{JOB}"))))
+        .and(body_json(json!({"state": "Aborted"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(job("Aborted")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(data(&format!("/jobs/ingest/{JOB}"))))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path(data(&format!("/jobs/query/{JOB}"))))
+        .and(body_json(json!({"state": "Aborted"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": JOB, "state": "Aborted"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let bulk = sf.bulk();
+    let aborted = bulk.abort(JOB).await.unwrap();
+    assert!(aborted.state.is_terminal());
+    bulk.delete_ingest(JOB).await.unwrap();
+    assert_eq!(
+        bulk.abort_query(JOB).await.unwrap().state,
+        JobState::Aborted
+    );
+    let odd: JobState = serde_json::from_value(json!("Queued")).unwrap();
+    assert_eq!(odd, JobState::Other("Queued".into()));
+}
