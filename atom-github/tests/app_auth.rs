@@ -244,3 +244,54 @@ fn bad_private_keys_are_config_errors() {
         "{debug}"
     );
 }
+
+#[tokio::test]
+async fn a_token_close_to_expiry_is_renewed() {
+    let server = MockServer::start().await;
+    let mut soon: Value = serde_json::from_str(&fixture("installation-token.json")).unwrap();
+    soon["token"] = "ghs_short".into();
+    soon["expires_at"] = (chrono::Utc::now() + chrono::Duration::minutes(2))
+        .to_rfc3339()
+        .into();
+    Mock::given(method("POST"))
+        .and(path(EXCHANGE))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(soon.to_string(), "application/json"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(EXCHANGE))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_raw(token_body("ghs_long"), "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let app = app(&server.uri());
+    // Within the 5-minute margin: the next call exchanges again; then the cache holds.
+    assert_eq!(
+        app.installation_token(42)
+            .await
+            .unwrap()
+            .access_token
+            .expose(),
+        "ghs_short"
+    );
+    assert_eq!(
+        app.installation_token(42)
+            .await
+            .unwrap()
+            .access_token
+            .expose(),
+        "ghs_long"
+    );
+    assert_eq!(
+        app.installation_token(42)
+            .await
+            .unwrap()
+            .access_token
+            .expose(),
+        "ghs_long"
+    );
+}

@@ -220,3 +220,31 @@ async fn a_dead_refresh_token_needs_reauthorization() {
     assert_eq!(err.kind(), ErrorKind::ReauthorizationRequired);
     assert!(!err.to_string().contains("ghr_dead"));
 }
+
+#[tokio::test]
+async fn waiting_for_the_device_token_polls_at_the_interval() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login/oauth/access_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"gho_x","token_type":"bearer","scope":"repo"}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let code: atom_github::DeviceCode = serde_json::from_str(
+        r#"{"device_code":"dc","user_code":"U","verification_uri":"https://github.com/login/device","expires_in":900,"interval":1}"#,
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let token = oauth(&server.uri())
+        .wait_for_device_token(&code)
+        .await
+        .unwrap();
+    assert_eq!(token.access_token.expose(), "gho_x");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(950),
+        "waited one interval first"
+    );
+}

@@ -698,3 +698,27 @@ async fn bad_names_fail_before_any_request() {
     );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_enterprise_base_path_is_kept() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        "GET",
+        "/api/v3/repos/octocat/Hello-World",
+        200,
+        &fixture("full-repository.json"),
+    )
+    .await;
+    let ghe = common::builder(&format!("{}/api/v3", server.uri()))
+        .build()
+        .unwrap();
+    ghe.repos().get("octocat", "Hello-World").await.unwrap();
+    assert!(
+        atom_github::Client::builder()
+            .base_url("http://github.example.com/api/v3")
+            .build()
+            .is_err(),
+        "https only"
+    );
+}
