@@ -51,6 +51,22 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Building a client and a query needs no network (this example runs as a test):
+//!
+//! ```
+//! use atom_salesforce::{Client, soql::{Filter, Query}};
+//! let client = Client::builder()
+//!     .instance_url("https://acme.my.salesforce.com")
+//!     .access_token(atom_core::Secret::new("00D...!token"))
+//!     .build()?;
+//! assert_eq!(client.api_version(), atom_salesforce::DEFAULT_API_VERSION);
+//! let soql = Query::select(["Id"]).from("Lead")
+//!     .filter(Filter::eq("Company", "O'Reilly")).build()?;
+//! assert_eq!(soql.as_str(), "SELECT Id FROM Lead WHERE Company = 'O\\'Reilly'");
+//! assert!(Query::select(["Name FROM Account --"]).from("Lead").build().is_err());
+//! # Ok::<(), atom_core::Error>(())
+//! ```
+//!
 //! ## By feature
 //!
 //! | feature | where | example |
