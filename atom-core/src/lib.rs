@@ -66,7 +66,10 @@ pub mod webhook;
 pub use auth::credentials::{Authenticator, Authorization, Credentials};
 pub use auth::file_store::FileTokenStore;
 pub use auth::manager::{OAuthAuthenticator, TokenManager};
-pub use auth::oauth::{ClientAuth, OAuthClient, OAuthConfig, PendingAuthorization, TokenRefresher};
+pub use auth::oauth::{
+    ClientAuth, ClientCredentialsGrant, OAuthClient, OAuthConfig, PendingAuthorization,
+    TokenRefresher,
+};
 pub use auth::store::{MemoryTokenStore, RefreshLease, TokenStore};
 pub use auth::token::{StoredToken, TokenKey, TokenSet};
 pub use client::{ApiClient, ApiClientBuilder};

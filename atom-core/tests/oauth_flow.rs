@@ -126,3 +126,87 @@ fn endpoints_must_be_https() {
     let err = atom_core::OAuthClient::new("test", config).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
 }
+
+#[tokio::test]
+async fn token_responses_without_token_type_or_json_content_type_decode() {
+    // Recorded Salesforce refresh responses have no token_type; some servers say text/plain.
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"id":"https://login.salesforce.com/id/00D/005","issued_at":"1278448384422","instance_url":"https://na1.salesforce.com","signature":"SSSbLO/gBhmmyNUvN18ODBDFYHzakxOMgqYtu+hDPsc=","access_token":"00Dx0000000BV7z!AR8AQP0jITN80ESEsj5EbaZTFG0R"}"#,
+            "text/plain",
+        ))
+        .mount(&auth)
+        .await;
+    let token = common::oauth_client(&auth.uri())
+        .refresh(&common::expired_token("old", "rt-1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        token.access_token.expose(),
+        "00Dx0000000BV7z!AR8AQP0jITN80ESEsj5EbaZTFG0R"
+    );
+    assert_eq!(
+        token.extra_str("instance_url"),
+        Some("https://na1.salesforce.com")
+    );
+    assert_eq!(
+        token.refresh_token.unwrap().expose(),
+        "rt-1",
+        "kept: Salesforce does not rotate here"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grants_without_consent_issue_the_first_token_once() {
+    use std::sync::Arc;
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(std::time::Duration::from_millis(100))
+                .set_body_json(serde_json::json!({"access_token": "cc-1", "token_type": "Bearer", "expires_in": 600})),
+        )
+        .mount(&auth)
+        .await;
+    let store = Arc::new(atom_core::MemoryTokenStore::default());
+    let key = atom_core::TokenKey::new("test", "app");
+    let manager = Arc::new(atom_core::TokenManager::new(
+        key.clone(),
+        store.clone(),
+        Arc::new(atom_core::ClientCredentialsGrant(common::oauth_client(
+            &auth.uri(),
+        ))),
+    ));
+    let calls = (0..20).map(|_| {
+        let m = manager.clone();
+        async move { m.access_token().await }
+    });
+    let tokens = futures::future::join_all(calls).await;
+    assert!(
+        tokens
+            .iter()
+            .all(|t| matches!(t, Ok((s, 1)) if s.expose() == "cc-1"))
+    );
+    assert_eq!(auth.received_requests().await.unwrap().len(), 1);
+    let stored = atom_core::TokenStore::load(store.as_ref(), &key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.token.access_token.expose(), "cc-1");
+}
+
+#[tokio::test]
+async fn an_authorization_code_grant_with_nothing_stored_needs_the_user() {
+    let store = std::sync::Arc::new(atom_core::MemoryTokenStore::default());
+    let manager = atom_core::TokenManager::new(
+        atom_core::TokenKey::new("test", "nobody"),
+        store,
+        std::sync::Arc::new(common::oauth_client("http://127.0.0.1:9")),
+    );
+    let err = manager.access_token().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ReauthorizationRequired);
+}

@@ -37,7 +37,7 @@ use async_trait::async_trait;
 use atom_core::webhook::{SignatureEncoding, verify_hmac_sha256};
 use atom_core::{
     ClientAuth, Error, ErrorKind, OAuthClient, OAuthConfig, PendingAuthorization, Result, Secret,
-    StoredToken, TokenKey, TokenRefresher, TokenSet, TokenStore,
+    TokenKey, TokenRefresher, TokenSet, TokenStore,
 };
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -206,41 +206,11 @@ pub async fn exchange_and_store(
     Ok(key)
 }
 
-/// Makes sure `store` holds a token for `key`, minting one with `refresher` if not. Grants
-/// without a refresh token (JWT bearer, client credentials) start this way.
-pub async fn ensure_token(
-    store: &dyn TokenStore,
-    key: &TokenKey,
-    refresher: &dyn TokenRefresher,
-) -> Result<StoredToken> {
-    if let Some(stored) = store.load(key).await? {
-        return Ok(stored);
-    }
-    let token = refresher
-        .refresh(&TokenSet::bearer(Secret::new("")))
-        .await?;
-    let version = match store.save(key, &token, None).await {
-        Ok(v) => v,
-        Err(e) if e.kind() == ErrorKind::Conflict => {
-            return store.load(key).await?.ok_or(e);
-        }
-        Err(e) => return Err(e),
-    };
-    Ok(StoredToken { version, token })
-}
-
-/// The client-credentials flow (a connected app acting as its run-as user), through the
-/// core OAuth client. Each "refresh" asks for a new token; the host must be My Domain.
-#[derive(Debug, Clone)]
-pub struct ClientCredentials(pub OAuthClient);
-
-#[async_trait]
-impl TokenRefresher for ClientCredentials {
-    async fn refresh(&self, current: &TokenSet) -> Result<TokenSet> {
-        let _ = current;
-        self.0.client_credentials().await
-    }
-}
+/// The client-credentials flow (a connected app acting as its run-as user; the login host
+/// must be My Domain) is atom-core's [`atom_core::ClientCredentialsGrant`] over an
+/// [`OAuthClient`] from [`oauth_client`]: a [`atom_core::TokenManager`] built with it issues
+/// the first token itself.
+pub use atom_core::ClientCredentialsGrant;
 
 /// The longest assertion lifetime Salesforce accepts.
 pub const MAX_ASSERTION_LIFETIME: Duration = Duration::from_secs(180);
@@ -274,7 +244,7 @@ struct TokenResponse {
 /// let jwt = Arc::new(JwtBearer::new(&LoginHost::Production, "3MVG9...", "etl@acme.com", pem)?);
 /// let store = Arc::new(MemoryTokenStore::default());
 /// let key = TokenKey::new("salesforce", "00Dx0000000BV7z");
-/// auth::ensure_token(store.as_ref(), &key, jwt.as_ref()).await?;
+/// // Nothing stored yet: the manager mints the first token with the assertion.
 /// let manager = Arc::new(TokenManager::new(key, store, jwt).service("salesforce"));
 /// # let _ = manager; Ok(()) }
 /// ```
@@ -417,5 +387,9 @@ impl TokenRefresher for JwtBearer {
     async fn refresh(&self, current: &TokenSet) -> Result<TokenSet> {
         let _ = current;
         self.fetch().await
+    }
+
+    async fn issue(&self) -> Result<Option<TokenSet>> {
+        self.fetch().await.map(Some)
     }
 }

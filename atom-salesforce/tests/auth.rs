@@ -11,7 +11,7 @@ use atom_core::{
     ErrorKind, MemoryTokenStore, Secret, TokenKey, TokenManager, TokenSet, TokenStore,
 };
 use atom_salesforce::Client;
-use atom_salesforce::auth::{self, ClientCredentials, JwtBearer, LoginHost};
+use atom_salesforce::auth::{self, ClientCredentialsGrant, JwtBearer, LoginHost};
 use atom_salesforce::soql::Soql;
 use common::{data, fast_retry, fixture, fixture_json};
 use futures::TryStreamExt as _;
@@ -40,7 +40,6 @@ fn oauth(server: &MockServer) -> atom_core::OAuthClient {
 fn token_body(server: &MockServer, name: &str, changes: Value) -> Value {
     let mut body = fixture_json(name);
     body["instance_url"] = json!(server.uri());
-    body["token_type"] = json!("Bearer");
     if let (Some(b), Some(c)) = (body.as_object_mut(), changes.as_object()) {
         for (k, v) in c {
             b.insert(k.clone(), v.clone());
@@ -285,18 +284,18 @@ async fn jwt_bearer_assertion_and_exchange() {
         )
         .unwrap(),
     );
-    let store = MemoryTokenStore::default();
+    // Nothing stored: the manager mints the first token with the assertion, once.
+    let store = Arc::new(MemoryTokenStore::default());
     let key = TokenKey::new("salesforce", ORG);
-    let stored = auth::ensure_token(&store, &key, jwt.as_ref())
-        .await
-        .unwrap();
-    assert_eq!(stored.token.access_token.expose(), "jwt_access");
+    let manager = TokenManager::new(key.clone(), store.clone(), jwt).service("salesforce");
+    let (token, version) = manager.access_token().await.unwrap();
+    assert_eq!(token.expose(), "jwt_access");
+    let stored = store.load(&key).await.unwrap().unwrap();
+    assert_eq!(stored.version, version);
     assert_eq!(auth::org_id(&stored.token).as_deref(), Some(ORG));
-    // A second call finds the stored token and does not mint another.
-    let again = auth::ensure_token(&store, &key, jwt.as_ref())
-        .await
-        .unwrap();
-    assert_eq!(again.version, stored.version);
+    // A second call finds the token and does not mint another.
+    let (_, again) = manager.access_token().await.unwrap();
+    assert_eq!(again, version);
 }
 
 #[tokio::test]
@@ -351,12 +350,10 @@ async fn client_credentials_flow() {
         .expect(1)
         .mount(&server)
         .await;
-    let cc = Arc::new(ClientCredentials(oauth(&server)));
+    let cc = Arc::new(ClientCredentialsGrant(oauth(&server)));
     let store = Arc::new(MemoryTokenStore::default());
     let key = TokenKey::new("salesforce", ORG);
-    auth::ensure_token(store.as_ref(), &key, cc.as_ref())
-        .await
-        .unwrap();
+    // The first call issues the token: no consent, nothing stored beforehand.
     let manager = Arc::new(TokenManager::new(key, store, cc).service("salesforce"));
     let sf = Client::builder().token_manager(manager).build().unwrap();
     sf.limits().get().await.unwrap();

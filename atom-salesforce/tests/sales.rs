@@ -97,7 +97,6 @@ async fn convert_lead_refreshes_an_expired_session_and_resends() {
         .await;
     let mut refreshed = fixture_json("refresh_success_response.json");
     refreshed["instance_url"] = json!(server.uri());
-    refreshed["token_type"] = json!("Bearer");
     Mock::given(method("POST"))
         .and(path("/services/oauth2/token"))
         .respond_with(ResponseTemplate::new(200).set_body_json(refreshed))

@@ -146,13 +146,9 @@ impl TokenManager {
             return Ok(stored);
         }
         let _lease = self.store.lease(&self.key).await?;
-        let stored = self.store.load(&self.key).await?.ok_or_else(|| {
-            Error::new(
-                ErrorKind::ReauthorizationRequired,
-                self.service,
-                format!("no token stored for {}: the user must authorize", self.key),
-            )
-        })?;
+        let Some(stored) = self.store.load(&self.key).await? else {
+            return self.issue_first().await;
+        };
         if acceptable(&stored) {
             self.remember(&stored);
             return Ok(stored);
@@ -185,6 +181,21 @@ impl TokenManager {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Nothing stored: grants without consent issue a first token; others need the user.
+    async fn issue_first(&self) -> Result<StoredToken> {
+        let Some(token) = self.refresher.issue().await? else {
+            return Err(Error::new(
+                ErrorKind::ReauthorizationRequired,
+                self.service,
+                format!("no token stored for {}: the user must authorize", self.key),
+            ));
+        };
+        let version = self.store.save(&self.key, &token, None).await?;
+        let stored = StoredToken { version, token };
+        self.remember(&stored);
+        Ok(stored)
     }
 
     async fn reload(&self, cause: Error) -> Result<StoredToken> {

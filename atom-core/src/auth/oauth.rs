@@ -180,13 +180,41 @@ impl<'c> AsyncHttpClient<'c> for OAuthHttp<'_> {
             if status.is_server_error() || status.as_u16() == 429 {
                 return Err(TransportError::Status(status.as_u16()));
             }
+            let content_type = response.headers().get(http::header::CONTENT_TYPE).cloned();
             let mut builder = http::Response::builder().status(status);
             for (name, value) in response.headers() {
-                builder = builder.header(name, value);
+                if name != http::header::CONTENT_TYPE {
+                    builder = builder.header(name, value);
+                }
             }
-            let body = response.bytes().await?;
-            Ok(builder.body(body.to_vec())?)
+            let (is_json, body) = normalize_token_body(&response.bytes().await?);
+            if is_json {
+                builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+            } else if let Some(content_type) = content_type {
+                builder = builder.header(http::header::CONTENT_TYPE, content_type);
+            }
+            Ok(builder.body(body)?)
         })
+    }
+}
+
+/// Token endpoints in the wild deviate from RFC 6749 in small ways the `oauth2` crate is
+/// strict about: a JSON body under `text/plain`, or no `token_type` (recorded Salesforce
+/// responses). Returns the body to pass on and whether it is a JSON object; `token_type`
+/// defaults to `Bearer` on bodies that carry an `access_token`.
+fn normalize_token_body(body: &[u8]) -> (bool, Vec<u8>) {
+    match serde_json::from_slice::<Map<String, Value>>(body) {
+        Ok(mut object)
+            if object.contains_key("access_token") && !object.contains_key("token_type") =>
+        {
+            object.insert("token_type".into(), Value::String("Bearer".into()));
+            (
+                true,
+                serde_json::to_vec(&object).unwrap_or_else(|_| body.to_vec()),
+            )
+        }
+        Ok(_) => (true, body.to_vec()),
+        Err(_) => (false, body.to_vec()),
     }
 }
 
@@ -393,6 +421,30 @@ fn to_token_set(response: TokenResponseFull, previous: Option<&TokenSet>) -> Tok
 pub trait TokenRefresher: Send + Sync + fmt::Debug {
     /// The new token set. A dead grant is [`ErrorKind::ReauthorizationRequired`].
     async fn refresh(&self, current: &TokenSet) -> Result<TokenSet>;
+
+    /// A first token when none is stored, for grants that need no user consent (client
+    /// credentials, JWT bearer, app installations). `None` (the default): the user must
+    /// authorize first.
+    async fn issue(&self) -> Result<Option<TokenSet>> {
+        Ok(None)
+    }
+}
+
+/// The client-credentials grant as a [`TokenRefresher`]: every "refresh" asks for a new
+/// token, and a first token is issued without consent.
+#[derive(Debug, Clone)]
+pub struct ClientCredentialsGrant(pub OAuthClient);
+
+#[async_trait]
+impl TokenRefresher for ClientCredentialsGrant {
+    async fn refresh(&self, current: &TokenSet) -> Result<TokenSet> {
+        let _ = current;
+        self.0.client_credentials().await
+    }
+
+    async fn issue(&self) -> Result<Option<TokenSet>> {
+        self.0.client_credentials().await.map(Some)
+    }
 }
 
 #[async_trait]
