@@ -7,7 +7,7 @@ use atom_core::{Connector as _, Envelope, RetryPolicy, Secret};
 use atom_github::issues::{IssueListParams, NewIssue};
 use atom_github::models::Issue;
 use atom_github::webhook::{self, WebhookEvent};
-use atom_github::{Client, Limits};
+use atom_github::{Client, GitHubApp, Limits};
 use futures::{StreamExt as _, TryStreamExt as _};
 use serde_json::Value;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -19,6 +19,10 @@ const ISSUE: &str = include_str!("../../../atom-github/tests/fixtures/issue.json
 const RATE_LIMIT: &str =
     include_str!("../../../atom-github/tests/fixtures/rate-limit-overview.json");
 const PUSH: &str = include_str!("../../../atom-github/tests/fixtures/webhook-push.json");
+const INSTALLATION_TOKEN: &str =
+    include_str!("../../../atom-github/tests/fixtures/installation-token.json");
+/// A key generated for the tests; it signs nothing real.
+const TEST_APP_KEY: &str = include_str!("../../../atom-github/tests/fixtures/test-app-key.pem");
 
 /// Issues numbered `from..from + count`, from the official `issue` example.
 fn issues_page(from: u64, count: u64) -> Result<String, serde_json::Error> {
@@ -148,6 +152,8 @@ pub async fn run() -> LegResult {
     )?;
     show(&Envelope::from_result("github", issue.map(|i| i.title)));
 
+    app_installation(&server).await?;
+
     let secret = Secret::new("tour-webhook-secret");
     let headers = webhook::test_headers(
         &secret,
@@ -175,6 +181,51 @@ pub async fn run() -> LegResult {
         "github",
         tampered.map(|d| d.event_name),
     ));
+    Ok(())
+}
+
+/// A GitHub App: 20 concurrent calls share one installation-token exchange.
+async fn app_installation(server: &MockServer) -> LegResult {
+    let mut token: Value = serde_json::from_str(INSTALLATION_TOKEN)?;
+    token["expires_at"] = (chrono::Utc::now() + chrono::Duration::hours(1))
+        .to_rfc3339()
+        .into();
+    Mock::given(method("POST"))
+        .and(path("/app/installations/42/access_tokens"))
+        .respond_with(json(201, token.to_string()).set_delay(Duration::from_millis(100)))
+        .mount(server)
+        .await;
+    let app = GitHubApp::builder("12345", TEST_APP_KEY.as_bytes())
+        .base_url(server.uri())
+        .build()?;
+    let github = Client::builder()
+        .base_url(server.uri())
+        .authenticator(app.installation_authenticator(42))
+        .tenant("installation-42")
+        .build()?;
+    let calls = (0..20).map(|_| {
+        let github = github.clone();
+        async move { github.rate_limit_status().await }
+    });
+    let results = futures::future::join_all(calls).await;
+    let exchanges = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/app/installations/42/access_tokens")
+        .count();
+    step(&format!(
+        "GitHub App: JWT (RS256) exchanged for an installation token; 20 concurrent calls, {exchanges} exchange"
+    ));
+    ensure(
+        results.iter().all(Result::is_ok) && exchanges == 1,
+        "one exchange for 20 calls",
+    )?;
+    let token = app.installation_token(42).await.map(|t| {
+        serde_json::json!({"expires_at": t.expires_at, "permissions": t.extra.get("permissions")})
+    });
+    show(&Envelope::from_result("github", token));
     Ok(())
 }
 
