@@ -6,6 +6,8 @@ use std::time::Duration;
 use atom_core::RateLimitConfig;
 use atom_core::retry::RetryPolicy;
 use atom_github::{Client, ClientBuilder, Limits};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A fixture's text.
 pub fn fixture(name: &str) -> String {
@@ -44,4 +46,29 @@ pub fn builder(uri: &str) -> ClientBuilder {
 /// A client of `uri`.
 pub fn client(uri: &str) -> Client {
     builder(uri).build().expect("client")
+}
+
+/// Answers `verb at` once with `status` and a JSON `body`.
+pub async fn serve(server: &MockServer, verb: &str, at: &str, status: u16, body: &str) {
+    Mock::given(method(verb))
+        .and(path(at))
+        .respond_with(
+            ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json"),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+/// The one request the server received: method, path, query and body bytes.
+pub async fn received(server: &MockServer) -> (String, String, Option<String>, String) {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "exactly one request");
+    let r = &requests[0];
+    (
+        r.method.to_string(),
+        r.url.path().to_owned(),
+        r.url.query().map(str::to_owned),
+        String::from_utf8(r.body.clone()).unwrap(),
+    )
 }
