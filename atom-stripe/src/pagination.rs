@@ -346,3 +346,52 @@ where
         Err(e) => failed(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_values_cannot_break_out_of_their_quotes() {
+        let q = SearchQuery::all()
+            .eq("email", r"x' OR email:'*")
+            .contains("name", r"back\slash")
+            .build();
+        assert_eq!(q, r"email:'x\' OR email:\'*' AND name~'back\\slash'");
+        let q = SearchQuery::any()
+            .eq("status' OR x:'y", "a")
+            .not_eq("status", "canceled")
+            .lt("amount", 500)
+            .build();
+        assert_eq!(q, "statusORxy:'a' OR -status:'canceled' OR amount<500");
+    }
+
+    #[test]
+    fn list_cursor_is_the_last_id_while_has_more() {
+        let page = |more: bool, ids: &[&str]| List {
+            object: "list".into(),
+            data: ids
+                .iter()
+                .map(|id| serde_json::json!({ "id": id }))
+                .collect::<Vec<_>>(),
+            has_more: more,
+            url: "/v1/x".into(),
+            extra: serde_json::Map::new(),
+        };
+        assert_eq!(list_next(&page(true, &["a", "b"])), Some("b".into()));
+        assert_eq!(list_next(&page(false, &["a", "b"])), None);
+        assert_eq!(list_next(&page(true, &[])), None);
+    }
+
+    #[test]
+    fn list_params_encode_as_stripe_expects() {
+        let p = ListParams::new()
+            .limit(5)
+            .expand("data.customer")
+            .created(RangeQuery::between(1, 2));
+        assert_eq!(
+            crate::form::encode(&p).unwrap_or_default(),
+            "limit=5&created[gte]=1&created[lt]=2&expand[]=data.customer"
+        );
+    }
+}

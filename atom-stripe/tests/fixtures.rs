@@ -142,3 +142,25 @@ fn unknown_enum_values_survive() {
     );
     assert_eq!(serde_json::to_value(&pi).unwrap(), v);
 }
+
+#[test]
+fn nested_items_on_their_own() {
+    let line: InvoiceLineItem = roundtrip("line_item");
+    assert_eq!(line.amount, 1000);
+    let item: SubscriptionItem = roundtrip("subscription_item");
+    assert_eq!(item.price.id, "price_1PgafmB7WZ01zgkW6dKueIc5");
+}
+
+#[test]
+fn deleted_markers() {
+    for name in [
+        "deleted_customer",
+        "deleted_product",
+        "deleted_price",
+        "deleted_invoice",
+        "deleted_invoiceitem",
+    ] {
+        let d: Deleted = roundtrip(name);
+        assert!(d.deleted, "{name}");
+    }
+}
