@@ -248,3 +248,66 @@ async fn waiting_for_the_device_token_polls_at_the_interval() {
         "waited one interval first"
     );
 }
+
+#[tokio::test]
+async fn web_flow_code_exchange_checks_state_and_reads_errors() {
+    let server = MockServer::start().await;
+    let oauth = oauth(&server.uri());
+    let flow = oauth
+        .web_flow(
+            "https://app.example.com/cb".parse().unwrap(),
+            vec!["repo".into()],
+        )
+        .unwrap();
+    let pending = flow.authorize_url();
+    assert!(
+        pending
+            .url
+            .as_str()
+            .starts_with(&format!("{}/login/oauth/authorize?", server.uri()))
+    );
+    let expected = format!(
+        "client_id=Iv1.client&client_secret=shh&code=good-code&code_verifier={}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb",
+        pending.pkce_verifier.expose()
+    );
+    Mock::given(method("POST"))
+        .and(path("/login/oauth/access_token"))
+        .and(body_string(expected))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"gho_web","token_type":"bearer","scope":"repo"}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/login/oauth/access_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"error":"bad_verification_code","error_description":"The code passed is incorrect or expired.","error_uri":"https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/#bad-verification-code"}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let token = oauth
+        .exchange_code(&pending, &pending.state, "good-code")
+        .await
+        .unwrap();
+    assert_eq!(token.access_token.expose(), "gho_web");
+    let err = oauth
+        .exchange_code(&pending, &pending.state, "used-code")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ReauthorizationRequired);
+    assert_eq!(err.provider_code(), Some("bad_verification_code"));
+    assert_eq!(err.message(), "The code passed is incorrect or expired.");
+    let err = oauth
+        .exchange_code(&pending, "forged", "good-code")
+        .await
+        .unwrap_err();
+    assert_eq!(err.provider_code(), Some("state_mismatch"));
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        2,
+        "no request on a bad state"
+    );
+}

@@ -9,9 +9,12 @@
 //!   installation however many tasks ask (the core [`TokenManager`](atom_core::TokenManager)). When GitHub refuses the
 //!   JWT with 401 and its `Date` header shows the local clock is off, the clock offset is
 //!   learnt and the exchange is tried once more.
-//! * **OAuth app / GitHub App user tokens** ([`GitHubOAuth`]): the web flow through the core
-//!   [`OAuthClient`](atom_core::OAuthClient), the device flow, and expiring user tokens whose rotating refresh tokens
-//!   are renewed through a [`TokenManager`](atom_core::TokenManager) ([`GitHubOAuth`] is its [`TokenRefresher`](atom_core::TokenRefresher)).
+//! * **OAuth app / GitHub App user tokens** ([`GitHubOAuth`]): the web flow (consent URL
+//!   with PKCE and `state` from the core [`OAuthClient`](atom_core::OAuthClient), code
+//!   exchange here, because GitHub answers token errors with HTTP 200 and an `error` field),
+//!   the device flow, and expiring user tokens whose rotating refresh tokens are renewed
+//!   through a [`TokenManager`](atom_core::TokenManager) ([`GitHubOAuth`] is its
+//!   [`TokenRefresher`](atom_core::TokenRefresher)).
 
 mod app;
 mod user;

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use atom_core::retry::RetryPolicy;
+use atom_core::webhook::constant_time_eq;
 use atom_core::{
     ApiClient, Authenticator, Body, ClientAuth, Error, ErrorKind, OAuthAuthenticator, OAuthClient,
-    OAuthConfig, Request, Result, Secret, TokenKey, TokenManager, TokenRefresher, TokenSet,
-    TokenStore,
+    OAuthConfig, PendingAuthorization, Request, Result, Secret, TokenKey, TokenManager,
+    TokenRefresher, TokenSet, TokenStore,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -207,8 +208,10 @@ impl GitHubOAuth {
             .map_err(|e| Error::config(SERVICE, format!("invalid OAuth URL: {e}")))
     }
 
-    /// The web flow, through the core [`OAuthClient`] (PKCE and `state`): send the user to
-    /// `authorize_url()`, then `exchange_code` on the callback.
+    /// The web flow's consent side, through the core [`OAuthClient`]: `authorize_url()`
+    /// gives the URL with a fresh `state` and a PKCE challenge. Finish the callback with
+    /// [`GitHubOAuth::exchange_code`], which reads GitHub's error answers (sent with HTTP 200)
+    /// into typed errors.
     pub fn web_flow(&self, redirect_url: Url, scopes: Vec<String>) -> Result<OAuthClient> {
         OAuthClient::new(
             SERVICE,
@@ -223,6 +226,54 @@ impl GitHubOAuth {
                 extra_authorize_params: Vec::new(),
             },
         )
+    }
+
+    /// Finishes the web flow: checks the callback's `state` against the pending
+    /// authorization (constant time), then exchanges `code` with the PKCE verifier and the
+    /// same `redirect_uri`. A used or expired code is `ReauthorizationRequired`
+    /// (`bad_verification_code`); a wrong redirect is `InvalidRequest`.
+    pub async fn exchange_code(
+        &self,
+        pending: &PendingAuthorization,
+        returned_state: &str,
+        code: &str,
+    ) -> Result<TokenSet> {
+        if !constant_time_eq(pending.state.as_bytes(), returned_state.as_bytes()) {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                SERVICE,
+                "OAuth callback state does not match the authorization request (possible CSRF)",
+            )
+            .with_provider_code("state_mismatch"));
+        }
+        let redirect = pending
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "redirect_uri")
+            .map(|(_, v)| v.into_owned());
+        let secret = self
+            .client_secret
+            .as_ref()
+            .map(Secret::expose)
+            .unwrap_or_default();
+        let mut pairs = vec![
+            ("client_secret", secret),
+            ("code", code),
+            ("code_verifier", pending.pkce_verifier.expose()),
+        ];
+        if let Some(redirect) = redirect.as_deref() {
+            pairs.push(("redirect_uri", redirect));
+        }
+        let body = self
+            .post_form("/login/oauth/access_token", "oauth.exchange_code", &pairs)
+            .await?;
+        match parse_token_reply(&body, None, 5, Utc::now())? {
+            TokenReply::Token(token) => Ok(token),
+            _ => Err(Error::decode(
+                SERVICE,
+                "unexpected device-flow answer to a code exchange",
+            )),
+        }
     }
 
     async fn post_form(
