@@ -236,8 +236,10 @@ impl ConnectOAuth {
             stripe_user_id,
         })
         .map_err(|e| Error::config(SERVICE, e.to_string()))?;
+        // Deauthorizing twice has the same effect: a key makes the POST safe to retry.
         let request = Request::post("/oauth/deauthorize")
             .operation("connect.deauthorize")
+            .idempotency_key(uuid::Uuid::new_v4().to_string())
             .body(Body::Form(body.into_bytes().into()));
         let response: DeauthorizeResponse = self.api.send(request).await?.json()?;
         Ok(response.stripe_user_id)
