@@ -26,11 +26,13 @@ use futures::TryStreamExt as _;
 struct Prism {
     pid: u32,
     log: PathBuf,
+    spec: PathBuf,
 }
 
 impl Drop for Prism {
     fn drop(&mut self) {
         let _ = Command::new("kill").arg(self.pid.to_string()).status();
+        let _ = std::fs::remove_file(&self.spec);
     }
 }
 
@@ -72,6 +74,9 @@ fn start_prism() -> (Prism, u16) {
         .unwrap()
         .port();
     let spec = cleaned_spec(&shared.join("specs/github/api.github.com.json"), port);
+    let cleanup = |spec: &PathBuf| {
+        let _ = std::fs::remove_file(spec);
+    };
     let output = Command::new(&script)
         .arg(&spec)
         .arg(port.to_string())
@@ -79,6 +84,9 @@ fn start_prism() -> (Prism, u16) {
         .env("PRISM_TRIM", TRIM)
         .output()
         .expect("run prism-mock");
+    if !output.status.success() {
+        cleanup(&spec);
+    }
     assert!(
         output.status.success(),
         "prism-mock failed: {}",
@@ -97,6 +105,7 @@ fn start_prism() -> (Prism, u16) {
         Prism {
             pid,
             log: home.join(format!("prism-{port}.log")),
+            spec,
         },
         port,
     )
