@@ -304,8 +304,12 @@ impl ApiClient {
                     continue;
                 }
             }
-            if let (Some(429), Some(wait)) = (error.status(), error.retry_after()) {
-                inner.limiter.pause(tenant, wait);
+            // Any rate-limit answer with a wait (GitHub also limits with 403) holds back the
+            // tenant's other calls too, not only this one's retry.
+            if error.kind() == ErrorKind::RateLimited
+                && let Some(wait) = error.retry_after()
+            {
+                inner.limiter.pause(tenant, request.rate_class, wait);
             }
             match inner.retry.decide(
                 attempt,
@@ -386,7 +390,7 @@ impl ApiClient {
         let headers = response.headers().clone();
         let request_id = provider.request_id(&headers);
         if let Some(snapshot) = provider.rate_limit(&headers) {
-            inner.limiter.observe(tenant, &snapshot);
+            inner.limiter.observe(tenant, request.rate_class, &snapshot);
         }
         let body = match response.bytes().await {
             Ok(b) => b,

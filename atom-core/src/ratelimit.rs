@@ -102,12 +102,47 @@ impl Bucket {
     }
 }
 
-#[derive(Debug)]
-struct TenantState {
+/// One paced stream of calls: a bucket, a pause set from the provider's headers, and the
+/// last position the provider reported.
+#[derive(Debug, Default)]
+struct Lane {
     bucket: Option<Bucket>,
-    classes: HashMap<&'static str, Bucket>,
     paused_until: Option<Instant>,
     snapshot: Option<RateLimitSnapshot>,
+}
+
+impl Lane {
+    fn pause_left(&mut self, now: Instant) -> Option<Duration> {
+        match self.paused_until {
+            Some(until) if until > now => Some(until - now),
+            _ => {
+                self.paused_until = None;
+                None
+            }
+        }
+    }
+
+    fn extend_pause(&mut self, wait: Duration) {
+        let until = Instant::now() + wait;
+        if self.paused_until.is_none_or(|current| current < until) {
+            self.paused_until = Some(until);
+        }
+    }
+}
+
+/// How a class relates to the tenant's own limit.
+#[derive(Debug, Clone)]
+struct ClassConfig {
+    config: RateLimitConfig,
+    /// The provider counts the class separately (GitHub search): its calls neither use nor
+    /// wait for the tenant's lane, and its headers pause only the class.
+    independent: bool,
+}
+
+#[derive(Debug)]
+struct TenantState {
+    base: Lane,
+    classes: HashMap<&'static str, Lane>,
 }
 
 #[derive(Debug)]
@@ -120,8 +155,11 @@ struct Tenant {
 ///
 /// A tenant is whatever the provider limits separately (Salesforce org, HubSpot portal,
 /// QuickBooks realm, GitHub installation, Stripe connected account); one key, `""`, serves
-/// clients with a single tenant. Classes pace a subset of calls further (GitHub search,
-/// content creation) on top of the tenant's own bucket.
+/// clients with a single tenant. A class paces a subset of calls further: with
+/// [`RateLimiter::with_class`] on top of the tenant's own limit (GitHub content creation),
+/// with [`RateLimiter::with_independent_class`] as a limit of its own that the provider
+/// counts apart (GitHub search, Stripe search). Pauses and snapshots are kept per class in
+/// the second case, so an exhausted search limit does not stop other calls.
 ///
 /// ```
 /// # async fn demo() -> atom_core::Result<()> {
@@ -136,7 +174,7 @@ struct Tenant {
 pub struct RateLimiter {
     service: &'static str,
     config: RateLimitConfig,
-    class_configs: HashMap<&'static str, RateLimitConfig>,
+    class_configs: HashMap<&'static str, ClassConfig>,
     tenants: Mutex<HashMap<String, Arc<Tenant>>>,
 }
 
@@ -162,9 +200,28 @@ impl RateLimiter {
         }
     }
 
-    /// Adds a class with its own pacing (its concurrency is the tenant's).
+    /// Adds a class paced by `config` on top of the tenant's limit (its calls count
+    /// against both; its concurrency is the tenant's).
     pub fn with_class(mut self, class: &'static str, config: RateLimitConfig) -> Self {
-        self.class_configs.insert(class, config);
+        self.class_configs.insert(
+            class,
+            ClassConfig {
+                config,
+                independent: false,
+            },
+        );
+        self
+    }
+
+    /// Adds a class the provider limits apart from the tenant's other calls.
+    pub fn with_independent_class(mut self, class: &'static str, config: RateLimitConfig) -> Self {
+        self.class_configs.insert(
+            class,
+            ClassConfig {
+                config,
+                independent: true,
+            },
+        );
         self
     }
 
@@ -180,15 +237,68 @@ impl RateLimiter {
         }
         let tenant = Arc::new(Tenant {
             state: Mutex::new(TenantState {
-                bucket: Bucket::new(&self.config),
+                base: Lane {
+                    bucket: Bucket::new(&self.config),
+                    ..Lane::default()
+                },
                 classes: HashMap::new(),
-                paused_until: None,
-                snapshot: None,
             }),
             in_flight: Arc::new(Semaphore::new(self.config.max_concurrent.max(1))),
         });
         tenants.insert(key.to_owned(), tenant.clone());
         tenant
+    }
+
+    /// The registered class of a call, if any.
+    fn class(&self, class: Option<&'static str>) -> Option<(&'static str, &ClassConfig)> {
+        class.and_then(|c| self.class_configs.get(c).map(|cfg| (c, cfg)))
+    }
+
+    /// The lane whose pause and snapshot a response of this class belongs to.
+    fn lane<'s>(
+        state: &'s mut TenantState,
+        class: Option<(&'static str, &ClassConfig)>,
+    ) -> &'s mut Lane {
+        match class {
+            Some((name, cfg)) if cfg.independent => {
+                state.classes.entry(name).or_insert_with(|| Lane {
+                    bucket: Bucket::new(&cfg.config),
+                    ..Lane::default()
+                })
+            }
+            _ => &mut state.base,
+        }
+    }
+
+    /// How long this call must wait now, taking its tokens when it need not.
+    fn try_take(
+        state: &mut TenantState,
+        class: Option<(&'static str, &ClassConfig)>,
+        now: Instant,
+    ) -> Option<Duration> {
+        let uses_base = class.is_none_or(|(_, cfg)| !cfg.independent);
+        let pauses = [
+            uses_base.then(|| state.base.pause_left(now)).flatten(),
+            class
+                .and_then(|(name, _)| state.classes.get_mut(name))
+                .and_then(|l| l.pause_left(now)),
+        ];
+        if let Some(wait) = pauses.into_iter().flatten().max() {
+            return Some(wait);
+        }
+        if let Some((name, cfg)) = class {
+            let lane = state.classes.entry(name).or_insert_with(|| Lane {
+                bucket: Bucket::new(&cfg.config),
+                ..Lane::default()
+            });
+            if let Some(wait) = lane.bucket.as_mut().and_then(|b| b.take(now)) {
+                return Some(wait);
+            }
+        }
+        if uses_base {
+            return state.base.bucket.as_mut().and_then(|b| b.take(now));
+        }
+        None
     }
 
     /// Waits for a pause to end, a token, and a concurrency slot.
@@ -197,36 +307,12 @@ impl RateLimiter {
     /// `max_wait`.
     pub async fn acquire(&self, key: &str, class: Option<&'static str>) -> Result<RatePermit> {
         let tenant = self.tenant(key);
-        let class_config = class.and_then(|c| self.class_configs.get(c).map(|cfg| (c, cfg)));
+        let class = self.class(class);
         let started = Instant::now();
         loop {
-            let wait = {
-                let now = Instant::now();
-                let mut state = lock(&tenant.state);
-                match state.paused_until {
-                    Some(until) if until > now => Some(until - now),
-                    _ => {
-                        state.paused_until = None;
-                        let class_wait = class_config.and_then(|(name, cfg)| {
-                            let bucket = match state.classes.get_mut(name) {
-                                Some(b) => b,
-                                None => {
-                                    let fresh = Bucket::new(cfg)?;
-                                    state.classes.entry(name).or_insert(fresh)
-                                }
-                            };
-                            bucket.take(now)
-                        });
-                        match class_wait {
-                            Some(w) => Some(w),
-                            None => state.bucket.as_mut().and_then(|b| b.take(now)),
-                        }
-                    }
-                }
-            };
+            let wait = Self::try_take(&mut lock(&tenant.state), class, Instant::now());
             let Some(wait) = wait else { break };
-            let waited = started.elapsed();
-            if waited + wait > self.config.max_wait {
+            if started.elapsed() + wait > self.config.max_wait {
                 return Err(Error::new(
                     ErrorKind::RateLimited,
                     self.service,
@@ -246,35 +332,38 @@ impl RateLimiter {
     }
 
     /// Feeds a response's rate-limit headers: remembers the snapshot and, when nothing is
-    /// left, pauses the tenant until the reset.
-    pub fn observe(&self, key: &str, snapshot: &RateLimitSnapshot) {
+    /// left, pauses the lane (the tenant's, or an independent class's) until the reset.
+    pub fn observe(&self, key: &str, class: Option<&'static str>, snapshot: &RateLimitSnapshot) {
         let tenant = self.tenant(key);
         let mut state = lock(&tenant.state);
+        let lane = Self::lane(&mut state, self.class(class));
         if snapshot.is_exhausted()
             && let Some(reset) = snapshot.reset
             && let Ok(wait) = (reset - Utc::now()).to_std()
         {
-            extend_pause(&mut state, wait);
+            lane.extend_pause(wait);
         }
-        state.snapshot = Some(snapshot.clone());
+        lane.snapshot = Some(snapshot.clone());
     }
 
-    /// Pauses a tenant for `wait` (a 429's `Retry-After`), so that concurrent calls wait too.
-    pub fn pause(&self, key: &str, wait: Duration) {
+    /// Pauses a lane for `wait` (a rate-limit error's retry-after), so concurrent calls wait too.
+    pub fn pause(&self, key: &str, class: Option<&'static str>, wait: Duration) {
         let tenant = self.tenant(key);
-        extend_pause(&mut lock(&tenant.state), wait);
+        let mut state = lock(&tenant.state);
+        Self::lane(&mut state, self.class(class)).extend_pause(wait);
     }
 
-    /// The last rate-limit position the provider reported for a tenant.
+    /// The last rate-limit position the provider reported for a tenant's own lane.
     pub fn snapshot(&self, key: &str) -> Option<RateLimitSnapshot> {
-        lock(&self.tenant(key).state).snapshot.clone()
+        lock(&self.tenant(key).state).base.snapshot.clone()
     }
-}
 
-fn extend_pause(state: &mut TenantState, wait: Duration) {
-    let until = Instant::now() + wait;
-    if state.paused_until.is_none_or(|current| current < until) {
-        state.paused_until = Some(until);
+    /// The last position reported for an independent class (`None` for other classes,
+    /// whose position is the tenant's).
+    pub fn class_snapshot(&self, key: &str, class: &'static str) -> Option<RateLimitSnapshot> {
+        let tenant = self.tenant(key);
+        let state = lock(&tenant.state);
+        state.classes.get(class).and_then(|l| l.snapshot.clone())
     }
 }
 
@@ -303,7 +392,7 @@ mod tests {
             reset: Some(Utc::now() + chrono::Duration::seconds(3)),
             ..Default::default()
         };
-        limiter.observe("org1", &snap);
+        limiter.observe("org1", None, &snap);
         let start = Instant::now();
         let _p = limiter.acquire("other", None).await;
         assert!(
@@ -325,7 +414,7 @@ mod tests {
             "t",
             RateLimitConfig::unlimited().max_wait(Duration::from_secs(5)),
         );
-        limiter.pause("", Duration::from_secs(3600));
+        limiter.pause("", None, Duration::from_secs(3600));
         let err = limiter.acquire("", None).await.err();
         let err = err.map(|e| (e.kind(), e.retry_after().is_some()));
         assert_eq!(err, Some((ErrorKind::RateLimited, true)));
@@ -372,5 +461,61 @@ mod tests {
             let _p = limiter.acquire("", None).await;
         }
         assert!(before_reads.elapsed() < Duration::from_millis(10));
+    }
+}
+
+#[cfg(test)]
+mod class_tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn an_exhausted_independent_class_does_not_stop_other_calls() {
+        let limiter = RateLimiter::new("t", RateLimitConfig::unlimited())
+            .with_independent_class(
+                "search",
+                RateLimitConfig::new(30, Duration::from_secs(60), 10),
+            )
+            .with_class(
+                "write",
+                RateLimitConfig::new(100, Duration::from_secs(1), 10),
+            );
+        let exhausted = RateLimitSnapshot {
+            remaining: Some(0),
+            reset: Some(Utc::now() + chrono::Duration::seconds(30)),
+            resource: Some("search".into()),
+            ..Default::default()
+        };
+        limiter.observe("", Some("search"), &exhausted);
+        assert_eq!(limiter.class_snapshot("", "search"), Some(exhausted));
+        assert_eq!(
+            limiter.snapshot(""),
+            None,
+            "the tenant's own position is untouched"
+        );
+        let start = Instant::now();
+        let _a = limiter.acquire("", None).await;
+        let _b = limiter.acquire("", Some("write")).await;
+        assert!(
+            start.elapsed() < Duration::from_millis(10),
+            "core and write calls go on"
+        );
+        let _c = limiter.acquire("", Some("search")).await;
+        assert!(
+            start.elapsed() >= Duration::from_secs(29),
+            "search waits for its reset"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_tenant_pause_holds_classes_on_top_but_not_independent_ones() {
+        let limiter = RateLimiter::new("t", RateLimitConfig::unlimited())
+            .with_independent_class("search", RateLimitConfig::unlimited())
+            .with_class("write", RateLimitConfig::unlimited());
+        limiter.pause("", None, Duration::from_secs(5));
+        let start = Instant::now();
+        let _s = limiter.acquire("", Some("search")).await;
+        assert!(start.elapsed() < Duration::from_millis(10));
+        let _w = limiter.acquire("", Some("write")).await;
+        assert!(start.elapsed() >= Duration::from_secs(5));
     }
 }

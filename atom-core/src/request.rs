@@ -185,6 +185,10 @@ impl Request {
     pub fn path(&self) -> &str {
         &self.path
     }
+    /// The path as logged.
+    pub fn template(&self) -> &str {
+        &self.path_template
+    }
     /// The operation name.
     pub fn operation_name(&self) -> &str {
         &self.operation

@@ -210,3 +210,42 @@ async fn an_authorization_code_grant_with_nothing_stored_needs_the_user() {
     let err = manager.access_token().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ReauthorizationRequired);
 }
+
+#[tokio::test]
+async fn token_errors_sent_with_http_200_are_errors() {
+    // GitHub answers a spent refresh token or a bad code with 200 and an `error` field.
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "error": "bad_refresh_token",
+            "error_description": "The refresh token passed is incorrect or expired.",
+            "error_uri": "https://docs.github.com"
+        })))
+        .mount(&auth)
+        .await;
+    let err = common::oauth_client(&auth.uri())
+        .refresh(&common::expired_token("old", "rt-1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.provider_code(), Some("bad_refresh_token"));
+    assert_eq!(
+        err.message(),
+        "The refresh token passed is incorrect or expired."
+    );
+    Mock::given(method("POST"))
+        .and(path("/token2"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"error": "invalid_grant"})),
+        )
+        .mount(&auth)
+        .await;
+    let mut config = common::oauth_client(&auth.uri()).config().clone();
+    config.token_url = format!("{}/token2", auth.uri()).parse().unwrap();
+    let err = atom_core::OAuthClient::new("test", config)
+        .unwrap()
+        .refresh(&common::expired_token("old", "rt-1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ReauthorizationRequired);
+}

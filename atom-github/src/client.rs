@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use atom_core::retry::RetryPolicy;
 use atom_core::{
     ApiClient, ApiResponse, AuthKind, Authenticator, Category, Connector, ConnectorInfo,
-    Credentials, Error, ErrorKind, Health, RateLimitConfig, RateLimitSnapshot, RateLimiter,
-    Request, Result, Secret,
+    Credentials, Error, Health, RateLimitConfig, RateLimitSnapshot, RateLimiter, Request, Result,
+    Secret,
 };
 use http::{Method, StatusCode};
 
@@ -60,7 +60,9 @@ impl Limits {
     pub fn limiter(&self) -> RateLimiter {
         RateLimiter::new(SERVICE, self.primary.clone())
             .with_class(WRITE_CLASS, self.write.clone())
-            .with_class(SEARCH_CLASS, self.search.clone())
+            // GitHub counts search apart (`x-ratelimit-resource: search`): an exhausted
+            // search limit must not hold back other calls.
+            .with_independent_class(SEARCH_CLASS, self.search.clone())
     }
 }
 
@@ -71,7 +73,6 @@ pub struct Client {
     api: ApiClient,
     etags: Option<Arc<EtagCache>>,
     api_version: Arc<str>,
-    tenant: Arc<str>,
 }
 
 /// Configures a [`Client`].
@@ -212,14 +213,13 @@ impl ClientBuilder {
             builder = builder.timeout(timeout);
         }
         let tenant = self.tenant.unwrap_or_default();
-        builder = builder.tenant(tenant.clone());
+        builder = builder.tenant(tenant);
         Ok(Client {
             api: builder.build()?,
             etags: self
                 .etag
                 .map(|(capacity, max_body)| Arc::new(EtagCache::new(capacity, max_body))),
             api_version: self.api_version.into(),
-            tenant: tenant.into(),
         })
     }
 }
@@ -258,17 +258,7 @@ impl Client {
     /// Sends a request through the request path (limits, auth, retries, error mapping) and,
     /// when the ETag cache is on, answers an unchanged GET from the cache.
     pub async fn send(&self, request: Request) -> Result<ApiResponse> {
-        let result = self.send_cached(request).await;
-        if let Err(error) = &result
-            && error.kind() == ErrorKind::RateLimited
-            && error.status().is_some()
-            && let Some(wait) = error.retry_after()
-        {
-            // The core pauses the tenant after a 429 only; GitHub also limits with 403. Make
-            // every task of this tenant wait, not just the one that was refused.
-            self.api.limiter().pause(&self.tenant, wait);
-        }
-        result
+        self.send_cached(request).await
     }
 
     async fn send_cached(&self, request: Request) -> Result<ApiResponse> {

@@ -181,13 +181,21 @@ impl<'c> AsyncHttpClient<'c> for OAuthHttp<'_> {
                 return Err(TransportError::Status(status.as_u16()));
             }
             let content_type = response.headers().get(http::header::CONTENT_TYPE).cloned();
+            let headers = response.headers().clone();
+            let (is_json, is_error, body) = normalize_token_body(&response.bytes().await?);
+            // Some servers (GitHub) answer token errors with 200; read them as the error
+            // responses they are, so `invalid_grant` still means "authorize again".
+            let status = if is_error && status.is_success() {
+                http::StatusCode::BAD_REQUEST
+            } else {
+                status
+            };
             let mut builder = http::Response::builder().status(status);
-            for (name, value) in response.headers() {
+            for (name, value) in &headers {
                 if name != http::header::CONTENT_TYPE {
                     builder = builder.header(name, value);
                 }
             }
-            let (is_json, body) = normalize_token_body(&response.bytes().await?);
             if is_json {
                 builder = builder.header(http::header::CONTENT_TYPE, "application/json");
             } else if let Some(content_type) = content_type {
@@ -200,21 +208,22 @@ impl<'c> AsyncHttpClient<'c> for OAuthHttp<'_> {
 
 /// Token endpoints in the wild deviate from RFC 6749 in small ways the `oauth2` crate is
 /// strict about: a JSON body under `text/plain`, or no `token_type` (recorded Salesforce
-/// responses). Returns the body to pass on and whether it is a JSON object; `token_type`
-/// defaults to `Bearer` on bodies that carry an `access_token`.
-fn normalize_token_body(body: &[u8]) -> (bool, Vec<u8>) {
+/// responses). Returns whether the body is a JSON object, whether it is an error answer
+/// (`error` without `access_token`), and the body to pass on, with `token_type` defaulting
+/// to `Bearer` when an `access_token` is present.
+fn normalize_token_body(body: &[u8]) -> (bool, bool, Vec<u8>) {
     match serde_json::from_slice::<Map<String, Value>>(body) {
-        Ok(mut object)
-            if object.contains_key("access_token") && !object.contains_key("token_type") =>
-        {
-            object.insert("token_type".into(), Value::String("Bearer".into()));
-            (
-                true,
-                serde_json::to_vec(&object).unwrap_or_else(|_| body.to_vec()),
-            )
+        Ok(mut object) => {
+            let has_token = object.contains_key("access_token");
+            let is_error = !has_token && object.contains_key("error");
+            if has_token && !object.contains_key("token_type") {
+                object.insert("token_type".into(), Value::String("Bearer".into()));
+                let rewritten = serde_json::to_vec(&object).unwrap_or_else(|_| body.to_vec());
+                return (true, false, rewritten);
+            }
+            (true, is_error, body.to_vec())
         }
-        Ok(_) => (true, body.to_vec()),
-        Err(_) => (false, body.to_vec()),
+        Err(_) => (false, false, body.to_vec()),
     }
 }
 

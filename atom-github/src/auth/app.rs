@@ -9,9 +9,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use atom_core::retry::RetryPolicy;
 use atom_core::{
-    ApiClient, Authenticator, Authorization, Error, MemoryTokenStore, OAuthAuthenticator,
-    RefreshLease, Request, Result, Secret, StoredToken, TokenKey, TokenManager, TokenRefresher,
-    TokenSet, TokenStore,
+    ApiClient, Authenticator, Authorization, Error, MemoryTokenStore, OAuthAuthenticator, Request,
+    Result, Secret, TokenKey, TokenManager, TokenRefresher, TokenSet,
 };
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -157,40 +156,10 @@ impl TokenRefresher for InstallationRefresher {
     async fn refresh(&self, _current: &TokenSet) -> Result<TokenSet> {
         self.signer.exchange(self.installation_id).await
     }
-}
 
-/// A memory store whose empty slot reads as an expired token, so that the token manager's
-/// first call mints the installation's first token.
-#[derive(Debug, Default)]
-struct InstallationStore {
-    inner: MemoryTokenStore,
-}
-
-fn placeholder() -> StoredToken {
-    let mut token = TokenSet::bearer(Secret::new(String::new()));
-    token.expires_at = Some(DateTime::<Utc>::UNIX_EPOCH);
-    StoredToken { version: 0, token }
-}
-
-#[async_trait]
-impl TokenStore for InstallationStore {
-    async fn load(&self, key: &TokenKey) -> Result<Option<StoredToken>> {
-        Ok(Some(
-            self.inner.load(key).await?.unwrap_or_else(placeholder),
-        ))
-    }
-
-    async fn save(&self, key: &TokenKey, token: &TokenSet, expected: Option<u64>) -> Result<u64> {
-        let expected = expected.filter(|v| *v != 0);
-        self.inner.save(key, token, expected).await
-    }
-
-    async fn delete(&self, key: &TokenKey) -> Result<()> {
-        self.inner.delete(key).await
-    }
-
-    async fn lease(&self, key: &TokenKey) -> Result<Option<RefreshLease>> {
-        self.inner.lease(key).await
+    /// Installation tokens need no consent: the first one is minted on first use.
+    async fn issue(&self) -> Result<Option<TokenSet>> {
+        self.signer.exchange(self.installation_id).await.map(Some)
     }
 }
 
@@ -208,7 +177,7 @@ impl TokenStore for InstallationStore {
 /// ```
 pub struct GitHubApp {
     signer: Arc<AppSigner>,
-    store: Arc<InstallationStore>,
+    store: Arc<MemoryTokenStore>,
     managers: Mutex<HashMap<u64, Arc<TokenManager>>>,
     margin: Duration,
 }
@@ -296,7 +265,7 @@ impl GitHubAppBuilder {
                 skew: AtomicI64::new(0),
                 api: api.build()?,
             }),
-            store: Arc::new(InstallationStore::default()),
+            store: Arc::new(MemoryTokenStore::default()),
             managers: Mutex::new(HashMap::new()),
             margin: self.margin,
         }))
