@@ -6,3 +6,8 @@
 //! `cargo run -p atom-examples --example tour`.
 
 pub mod tour;
+
+/// The README's code, compiled by `cargo test --doc` so that it cannot go stale.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
