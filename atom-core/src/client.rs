@@ -25,7 +25,7 @@ use crate::{ApiResponse, Error, ErrorKind, RateLimitSnapshot, Request, ResponseM
 /// use atom_core::{ApiClient, Credentials, GenericProvider, Request, Secret};
 /// let client = ApiClient::builder(GenericProvider("example"), "https://api.example.com")?
 ///     .credentials(Credentials::bearer(Secret::new("token")))
-///     .user_agent("my-app/1.0")
+///     .user_agent("my-app/1.0")?
 ///     .build()?;
 /// let response = client.send(Request::get("/v1/things").operation("things.list")).await?;
 /// let things: serde_json::Value = response.json()?;
@@ -141,12 +141,10 @@ impl ApiClientBuilder {
         Ok(self)
     }
 
-    /// The `User-Agent` (providers set `atom-<provider>/<version>`).
-    pub fn user_agent(mut self, agent: &str) -> Self {
-        if let Ok(value) = HeaderValue::from_str(agent) {
-            self.default_headers.insert(http::header::USER_AGENT, value);
-        }
-        self
+    /// The `User-Agent` (providers set `atom-<provider>/<version>`). A value that cannot be
+    /// a header is refused.
+    pub fn user_agent(self, agent: &str) -> Result<Self> {
+        self.default_header(http::header::USER_AGENT.as_str(), agent)
     }
 
     /// The timeout of one attempt, from sending to the last body byte (default 30 s).

@@ -248,7 +248,7 @@ impl ClientBuilder {
         })?;
         let mut builder = ApiClient::builder(SalesforceProvider, &base)?
             .authenticator(auth.clone())
-            .user_agent(concat!("atom-salesforce/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("atom-salesforce/", env!("CARGO_PKG_VERSION")))?
             .tenant(tenant.unwrap_or_default())
             .retry_policy(self.retry.unwrap_or_default());
         builder = match self.limiter {

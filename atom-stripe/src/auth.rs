@@ -187,7 +187,7 @@ impl ConnectOAuth {
         let oauth = OAuthClient::new(SERVICE, config)?;
         let api = ApiClient::builder(StripeProvider, base_url)?
             .credentials(Credentials::Bearer(secret_key))
-            .user_agent(concat!("atom-stripe/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("atom-stripe/", env!("CARGO_PKG_VERSION")))?
             .build()?;
         Ok(Self {
             oauth,

@@ -168,7 +168,7 @@ impl ClientBuilder {
         }
         let mode = KeyMode::of(&self.key);
         let mut builder = ApiClient::builder(StripeProvider, &self.base_url)?
-            .user_agent(concat!("atom-stripe/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("atom-stripe/", env!("CARGO_PKG_VERSION")))?
             .default_header("stripe-version", &self.api_version)?;
         builder = match self.authenticator {
             Some(auth) => builder.authenticator(auth),
