@@ -12,31 +12,11 @@ use atom_core::{
     ApiClient, Credentials, GenericProvider, RateLimitConfig, Request, RetryPolicy, Secret,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde::Deserialize;
 
 #[path = "support/local_server.rs"]
 mod local_server;
 
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-struct Item {
-    id: String,
-    name: String,
-    email: String,
-    amount: i64,
-    currency: String,
-    created: i64,
-    active: bool,
-    tags: Vec<String>,
-    metadata: std::collections::HashMap<String, String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-struct PageBody {
-    items: Vec<Item>,
-    next: Option<String>,
-}
+use local_server::PageBody;
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -26,31 +26,11 @@ use std::time::{Duration, Instant};
 use atom_core::{
     ApiClient, Credentials, GenericProvider, RateLimitConfig, Request, RetryPolicy, Secret,
 };
-use serde::Deserialize;
 
 #[path = "../benches/support/local_server.rs"]
 mod local_server;
 
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-struct Item {
-    id: String,
-    name: String,
-    email: String,
-    amount: i64,
-    currency: String,
-    created: i64,
-    active: bool,
-    tags: Vec<String>,
-    metadata: std::collections::HashMap<String, String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-struct PageBody {
-    items: Vec<Item>,
-    next: Option<String>,
-}
+use local_server::PageBody;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

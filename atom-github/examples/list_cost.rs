@@ -28,20 +28,9 @@ use futures::TryStreamExt as _;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// The official `issue` example, 100 times with distinct ids and numbers (as the bench).
-fn page() -> Vec<u8> {
-    let one: serde_json::Value =
-        serde_json::from_str(include_str!("../tests/fixtures/issue.json")).unwrap();
-    let items: Vec<serde_json::Value> = (0..100)
-        .map(|i| {
-            let mut v = one.clone();
-            v["id"] = serde_json::json!(1000 + i);
-            v["number"] = serde_json::json!(1347 + i);
-            v
-        })
-        .collect();
-    serde_json::to_vec(&items).unwrap()
-}
+#[path = "../benches/support/issue_page.rs"]
+mod issue_page;
+use issue_page::page;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

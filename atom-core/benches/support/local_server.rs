@@ -68,3 +68,24 @@ pub fn page_json(n: usize, start: usize, next: Option<String>) -> Vec<u8> {
         .collect();
     serde_json::to_vec(&serde_json::json!({"items": items, "next": next})).unwrap_or_default()
 }
+
+/// One record of [`page_json`], as a typical typed model.
+#[derive(Debug, serde::Deserialize)]
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub amount: i64,
+    pub currency: String,
+    pub created: i64,
+    pub active: bool,
+    pub tags: Vec<String>,
+    pub metadata: std::collections::HashMap<String, String>,
+}
+
+/// A page of [`page_json`].
+#[derive(Debug, serde::Deserialize)]
+pub struct PageBody {
+    pub items: Vec<Item>,
+    pub next: Option<String>,
+}
