@@ -387,8 +387,9 @@ impl ApiClient {
         let status = response.status();
         let headers = response.headers().clone();
         let request_id = provider.request_id(&headers);
-        if let Some(snapshot) = provider.rate_limit(&headers) {
-            inner.limiter.observe(tenant, request.rate_class, &snapshot);
+        let rate_limit = provider.rate_limit(&headers);
+        if let Some(snapshot) = &rate_limit {
+            inner.limiter.observe(tenant, request.rate_class, snapshot);
         }
         let body = match response.bytes().await {
             Ok(b) => b,
@@ -398,7 +399,6 @@ impl ApiClient {
             }
         };
         if status.is_success() || status == StatusCode::NOT_MODIFIED {
-            let rate_limit = provider.rate_limit(&headers);
             return Ok((
                 AttemptOutcome::Done(Box::new(ApiResponse {
                     service,
