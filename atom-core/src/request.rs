@@ -1,6 +1,7 @@
 //! A provider-neutral description of one API call.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -8,7 +9,10 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::Serialize;
 
 /// A request body, already encoded so that every retry sends the same bytes.
-#[derive(Debug, Clone, Default)]
+///
+/// `Debug` shows the kind and length only: form bodies carry client secrets and refresh
+/// tokens on the way to a token endpoint.
+#[derive(Clone, Default)]
 pub enum Body {
     /// No body.
     #[default]
@@ -24,6 +28,15 @@ pub enum Body {
         /// The bytes.
         bytes: Bytes,
     },
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.parts() {
+            None => f.write_str("Empty"),
+            Some((content_type, bytes)) => write!(f, "{content_type} ({} bytes)", bytes.len()),
+        }
+    }
 }
 
 impl Body {
@@ -54,7 +67,10 @@ impl Body {
 ///     .query("limit", "10");
 /// assert_eq!(req.query_pairs(), &[("limit".to_string(), "10".to_string())]);
 /// ```
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the method, template, operation, query and header names, and the body's
+/// kind and length, never values: they can carry ids, tokens and personal data.
+#[derive(Clone)]
 pub struct Request {
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -66,6 +82,23 @@ pub struct Request {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) rate_class: Option<&'static str>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<&str> = self.query.iter().map(|(name, _)| name.as_str()).collect();
+        let headers: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path_template", &self.path_template)
+            .field("operation", &self.operation)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .field("idempotency_key", &self.idempotency_key.is_some())
+            .field("rate_class", &self.rate_class)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Request {
@@ -151,9 +184,13 @@ impl Request {
     pub fn header(mut self, name: &str, value: &str) -> crate::Result<Self> {
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| crate::Error::config("atom", format!("invalid header name {name:?}")))?;
-        let value = HeaderValue::from_str(value).map_err(|_| {
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
             crate::Error::config("atom", format!("invalid value for header {name}"))
         })?;
+        // Credentials set per call (an app JWT, a session) stay out of HTTP-level logs.
+        if is_credential_header(&name) {
+            value.set_sensitive(true);
+        }
         self.headers.insert(name, value);
         Ok(self)
     }
@@ -224,11 +261,39 @@ impl Request {
     }
 }
 
+fn is_credential_header(name: &HeaderName) -> bool {
+    name == http::header::AUTHORIZATION
+        || name == http::header::PROXY_AUTHORIZATION
+        || name == http::header::COOKIE
+}
+
 /// A path as logged when no template was given: the query is dropped, so values never leak.
 fn template_of(path: &str) -> String {
     let without_query = path.split(['?', '#']).next().unwrap_or_default();
     match url::Url::parse(without_query) {
         Ok(url) => url.path().to_owned(),
         Err(_) => without_query.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_values() {
+        let request = Request::post("/oauth/token?code=c0de")
+            .query("client_id", "id-123")
+            .header("authorization", "Bearer s3cret-jwt")
+            .and_then(|r| r.json(&serde_json::json!({"refresh_token": "r3fresh"})))
+            .unwrap_or_else(|_| Request::get("/"));
+        let shown = format!("{request:?}");
+        for secret in ["c0de", "id-123", "s3cret-jwt", "r3fresh"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("client_id"), "{shown}");
+        assert!(shown.contains("authorization"), "{shown}");
+        assert!(shown.contains("application/json"), "{shown}");
+        assert!(request.headers()["authorization"].is_sensitive());
     }
 }
