@@ -41,8 +41,10 @@ type FetchFn<T> = Arc<dyn Fn(Option<String>) -> BoxFuture<'static, Result<Page<T
 /// * Fetches the next page as soon as the current one arrives, so the request is on its way
 ///   while the caller works through the items; at most two pages are held.
 /// * Ends with a `Decode` error, not a loop, when a provider repeats a cursor.
-/// * A page that fails (after the client's retries) yields the error; polling again
-///   fetches the same page, so the stream continues where it stopped.
+/// * A page that fails with a transient error (after the client's retries) yields the
+///   error; polling again fetches the same page, so the stream continues where it stopped.
+///   An error no retry can fix (a 400, a 404, bad credentials) ends the stream after it is
+///   yielded, so a loop that logs errors and polls on does not spin.
 /// * [`Paginator::checkpoint`] tells where to resume from.
 ///
 /// ```
@@ -111,6 +113,31 @@ impl<T: Send + 'static> Paginator<T> {
             fail_after_drain: None,
             finished: false,
         }
+    }
+
+    /// A stream that yields `error` once and ends: for parameters refused before any request.
+    ///
+    /// ```
+    /// # async fn demo() {
+    /// use futures::StreamExt as _;
+    /// use atom_core::{Error, Paginator};
+    /// let mut pages = Paginator::<u32>::failed(Error::config("example", "limit must be 1 to 100"));
+    /// assert!(pages.next().await.is_some_and(|r| r.is_err()));
+    /// assert!(pages.next().await.is_none());
+    /// # }
+    /// ```
+    pub fn failed(error: Error) -> Self {
+        let mut pages = Self::new(Checkpoint::default(), |_| {
+            Box::pin(async {
+                Ok(Page {
+                    items: Vec::new(),
+                    next: None,
+                })
+            })
+        });
+        pages.next = None;
+        pages.fail_after_drain = Some(error);
+        pages
     }
 
     /// Where the stream stands: resume with `Paginator::new(checkpoint, fetch)`.
@@ -190,8 +217,12 @@ impl<T: Send + 'static> Stream for Paginator<T> {
             }
             match this.ready.take() {
                 Some(Ok(page)) => this.accept(page),
-                // `next` still holds the failed cursor: polling again refetches that page.
-                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+                // `next` still holds the failed cursor: polling again refetches that page,
+                // unless nothing but a change on the caller's side can make it succeed.
+                Some(Err(error)) => {
+                    this.finished = !error.is_retryable();
+                    return Poll::Ready(Some(Err(error)));
+                }
                 None => {
                     this.finished = true;
                     return Poll::Ready(None);

@@ -156,9 +156,10 @@ struct Tenant {
 /// A tenant is whatever the provider limits separately (Salesforce org, HubSpot portal,
 /// QuickBooks realm, GitHub installation, Stripe connected account); one key, `""`, serves
 /// clients with a single tenant. A class paces a subset of calls further: with
-/// [`RateLimiter::with_class`] on top of the tenant's own limit (GitHub content creation),
-/// with [`RateLimiter::with_independent_class`] as a limit of its own that the provider
-/// counts apart (GitHub search, Stripe search). Pauses and snapshots are kept per class in
+/// [`RateLimiter::with_class`] on top of the tenant's own limit (GitHub content creation,
+/// Stripe search, which also counts against the global limit), with
+/// [`RateLimiter::with_independent_class`] as a limit of its own that the provider counts
+/// apart (GitHub search). Pauses and snapshots are kept per class in
 /// the second case, so an exhausted search limit does not stop other calls.
 ///
 /// ```

@@ -246,3 +246,39 @@ async fn the_next_page_is_requested_before_the_current_one_is_consumed() {
     );
     assert!(count <= 2, "no more than one page ahead, got {count}");
 }
+
+#[tokio::test]
+async fn an_error_no_retry_can_fix_ends_the_stream() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items"))
+        .and(query_param("cursor", "2"))
+        .respond_with(ResponseTemplate::new(404))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/items"))
+        .respond_with(CursorApi)
+        .mount(&server)
+        .await;
+    let mut stream = pager(common::client(&server.uri(), 3), Checkpoint::default());
+    let mut items = 0;
+    let mut errors = Vec::new();
+    while let Some(r) = stream.next().await {
+        match r {
+            Ok(_) => items += 1,
+            Err(e) => errors.push(e.kind()),
+        }
+    }
+    assert_eq!(errors, vec![ErrorKind::NotFound], "one error, then the end");
+    assert_eq!(items, 8, "the two pages before the failing one");
+    let failing_page_fetches = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.query() == Some("cursor=2"))
+        .count();
+    assert_eq!(failing_page_fetches, 1);
+}

@@ -329,6 +329,10 @@ impl Client {
             }
             None => String::new(),
         };
+        // Search has its own, stricter limit; raw `Connector::request` calls are paced too.
+        if request.rate_class_name().is_none() && request.template().ends_with("/search") {
+            request = request.rate_class("search");
+        }
         if request.method() == Method::POST && request.idempotency().is_none() {
             let key = options
                 .idempotency_key
@@ -361,9 +365,6 @@ impl Client {
             for (k, v) in call.params {
                 request = request.query(k, v);
             }
-        }
-        if call.template.ends_with("/search") {
-            request = request.rate_class("search");
         }
         request
     }
@@ -414,13 +415,16 @@ macro_rules! handler {
                 self.client.call(call, &self.options).await
             }
 
-            /// Sets the options of the next calls (idempotency key, connected account).
+            /// Sets the options of every call made through this handler (idempotency key,
+            /// connected account).
             pub fn options(mut self, options: $crate::RequestOptions) -> Self {
                 self.options = options;
                 self
             }
 
-            /// Uses this `Idempotency-Key` for the next POST (instead of a fresh UUID).
+            /// Uses this `Idempotency-Key` (instead of a fresh UUID) for the POSTs made through
+            /// this handler: take a new handler (`stripe.customers()`) for each operation,
+            /// since Stripe refuses one key reused for different requests.
             pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
                 self.options.idempotency_key = Some(key.into());
                 self

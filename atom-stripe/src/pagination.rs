@@ -304,14 +304,6 @@ pub(crate) fn list_call<P: Serialize>(
     Call::new(Method::GET, operation, template).params(params)
 }
 
-/// A stream whose first poll yields `error` (bad parameters found before any request).
-pub(crate) fn failed<T: Send + 'static>(error: atom_core::Error) -> Paginator<T> {
-    Paginator::new(Checkpoint::default(), move |_cursor: Option<String>| {
-        let error = error.clone();
-        async move { Err(error) }.boxed()
-    })
-}
-
 /// A list stream, or a stream of the parameter error.
 pub(crate) fn list<T, P>(
     client: &Client,
@@ -326,7 +318,7 @@ where
 {
     match list_call(operation, template, params) {
         Ok(call) => list_stream(client, call, options),
-        Err(e) => failed(e),
+        Err(e) => Paginator::failed(e),
     }
 }
 
@@ -343,7 +335,7 @@ where
 {
     match list_call(operation, template, params) {
         Ok(call) => search_stream(client, call, options),
-        Err(e) => failed(e),
+        Err(e) => Paginator::failed(e),
     }
 }
 

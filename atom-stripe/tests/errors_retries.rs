@@ -254,9 +254,10 @@ async fn conflict_409_and_lock_timeout_429_are_retried_with_the_same_key() {
 #[tokio::test]
 async fn idempotency_error_is_a_conflict_and_is_not_retried() {
     let server = MockServer::start().await;
+    // A 409, which is otherwise retried: the idempotency error must override that.
     Mock::given(method("POST"))
         .and(path("/v1/customers"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": {
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({"error": {
             "type": "idempotency_error",
             "message": "Keys for idempotent requests can only be used with the same parameters"}})))
         .expect(1)
