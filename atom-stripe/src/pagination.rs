@@ -368,7 +368,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             has_more: more,
             url: "/v1/x".into(),
-            extra: serde_json::Map::new(),
+            extra: Default::default(),
         };
         assert_eq!(list_next(&page(true, &["a", "b"])), Some("b".into()));
         assert_eq!(list_next(&page(false, &["a", "b"])), None);

@@ -164,3 +164,27 @@ fn deleted_markers() {
         assert!(d.deleted, "{name}");
     }
 }
+
+#[test]
+fn debug_hides_secrets_in_unmodelled_fields_and_raw_objects() {
+    let mut customer = common::fixture("customer");
+    customer["future_secret"] = serde_json::json!("cus_secret_abc");
+    let customer: Customer = serde_json::from_value(customer).unwrap();
+    assert_eq!(
+        customer.extra["future_secret"], "cus_secret_abc",
+        "kept as sent"
+    );
+    let shown = format!("{customer:?}");
+    assert!(!shown.contains("cus_secret_abc"), "{shown}");
+    assert!(shown.contains("future_secret"), "{shown}");
+
+    let setup_intent = serde_json::json!({
+        "id": "seti_1", "object": "setup_intent",
+        "client_secret": "seti_1_secret_xyz", "status": "succeeded"
+    });
+    let object = EventObject::from_value(setup_intent);
+    assert!(matches!(object, EventObject::Raw(_)));
+    let shown = format!("{object:?}");
+    assert!(!shown.contains("seti_1_secret_xyz"), "{shown}");
+    assert!(shown.contains("seti_1"), "{shown}");
+}

@@ -1,8 +1,9 @@
 //! Balance, balance transactions and payouts: what reconciliation with accounting reads.
 
+use atom_core::Extra;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::common::{Currency, Expandable, Metadata, has_id, string_enum, ts};
 
@@ -15,7 +16,7 @@ pub struct BalanceAmount {
     pub currency: Currency,
     /// Every field this crate does not model (`source_types`), kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// The account balance (`GET /v1/balance`).
@@ -31,7 +32,7 @@ pub struct Balance {
     pub livemode: bool,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// One fee on a balance transaction.
@@ -49,7 +50,7 @@ pub struct FeeDetail {
     pub fee_type: String,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 string_enum! {
@@ -102,7 +103,7 @@ pub struct BalanceTransaction {
     pub transaction_type: String,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 string_enum! {
@@ -168,7 +169,7 @@ pub struct Payout {
     pub payout_type: String,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 has_id!(BalanceTransaction, Payout);

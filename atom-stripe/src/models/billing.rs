@@ -1,8 +1,8 @@
 //! Invoices, invoice items and subscriptions.
 
+use atom_core::Extra;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::catalog::Price;
 use super::common::{
@@ -62,7 +62,7 @@ pub struct InvoiceLineItem {
     pub metadata: Option<Metadata>,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// An invoice (`in_…`).
@@ -139,7 +139,7 @@ pub struct Invoice {
     pub total: i64,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// An invoice item (`ii_…`): a charge added to a customer's next or a draft invoice.
@@ -183,7 +183,7 @@ pub struct InvoiceItem {
     pub quantity: Option<u64>,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 string_enum! {
@@ -230,7 +230,7 @@ pub struct SubscriptionItem {
     pub subscription: String,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A subscription (`sub_…`).
@@ -288,7 +288,7 @@ pub struct Subscription {
     pub trial_start: Option<DateTime<Utc>>,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 has_id!(

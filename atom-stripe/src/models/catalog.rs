@@ -1,8 +1,8 @@
 //! Products and Prices.
 
+use atom_core::Extra;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::common::{Currency, Expandable, Metadata, has_id, string_enum, ts};
 
@@ -39,7 +39,7 @@ pub struct Product {
     pub updated: Option<DateTime<Utc>>,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 string_enum! {
@@ -75,7 +75,7 @@ pub struct Recurring {
     pub interval_count: u64,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// A price (`price_…`): how much and how often for a product.
@@ -119,7 +119,7 @@ pub struct Price {
     pub unit_amount_decimal: Option<String>,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 has_id!(Product, Price);

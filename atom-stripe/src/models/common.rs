@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use atom_core::Extra;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Metadata: the caller's own key/value strings on an object.
 pub type Metadata = BTreeMap<String, String>;
@@ -89,7 +90,7 @@ pub struct List<T> {
     pub url: String,
     /// Fields this crate does not model.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// One page of a search endpoint (`"object": "search_result"`).
@@ -108,7 +109,7 @@ pub struct SearchResult<T> {
     pub url: String,
     /// Fields this crate does not model (`total_count` when asked for).
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// What a delete returns.
@@ -122,7 +123,7 @@ pub struct Deleted {
     pub deleted: bool,
     /// Fields this crate does not model.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// Declares a string enum with an `Other(String)` arm, so a value Stripe adds later still

@@ -1,8 +1,8 @@
 //! Customers.
 
+use atom_core::Extra;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::common::{Currency, Metadata, has_id, ts};
 
@@ -51,7 +51,7 @@ pub struct Customer {
     pub deleted: bool,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 has_id!(Customer);

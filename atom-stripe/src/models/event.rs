@@ -1,5 +1,6 @@
 //! Events: what webhooks deliver and `/v1/events` lists.
 
+use atom_core::{Extra, RedactedJson};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -77,7 +78,10 @@ string_enum! {
 
 /// The object an event is about: one of the modelled types, or the raw JSON for any other
 /// object (or one that does not fit the model).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` of [`EventObject::Raw`] hides secret-named fields (a SetupIntent's
+/// `client_secret`), as the typed models do.
+#[derive(Clone, PartialEq)]
 pub enum EventObject {
     /// A customer.
     Customer(Box<Customer>),
@@ -107,6 +111,26 @@ pub enum EventObject {
     Raw(Value),
 }
 
+impl std::fmt::Debug for EventObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Customer(o) => f.debug_tuple("Customer").field(o).finish(),
+            Self::PaymentIntent(o) => f.debug_tuple("PaymentIntent").field(o).finish(),
+            Self::Charge(o) => f.debug_tuple("Charge").field(o).finish(),
+            Self::Refund(o) => f.debug_tuple("Refund").field(o).finish(),
+            Self::Invoice(o) => f.debug_tuple("Invoice").field(o).finish(),
+            Self::InvoiceItem(o) => f.debug_tuple("InvoiceItem").field(o).finish(),
+            Self::Subscription(o) => f.debug_tuple("Subscription").field(o).finish(),
+            Self::Product(o) => f.debug_tuple("Product").field(o).finish(),
+            Self::Price(o) => f.debug_tuple("Price").field(o).finish(),
+            Self::Balance(o) => f.debug_tuple("Balance").field(o).finish(),
+            Self::BalanceTransaction(o) => f.debug_tuple("BalanceTransaction").field(o).finish(),
+            Self::Payout(o) => f.debug_tuple("Payout").field(o).finish(),
+            Self::Raw(v) => f.debug_tuple("Raw").field(&RedactedJson(v)).finish(),
+        }
+    }
+}
+
 impl EventObject {
     /// Types the object by its `object` field; falls back to [`EventObject::Raw`].
     pub fn from_value(value: Value) -> Self {
@@ -114,7 +138,8 @@ impl EventObject {
             value: Value,
             wrap: fn(Box<T>) -> EventObject,
         ) -> EventObject {
-            match serde_json::from_value::<T>(value.clone()) {
+            // Decoding from a reference keeps `value` for the fallback without copying it.
+            match T::deserialize(&value) {
                 Ok(object) => wrap(Box::new(object)),
                 Err(_) => EventObject::Raw(value),
             }
@@ -197,7 +222,7 @@ pub struct EventData {
     pub previous_attributes: Option<Map<String, Value>>,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 /// The API request that caused an event.
@@ -242,7 +267,7 @@ pub struct Event {
     pub event_type: EventType,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 has_id!(Event);

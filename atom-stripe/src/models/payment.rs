@@ -1,9 +1,10 @@
 //! PaymentIntents, Charges and Refunds.
 
+use atom_core::Extra;
 use atom_core::Secret;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::balance::BalanceTransaction;
 use super::common::{CaptureMethod, Currency, Expandable, Metadata, has_id, string_enum, ts};
@@ -88,7 +89,7 @@ pub struct PaymentIntent {
     pub status: PaymentIntentStatus,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 string_enum! {
@@ -162,7 +163,7 @@ pub struct Charge {
     pub status: ChargeStatus,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 string_enum! {
@@ -229,7 +230,7 @@ pub struct Refund {
     pub status: Option<RefundStatus>,
     /// Every field this crate does not model, kept as sent.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 has_id!(PaymentIntent, Charge, Refund);
