@@ -258,10 +258,6 @@ impl Client {
     /// Sends a request through the request path (limits, auth, retries, error mapping) and,
     /// when the ETag cache is on, answers an unchanged GET from the cache.
     pub async fn send(&self, request: Request) -> Result<ApiResponse> {
-        self.send_cached(request).await
-    }
-
-    async fn send_cached(&self, request: Request) -> Result<ApiResponse> {
         let Some(cache) = self
             .etags
             .as_ref()
@@ -280,7 +276,7 @@ impl Client {
         match (response.status, cached) {
             (StatusCode::NOT_MODIFIED, Some(entry)) => {
                 cache.hit();
-                Ok(from_cache(entry, response))
+                Ok(from_cache(&entry, response))
             }
             (StatusCode::NOT_MODIFIED, None) => Err(Error::decode(
                 SERVICE,

@@ -8,15 +8,15 @@
 //! dropped first) and never stores a body above `max_body` bytes.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use atom_core::{ApiResponse, Request};
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 
 /// One remembered answer.
-#[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub(crate) etag: String,
     pub(crate) status: StatusCode,
@@ -24,14 +24,14 @@ pub(crate) struct Entry {
     pub(crate) body: Bytes,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Entries {
-    map: HashMap<String, Entry>,
+    // Shared so that a lookup on every cached GET costs a reference count, not a copy.
+    map: HashMap<String, Arc<Entry>>,
     order: VecDeque<String>,
 }
 
 /// The cache.
-#[derive(Debug)]
 pub(crate) struct EtagCache {
     capacity: usize,
     max_body: usize,
@@ -46,6 +46,17 @@ pub struct EtagStats {
     pub hits: u64,
     /// Entries held.
     pub entries: usize,
+}
+
+/// Counters only: the entries are other people's private data.
+impl fmt::Debug for EtagCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EtagCache")
+            .field("capacity", &self.capacity)
+            .field("max_body", &self.max_body)
+            .field("stats", &self.stats())
+            .finish()
+    }
 }
 
 impl EtagCache {
@@ -64,7 +75,7 @@ impl EtagCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<Entry> {
+    pub(crate) fn get(&self, key: &str) -> Option<Arc<Entry>> {
         self.lock().map.get(key).cloned()
     }
 
@@ -75,12 +86,12 @@ impl EtagCache {
         if response.body.len() > self.max_body {
             return;
         }
-        let entry = Entry {
+        let entry = Arc::new(Entry {
             etag: etag.to_owned(),
             status: response.status,
             headers: response.headers.clone(),
             body: response.body.clone(),
-        };
+        });
         let mut entries = self.lock();
         if entries.map.insert(key.clone(), entry).is_none() {
             entries.order.push_back(key);
@@ -119,12 +130,12 @@ pub(crate) fn cache_key(request: &Request) -> String {
 }
 
 /// The answer to a 304: the cached status, headers and body with this exchange's facts.
-pub(crate) fn from_cache(entry: Entry, fresh: ApiResponse) -> ApiResponse {
+pub(crate) fn from_cache(entry: &Entry, fresh: ApiResponse) -> ApiResponse {
     ApiResponse {
         service: fresh.service,
         status: entry.status,
-        headers: entry.headers,
-        body: entry.body,
+        headers: entry.headers.clone(),
+        body: entry.body.clone(),
         meta: fresh.meta,
     }
 }

@@ -44,6 +44,10 @@ async fn an_unchanged_resource_is_served_from_the_cache() {
     assert_eq!(second, third);
     let stats = github.etag_stats().unwrap();
     assert_eq!((stats.hits, stats.entries), (2, 1));
+    // Cached bodies are private data: a client printed in a log shows counters only.
+    let shown = format!("{github:?}");
+    assert!(!shown.contains(&first.title), "{shown}");
+    assert!(shown.contains("hits: 2"), "{shown}");
 }
 
 #[tokio::test]

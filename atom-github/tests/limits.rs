@@ -168,10 +168,14 @@ async fn a_secondary_limit_on_a_post_is_retried_too() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/repos/octocat/Hello-World/issues"))
+        // A 403, not a 429: only GitHub's secondary-limit signal makes a POST safe to resend.
         .respond_with(
-            ResponseTemplate::new(429)
+            ResponseTemplate::new(403)
                 .insert_header("retry-after", "0")
-                .set_body_raw(r#"{"message":"secondary rate limit"}"#, "application/json"),
+                .set_body_raw(
+                    r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}"#,
+                    "application/json",
+                ),
         )
         .up_to_n_times(1)
         .expect(1)
@@ -220,7 +224,8 @@ async fn secondary_limit_without_retry_after_means_a_minute() {
 #[tokio::test]
 async fn primary_limit_403_waits_until_reset() {
     let server = MockServer::start().await;
-    let reset = chrono::Utc::now().timestamp() + 1;
+    // Two whole seconds ahead: at least one second of waiting, whatever the sub-second now.
+    let reset = chrono::Utc::now().timestamp() + 2;
     answer(
         &server,
         ResponseTemplate::new(403)
@@ -247,7 +252,8 @@ async fn primary_limit_403_waits_until_reset() {
         waited + Duration::from_millis(50) >= until_reset,
         "{waited:?} < {until_reset:?}"
     );
-    assert!(waited <= Duration::from_secs(3), "{waited:?}");
+    assert!(waited >= Duration::from_secs(1), "{waited:?}");
+    assert!(waited <= Duration::from_secs(4), "{waited:?}");
 }
 
 #[tokio::test]
@@ -490,4 +496,49 @@ async fn searches_are_paced_in_their_own_class() {
         started.elapsed() < Duration::from_millis(300),
         "other calls are not paced"
     );
+}
+
+#[tokio::test]
+async fn an_exhausted_search_limit_does_not_hold_other_calls() {
+    let server = MockServer::start().await;
+    // An hour away: beyond the limiter's longest wait, so the next search fails at once.
+    let reset = chrono::Utc::now().timestamp() + 3600;
+    Mock::given(method("GET"))
+        .and(path("/search/repositories"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-ratelimit-limit", "30")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string())
+                .insert_header("x-ratelimit-resource", "search")
+                .set_body_raw(
+                    fixture("repo-search-result-item-paginated.json"),
+                    "application/json",
+                ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    answer(&server, ok(), 2).await;
+    let gh = client(&server.uri());
+    let q = atom_github::search::SearchQuery::new().text("tetris");
+    let mut found = gh.search().repositories(&q, &Default::default()).unwrap();
+    futures::TryStreamExt::try_next(&mut found).await.unwrap();
+
+    // The search bucket is empty for an hour; the core bucket is not.
+    let started = Instant::now();
+    for _ in 0..2 {
+        gh.issues("octocat", "Hello-World").get(1347).await.unwrap();
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "other calls waited for the search reset: {:?}",
+        started.elapsed()
+    );
+    // The next search is held by its own empty bucket.
+    let mut again = gh.search().repositories(&q, &Default::default()).unwrap();
+    let err = futures::TryStreamExt::try_next(&mut again)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
 }

@@ -177,11 +177,14 @@ pub async fn run() -> LegResult {
     let tampered =
         webhook::verify_and_parse(&[Secret::new("tour-webhook-secret")], &headers, b"{}");
     step("the same signature on another body is refused");
+    let refused = tampered
+        .as_ref()
+        .is_err_and(|e| e.kind() == atom_core::ErrorKind::WebhookSignature);
     show(&Envelope::from_result(
         "github",
         tampered.map(|d| d.event_name),
     ));
-    Ok(())
+    ensure(refused, "tampered webhook refused")
 }
 
 /// A GitHub App: 20 concurrent calls share one installation-token exchange.

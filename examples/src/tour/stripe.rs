@@ -218,6 +218,17 @@ pub async fn run() -> LegResult {
         )?;
     }
     ensure(declined.is_err(), "the confirm fails")?;
+    let confirms = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path().ends_with("/confirm"))
+        .count();
+    ensure(
+        confirms == 1,
+        "the declined confirm was sent once, not retried",
+    )?;
     show(&Envelope::from_result("stripe", declined));
 
     let secret = Secret::new("whsec_tour");
