@@ -36,8 +36,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use atom_core::webhook::{SignatureEncoding, verify_hmac_sha256};
 use atom_core::{
-    ClientAuth, Error, ErrorKind, OAuthClient, OAuthConfig, PendingAuthorization, Result, Secret,
-    TokenKey, TokenRefresher, TokenSet, TokenStore,
+    ApiClient, Body, ClientAuth, Error, ErrorKind, OAuthClient, OAuthConfig, PendingAuthorization,
+    Request, Result, Secret, TokenKey, TokenRefresher, TokenSet, TokenStore,
 };
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::SERVICE;
+use crate::client::SalesforceProvider;
 
 /// Where users sign in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,7 +256,9 @@ pub struct JwtBearer {
     token_url: Url,
     key: jsonwebtoken::EncodingKey,
     lifetime: Duration,
-    http: atom_core::reqwest::Client,
+    // The shared request path: timeouts, retries of what is safe to resend, error mapping.
+    // A token call that hung would hold every caller of the org behind the refresh gate.
+    api: ApiClient,
 }
 
 impl fmt::Debug for JwtBearer {
@@ -281,18 +284,15 @@ impl JwtBearer {
     ) -> Result<Self> {
         let key = jsonwebtoken::EncodingKey::from_rsa_pem(private_key_pem)
             .map_err(|e| Error::config(SERVICE, format!("JWT private key unusable: {e}")))?;
-        let http = atom_core::reqwest::Client::builder()
-            .redirect(atom_core::reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::config(SERVICE, format!("cannot build HTTP client: {e}")))?;
+        let token_url = host.token_url()?;
         Ok(Self {
             client_id: client_id.to_owned(),
             username: username.to_owned(),
             audience: host.audience(),
-            token_url: host.token_url()?,
+            api: token_api(&token_url, None)?,
+            token_url,
             key,
             lifetime: MAX_ASSERTION_LIFETIME,
-            http,
         })
     }
 
@@ -309,9 +309,9 @@ impl JwtBearer {
     }
 
     /// Injects the HTTP client used for the token endpoint.
-    pub fn http_client(mut self, http: atom_core::reqwest::Client) -> Self {
-        self.http = http;
-        self
+    pub fn http_client(mut self, http: atom_core::reqwest::Client) -> Result<Self> {
+        self.api = token_api(&self.token_url, Some(http))?;
+        Ok(self)
     }
 
     /// A signed assertion expiring `lifetime` from now.
@@ -338,36 +338,11 @@ impl JwtBearer {
             .append_pair("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
             .append_pair("assertion", &assertion)
             .finish();
-        let response = self
-            .http
-            .post(self.token_url.clone())
-            .header(
-                http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .header(http::header::ACCEPT, "application/json")
-            .body(form)
-            .send()
-            .await
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Network,
-                    SERVICE,
-                    format!("token endpoint unreachable: {}", e.without_url()),
-                )
-            })?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| {
-            Error::new(
-                ErrorKind::Network,
-                SERVICE,
-                format!("token response broken: {}", e.without_url()),
-            )
-        })?;
-        if !status.is_success() {
-            return Err(crate::error::map_error(status, &headers, &body));
-        }
+        let request = Request::post(self.token_url.path())
+            .operation("oauth.jwt_bearer")
+            .header("accept", "application/json")?
+            .body(Body::Form(form.into_bytes().into()));
+        let body = self.api.send(request).await?.body;
         let parsed: TokenResponse = atom_core::decode_json(SERVICE, &body, None)?;
         Ok(TokenSet {
             access_token: Secret::new(parsed.access_token),
@@ -380,6 +355,18 @@ impl JwtBearer {
             extra: parsed.extra,
         })
     }
+}
+
+/// The request path to a login host's token endpoint (no credentials: the grant is the body).
+fn token_api(token_url: &Url, http: Option<atom_core::reqwest::Client>) -> Result<ApiClient> {
+    let mut base = token_url.clone();
+    base.set_path("/");
+    let mut builder = ApiClient::builder(SalesforceProvider, base.as_str())?
+        .user_agent(concat!("atom-salesforce/", env!("CARGO_PKG_VERSION")))?;
+    if let Some(http) = http {
+        builder = builder.http_client(http);
+    }
+    builder.build()
 }
 
 #[async_trait]
