@@ -52,9 +52,15 @@ async fn collections(server: &MockServer, client: &Client) {
     let started = Instant::now();
     let results = client.collections().create(&records, false).await.unwrap();
     let took = started.elapsed();
-    let requests = server.received_requests().await.unwrap_or_default().len();
+    let received = server.received_requests().await.unwrap_or_default();
+    let requests = received.len();
     assert_eq!(results.len(), RECORDS);
-    assert!(requests <= 50, "{requests} requests");
+    assert!(results.iter().all(|r| r.success), "every record written");
+    assert_eq!(requests, 50, "{requests} requests");
+    for request in &received {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        assert_eq!(body["records"].as_array().map_or(0, Vec::len), 200);
+    }
     println!(
         "collections: {RECORDS} records, {requests} requests, {took:?} ({:.0} records/s)",
         RECORDS as f64 / took.as_secs_f64()

@@ -340,8 +340,9 @@ impl Bulk {
             if job.state.is_terminal() {
                 return Ok(job);
             }
-            let delay = policy.delay(polls);
-            if started.elapsed() + delay > policy.timeout {
+            // The last wait is cut to what is left of the budget, then one last poll.
+            let left = policy.timeout.saturating_sub(started.elapsed());
+            if left.is_zero() {
                 return Err(Error::new(
                     ErrorKind::Timeout,
                     SERVICE,
@@ -353,7 +354,7 @@ impl Bulk {
                     ),
                 ));
             }
-            tokio::time::sleep(delay).await;
+            tokio::time::sleep(policy.delay(polls).min(left)).await;
             polls = polls.saturating_add(1);
         }
     }

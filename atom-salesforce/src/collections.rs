@@ -1,15 +1,17 @@
 //! sObject Collections: up to 200 records per request, larger inputs split into chunks
 //! automatically, per-record results returned in input order.
 //!
-//! `all_or_none` applies within each request: with more than 200 records, an earlier
-//! chunk that succeeded stays committed when a later one fails (Salesforce offers no
-//! transaction across requests; use a Bulk API job or Composite for that).
+//! `all_or_none` applies within each request: with more than 200 records, a chunk that
+//! succeeded stays committed when another one fails (Salesforce offers no transaction
+//! across requests; use a Bulk API job or Composite for that). Its results are kept: the
+//! records of a request that failed as a whole get a failed result carrying the error.
 
 use atom_core::{Error, Request, Result};
 use futures::{StreamExt as _, TryStreamExt as _};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
-use crate::models::{SObject, SaveResult};
+use crate::models::{SObject, SaveError, SaveResult};
 use crate::sobjects::collection_record;
 use crate::validate::{field_path, identifier, record_id};
 use crate::{Client, SERVICE};
@@ -54,41 +56,68 @@ impl Collections {
         self
     }
 
-    async fn run<F>(&self, bodies: Vec<Value>, send: F) -> Result<Vec<SaveResult>>
-    where
-        F: Fn(Vec<Value>) -> Request,
-    {
-        let chunks: Vec<Vec<Value>> = bodies
-            .chunks(MAX_PER_REQUEST)
-            .map(<[Value]>::to_vec)
-            .collect();
-        let requests = chunks
-            .into_iter()
-            .map(|chunk| (chunk.len(), send(chunk)))
-            .collect::<Vec<_>>();
+    /// Sends `items` 200 a request, `concurrency` requests at a time; results in input order.
+    ///
+    /// A request that fails does not discard what other requests committed: its records
+    /// get a failed [`SaveResult`] carrying the error, so the caller keeps every id that was
+    /// created and retries only the failed ones. When no request got through, the error
+    /// itself is returned.
+    async fn run<I: Sync>(
+        &self,
+        items: &[I],
+        request_for: impl Fn(&[I]) -> Result<Request> + Sync,
+    ) -> Result<Vec<SaveResult>> {
         let client = &self.client;
-        let results: Vec<Vec<SaveResult>> = futures::stream::iter(requests)
-            .map(|(expected, request)| async move {
-                let results: Vec<SaveResult> = client.send(request).await?.json()?;
-                if results.len() != expected {
-                    return Err(Error::decode(
-                        SERVICE,
-                        format!(
-                            "collections answered {} results for {expected} records",
-                            results.len()
-                        ),
-                    ));
-                }
-                Ok(results)
+        let request_for = &request_for;
+        let outcomes: Vec<(usize, Result<Vec<SaveResult>>)> =
+            futures::stream::iter(items.chunks(MAX_PER_REQUEST))
+                .map(|chunk| async move {
+                    let expected = chunk.len();
+                    let outcome = async {
+                        let results: Vec<SaveResult> =
+                            client.send(request_for(chunk)?).await?.json()?;
+                        if results.len() != expected {
+                            return Err(Error::decode(
+                                SERVICE,
+                                format!(
+                                    "collections answered {} results for {expected} records",
+                                    results.len()
+                                ),
+                            ));
+                        }
+                        Ok(results)
+                    }
+                    .await;
+                    (expected, outcome)
+                })
+                .buffered(self.concurrency)
+                .collect()
+                .await;
+        if outcomes.iter().all(|(_, outcome)| outcome.is_err()) {
+            return match outcomes.into_iter().next() {
+                Some((_, Err(error))) => Err(error),
+                _ => Ok(Vec::new()),
+            };
+        }
+        Ok(outcomes
+            .into_iter()
+            .flat_map(|(records, outcome)| match outcome {
+                Ok(results) => results,
+                Err(error) => vec![failed_result(&error); records],
             })
-            .buffered(self.concurrency)
-            .try_collect()
-            .await?;
-        Ok(results.into_iter().flatten().collect())
+            .collect())
     }
 
-    fn body(&self, all_or_none: bool, records: Vec<Value>) -> Value {
-        json!({ "allOrNone": all_or_none, "records": records })
+    fn write_request(
+        &self,
+        request: Request,
+        all_or_none: bool,
+        records: &[Value],
+    ) -> Result<Request> {
+        request.json(&CollectionBody {
+            all_or_none,
+            records,
+        })
     }
 
     /// Creates records (`POST /composite/sobjects`).
@@ -102,11 +131,11 @@ impl Collections {
             .map(|r| collection_record(r, false))
             .collect::<Result<Vec<_>>>()?;
         let path = self.client.data_path("/composite/sobjects");
-        self.run(bodies, |chunk| {
-            Request::post(path.clone())
+        self.run(&bodies, |chunk| {
+            let request = Request::post(path.clone())
                 .operation("collections.create")
-                .path_template("/services/data/vXX.X/composite/sobjects")
-                .body(json_body(&self.body(all_or_none, chunk)))
+                .path_template("/services/data/vXX.X/composite/sobjects");
+            self.write_request(request, all_or_none, chunk)
         })
         .await
     }
@@ -122,11 +151,11 @@ impl Collections {
             .map(|r| collection_record(r, true))
             .collect::<Result<Vec<_>>>()?;
         let path = self.client.data_path("/composite/sobjects");
-        self.run(bodies, |chunk| {
-            Request::patch(path.clone())
+        self.run(&bodies, |chunk| {
+            let request = Request::patch(path.clone())
                 .operation("collections.update")
-                .path_template("/services/data/vXX.X/composite/sobjects")
-                .body(json_body(&self.body(all_or_none, chunk)))
+                .path_template("/services/data/vXX.X/composite/sobjects");
+            self.write_request(request, all_or_none, chunk)
         })
         .await
     }
@@ -155,11 +184,11 @@ impl Collections {
         let path = self
             .client
             .data_path(&format!("/composite/sobjects/{object}/{field}"));
-        self.run(bodies, |chunk| {
-            Request::patch(path.clone())
+        self.run(&bodies, |chunk| {
+            let request = Request::patch(path.clone())
                 .operation("collections.upsert")
-                .path_template("/services/data/vXX.X/composite/sobjects/{object}/{field}")
-                .body(json_body(&self.body(all_or_none, chunk)))
+                .path_template("/services/data/vXX.X/composite/sobjects/{object}/{field}");
+            self.write_request(request, all_or_none, chunk)
         })
         .await
     }
@@ -168,20 +197,15 @@ impl Collections {
     pub async fn delete(&self, ids: &[&str], all_or_none: bool) -> Result<Vec<SaveResult>> {
         let ids = ids
             .iter()
-            .map(|id| record_id(id).map(|id| Value::String(id.to_owned())))
+            .map(|id| record_id(id))
             .collect::<Result<Vec<_>>>()?;
         let path = self.client.data_path("/composite/sobjects");
-        self.run(ids, |chunk| {
-            let list = chunk
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(",");
-            Request::delete(path.clone())
-                .query("ids", list)
+        self.run(&ids, |chunk| {
+            Ok(Request::delete(path.clone())
+                .query("ids", chunk.join(","))
                 .query("allOrNone", all_or_none.to_string())
                 .operation("collections.delete")
-                .path_template("/services/data/vXX.X/composite/sobjects")
+                .path_template("/services/data/vXX.X/composite/sobjects"))
         })
         .await
     }
@@ -243,7 +267,30 @@ impl Collections {
     }
 }
 
-fn json_body(value: &Value) -> atom_core::Body {
-    // A `Value` always serialises.
-    atom_core::Body::Json(serde_json::to_vec(value).unwrap_or_default().into())
+/// One collections write: serialised straight from the caller's chunk, without copies.
+#[derive(Serialize)]
+struct CollectionBody<'a> {
+    #[serde(rename = "allOrNone")]
+    all_or_none: bool,
+    records: &'a [Value],
+}
+
+/// The result given to each record of a request that failed as a whole.
+fn failed_result(error: &Error) -> SaveResult {
+    SaveResult {
+        id: None,
+        success: false,
+        errors: vec![SaveError {
+            status_code: Some(
+                error
+                    .provider_code()
+                    .unwrap_or(error.kind().code())
+                    .to_owned(),
+            ),
+            message: error.to_string(),
+            fields: Vec::new(),
+        }],
+        created: None,
+        extra: Map::new(),
+    }
 }

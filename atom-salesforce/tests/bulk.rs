@@ -167,16 +167,25 @@ async fn waiting_gives_up_with_a_timeout() {
         .mount(&server)
         .await;
     let sf = client(&server);
+    // Backoff waits 10, 20, 40, 80, then the 150 ms left: 6 polls in 300 ms, where a
+    // fixed 10 ms interval would make about 30.
     let policy = PollPolicy {
-        timeout: Duration::from_millis(50),
-        ..tiny_poll()
+        initial: Duration::from_millis(10),
+        max: Duration::from_secs(1),
+        timeout: Duration::from_millis(300),
     };
+    let started = Instant::now();
     let err = sf.bulk().wait_ingest(JOB, &policy).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "gave up after {:?}, before the budget was spent",
+        started.elapsed()
+    );
     let polls = server.received_requests().await.unwrap().len();
     assert!(
-        (2..=5).contains(&polls),
-        "{polls} polls in 50 ms with backoff"
+        (4..=7).contains(&polls),
+        "{polls} polls in 300 ms with backoff"
     );
     assert_eq!(
         sf.bulk().ingest_status("../x").await.unwrap_err().kind(),

@@ -27,7 +27,15 @@ fn echo_results(req: &Request) -> ResponseTemplate {
             }
         })
         .collect();
-    ResponseTemplate::new(200).set_body_json(results)
+    // The first chunk answers last: results must still come back in input order.
+    let first_chunk = body["records"][0]["LastName"] == "L0";
+    ResponseTemplate::new(200)
+        .set_body_json(results)
+        .set_delay(std::time::Duration::from_millis(if first_chunk {
+            150
+        } else {
+            0
+        }))
 }
 
 #[tokio::test]
@@ -370,4 +378,70 @@ async fn retrieve_by_ids_in_chunks_keeps_order_and_gaps() {
     let none: Result<Vec<Option<Record>>, _> =
         sf.collections().retrieve("Account", &refs, &[]).await;
     assert!(none.is_err());
+}
+
+#[tokio::test]
+async fn a_failed_request_keeps_the_results_other_requests_committed() {
+    let server = MockServer::start().await;
+    // The second chunk (records 200 to 399) fails as a whole; a create is not resent.
+    Mock::given(method("POST"))
+        .and(path(data("/composite/sobjects")))
+        .and(wiremock::matchers::body_string_contains(
+            r#""LastName":"L200""#,
+        ))
+        .respond_with(ResponseTemplate::new(500).set_body_json(
+            json!([{"message": "An unexpected error occurred.", "errorCode": "UNKNOWN_EXCEPTION"}]),
+        ))
+        .expect(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(data("/composite/sobjects")))
+        .respond_with(echo_results)
+        .expect(2)
+        .mount(&server)
+        .await;
+    let contacts: Vec<Contact> = (0..450)
+        .map(|i| Contact {
+            last_name: Some(format!("L{i}")),
+            ..Default::default()
+        })
+        .collect();
+    let results = client(&server)
+        .collections()
+        .create(&contacts, true)
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 450);
+    for (i, r) in results.iter().enumerate() {
+        if (200..400).contains(&i) {
+            assert!(!r.success && r.id.is_none(), "record {i}");
+            assert_eq!(
+                r.errors[0].status_code.as_deref(),
+                Some("UNKNOWN_EXCEPTION")
+            );
+        } else if i != 7 {
+            assert_eq!(
+                r.id.as_deref(),
+                Some(id("003", i).as_str()),
+                "record {i} kept"
+            );
+        }
+    }
+
+    // Nothing got through: the error itself.
+    let none = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(
+            json!([{"message": "An unexpected error occurred.", "errorCode": "UNKNOWN_EXCEPTION"}]),
+        ))
+        .mount(&none)
+        .await;
+    let err = client(&none)
+        .collections()
+        .create(&contacts[..10], true)
+        .await
+        .unwrap_err();
+    assert_eq!(err.provider_code(), Some("UNKNOWN_EXCEPTION"));
 }
