@@ -28,9 +28,9 @@
 
 use std::time::Duration;
 
-use atom_core::http_util::{non_json_message, standard_rate_limit};
+use atom_core::http_util::{non_json_message, reset_time};
 use atom_core::retry::parse_retry_after;
-use atom_core::{Error, ErrorKind, Provider, ProviderDetail, RateLimitSnapshot};
+use atom_core::{Error, ErrorKind, Provider, ProviderDetail};
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
@@ -53,10 +53,6 @@ impl Provider for GitHubProvider {
 
     fn map_error(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         map_error(status, headers, body, Utc::now())
-    }
-
-    fn rate_limit(&self, headers: &HeaderMap) -> Option<RateLimitSnapshot> {
-        standard_rate_limit(headers, Utc::now())
     }
 
     fn request_id(&self, headers: &HeaderMap) -> Option<String> {
@@ -106,8 +102,8 @@ pub fn limit_wait(hit: LimitHit, headers: &HeaderMap, now: DateTime<Utc>) -> Dur
         LimitHit::Secondary => retry_after.unwrap_or(SECONDARY_LIMIT_WAIT),
         LimitHit::Primary => retry_after
             .or_else(|| {
-                let reset: i64 = header(headers, "x-ratelimit-reset")?.trim().parse().ok()?;
-                let reset = DateTime::from_timestamp(reset, 0)?;
+                let reset: u64 = header(headers, "x-ratelimit-reset")?.trim().parse().ok()?;
+                let reset = reset_time(reset, now)?;
                 Some((reset - now).to_std().unwrap_or(Duration::ZERO))
             })
             .unwrap_or(SECONDARY_LIMIT_WAIT),
@@ -143,14 +139,9 @@ pub fn map_error(
         .unwrap_or_default();
 
     let hit = limit_hit(code, headers, &message);
-    let kind = match (hit, code) {
-        (Some(_), _) => ErrorKind::RateLimited,
-        (None, 401) => ErrorKind::Unauthorized,
-        (None, 403) => ErrorKind::Forbidden,
-        (None, 404 | 410) => ErrorKind::NotFound,
-        (None, 409) => ErrorKind::Conflict,
-        (None, 400 | 405 | 406 | 415 | 422) => ErrorKind::InvalidRequest,
-        (None, other) => ErrorKind::from_status(other),
+    let kind = match hit {
+        Some(_) => ErrorKind::RateLimited,
+        None => ErrorKind::from_status(code),
     };
     let mut error = Error::new(kind, SERVICE, message).with_status(code);
     if let Some(hit) = hit {
