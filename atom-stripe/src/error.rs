@@ -18,7 +18,6 @@
 //! the error body that can hold secrets (the PaymentIntent with its `client_secret`) are
 //! reduced to their id.
 
-use atom_core::http_util::non_json_message;
 use atom_core::{Error, ErrorKind};
 use http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
@@ -65,12 +64,8 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
                 .with_status(status.as_u16())
                 .with_provider_code(code.clone())
         }
-        _ => Error::new(
-            ErrorKind::from_status(status.as_u16()),
-            SERVICE,
-            non_json_message(status.as_u16(), headers, body),
-        )
-        .with_status(status.as_u16()),
+        // Not Stripe's error shape (a proxy, a load balancer): the core's generic reading.
+        _ => atom_core::default_error(SERVICE, status, headers, body),
     }
 }
 
@@ -300,6 +295,10 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Server);
         assert_eq!(e.status(), Some(502));
         assert!(e.message().contains("502"), "{}", e.message());
+        // JSON, but not Stripe's shape: its message is still read.
+        let proxy = err(503, r#"{"message":"upstream connect error"}"#);
+        assert_eq!(proxy.kind(), ErrorKind::Server);
+        assert_eq!(proxy.message(), "upstream connect error");
     }
 
     #[test]
