@@ -35,7 +35,12 @@ fn bench(c: &mut Criterion) {
         // A generous bucket: the limiter is on the path, but never the bottleneck.
         .rate_limits(RateLimitConfig::new(1_000_000, Duration::from_secs(1), 64))
         .retry_policy(RetryPolicy::default())
-        .http_client(reqwest::Client::new())
+        .http_client(
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default(),
+        )
         .build()
         .unwrap();
 

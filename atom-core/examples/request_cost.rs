@@ -87,7 +87,12 @@ fn main() {
                     .credentials(Credentials::bearer(Secret::new("bench-token")))
                     .rate_limits(RateLimitConfig::new(1_000_000, Duration::from_secs(1), 64))
                     .retry_policy(RetryPolicy::default())
-                    .http_client(reqwest::Client::new())
+                    .http_client(
+                        reqwest::Client::builder()
+                            .redirect(reqwest::redirect::Policy::none())
+                            .build()
+                            .unwrap_or_default(),
+                    )
                     .build()
                     .unwrap();
                 for _ in 0..calls {

@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 use tracing::Instrument as _;
 use url::Url;
@@ -13,6 +14,8 @@ use crate::auth::credentials::{Authenticator, Authorization, Credentials};
 use crate::http_util::{build_url, validate_base_url};
 use crate::provider::Provider;
 use crate::ratelimit::{RateLimitConfig, RateLimiter};
+use crate::redirect::{Chain, DEFAULT_MAX_REDIRECTS, Hop, is_redirect};
+use crate::request::is_credential_header;
 use crate::retry::{Decision, Failure, RetryPolicy, random_jitter};
 use crate::{ApiResponse, Error, ErrorKind, RateLimitSnapshot, Request, ResponseMeta, Result};
 
@@ -46,7 +49,13 @@ struct Inner {
     tenant: String,
     default_headers: HeaderMap,
     timeout: Duration,
+    max_redirects: usize,
+    max_response_bytes: usize,
 }
+
+/// The default cap on a response body: no JSON answer of these APIs comes near it, and a
+/// hostile or broken server cannot make the client buffer hundreds of megabytes.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 impl fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,6 +83,8 @@ pub struct ApiClientBuilder {
     default_headers: HeaderMap,
     timeout: Duration,
     connect_timeout: Duration,
+    max_redirects: usize,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for ApiClientBuilder {
@@ -89,6 +100,30 @@ impl fmt::Debug for ApiClientBuilder {
 impl ApiClientBuilder {
     /// Injects a `reqwest::Client` (proxies, TLS roots, connection pool shared with the app).
     /// Use [`crate::reqwest`] so the versions match.
+    ///
+    /// Redirects are followed by the client itself, not by `reqwest`, so the same rules hold
+    /// whatever is injected: at most [`max_redirects`](Self::max_redirects) hops (10 by
+    /// default); credentials (the authenticator's headers and any credential-named or
+    /// sensitive header) only while every hop stays on the origin of the first request; 307
+    /// and 308 keep the method and body, 303 (and 301/302 after a POST) become a GET without
+    /// body; a request body is never sent to another origin; a redirect to plain http, a loop
+    /// or a chain that is too long ends with an [`ErrorKind::Redirect`] error naming the last
+    /// `Location`. For that, the injected client must not follow redirects on its own:
+    /// build it with `.redirect(reqwest::redirect::Policy::none())`. [`build`](Self::build)
+    /// refuses one that does, since it would carry credentials such as an API-key header to
+    /// whatever host a redirect names before this client could stop it.
+    ///
+    /// ```
+    /// use atom_core::{reqwest, ApiClient, GenericProvider};
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()
+    ///     .map_err(|e| atom_core::Error::config("example", e.to_string()))?;
+    /// let client = ApiClient::builder(GenericProvider("example"), "https://api.example.com")?
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # let _ = client; Ok::<(), atom_core::Error>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -135,8 +170,11 @@ impl ApiClientBuilder {
         let service = self.provider.service();
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::config(service, format!("invalid header name {name:?}")))?;
-        let value = HeaderValue::from_str(value)
+        let mut value = HeaderValue::from_str(value)
             .map_err(|_| Error::config(service, format!("invalid value for header {name}")))?;
+        if is_credential_header(&name) {
+            value.set_sensitive(true);
+        }
         self.default_headers.insert(name, value);
         Ok(self)
     }
@@ -159,10 +197,35 @@ impl ApiClientBuilder {
         self
     }
 
+    /// How many redirects one attempt follows (default
+    /// [`DEFAULT_MAX_REDIRECTS`](crate::DEFAULT_MAX_REDIRECTS)); 0 follows none and returns an
+    /// [`ErrorKind::Redirect`] error naming the `Location`.
+    pub fn max_redirects(mut self, hops: usize) -> Self {
+        self.max_redirects = hops;
+        self
+    }
+
+    /// The largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB). A
+    /// larger one is not buffered: the call fails with an [`ErrorKind::Decode`] error (or,
+    /// for an error status, an error of that status) saying so. Per call:
+    /// [`Request::max_response_bytes`].
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<ApiClient> {
         let service = self.provider.service();
         let http = match self.http {
+            Some(http) if follows_redirects(&http) => {
+                return Err(Error::config(
+                    service,
+                    "the injected reqwest::Client follows redirects on its own, which would \
+                     carry credentials to whatever host a redirect names: build it with \
+                     .redirect(reqwest::redirect::Policy::none()); atom follows redirects itself",
+                ));
+            }
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
@@ -185,9 +248,20 @@ impl ApiClientBuilder {
                 tenant: self.tenant,
                 default_headers: self.default_headers,
                 timeout: self.timeout,
+                max_redirects: self.max_redirects,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
+}
+
+/// Whether a `reqwest::Client` follows redirects itself. reqwest keeps no public accessor
+/// for its policy, but its `Debug` names any policy other than the default (which follows
+/// 10). A test pins this reading to the reqwest version in use.
+fn follows_redirects(client: &reqwest::Client) -> bool {
+    let shown = format!("{client:?}");
+    !(shown.contains("redirect_policy: \"Policy(None)\"")
+        || shown.contains("redirect_policy: \"Policy(Limit(0))\""))
 }
 
 /// One attempt's result before the retry decision.
@@ -215,6 +289,8 @@ impl ApiClient {
             default_headers: HeaderMap::new(),
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         })
     }
 
@@ -282,7 +358,11 @@ impl ApiClient {
                     response.meta.elapsed = started.elapsed();
                     return Ok(*response);
                 }
-                (AttemptOutcome::Failed { error, failure }, auth) => (error, failure, auth),
+                (AttemptOutcome::Failed { error, failure }, auth) => {
+                    let secrets = sent_secrets(&auth, &inner.default_headers, &request);
+                    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+                    (error.scrubbed(&secrets), failure, auth)
+                }
             };
             if let Some(status) = error.status() {
                 span.record("status", status);
@@ -361,29 +441,49 @@ impl ApiClient {
             timeout = timeout.min(left);
         }
 
-        let mut builder = inner
-            .http
-            .request(request.method.clone(), url)
-            .headers(inner.default_headers.clone())
-            .timeout(timeout);
-        for (name, value) in &auth.headers {
-            builder = builder.header(name, value);
-        }
-        builder = builder.headers(request.headers.clone());
-        if let Some(key) = &request.idempotency_key {
-            builder = builder.header(provider.idempotency_header(), key.as_str());
-        }
-        if let Some((content_type, bytes)) = request.body.parts() {
-            builder = builder
-                .header(http::header::CONTENT_TYPE, content_type)
-                .body(bytes.clone());
-        }
-
-        let sent = builder.send().await;
-        let response = match sent {
-            Ok(r) => r,
-            Err(e) => return Ok((transport_failure(service, e, attempt), auth)),
+        let attempt_started = Instant::now();
+        let has_body = request.body.parts().is_some();
+        let mut chain = Chain::new(url.clone(), inner.max_redirects);
+        let mut hop = Hop {
+            url,
+            method: request.method.clone(),
+            keep_body: has_body,
+            credentials: true,
         };
+        let response = loop {
+            let left = timeout.saturating_sub(attempt_started.elapsed());
+            let response = match self.send_hop(request, &auth, &hop, left).await {
+                Ok(r) => r,
+                Err(e) => return Ok((transport_failure(service, e, attempt), auth)),
+            };
+            if !is_redirect(response.status()) {
+                break response;
+            }
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok());
+            match chain.next(service, status, location, &hop.method, hop.keep_body) {
+                Ok(next) => hop = next,
+                Err(error) => {
+                    let error = error.with_request_id_opt(provider.request_id(response.headers()));
+                    let failure = Failure::Status {
+                        status: status.as_u16(),
+                        retry_after: None,
+                        provider_says: Some(false),
+                    };
+                    return Ok((AttemptOutcome::Failed { error, failure }, auth));
+                }
+            }
+        };
+        if response.url() != &hop.url {
+            // Only an injected client that bypassed the check in `build` gets here.
+            return Err(Error::config(
+                service,
+                "the HTTP client followed a redirect on its own; its reply is not trusted",
+            ));
+        }
         let status = response.status();
         let headers = response.headers().clone();
         let request_id = provider.request_id(&headers);
@@ -391,30 +491,62 @@ impl ApiClient {
         if let Some(snapshot) = &rate_limit {
             inner.limiter.observe(tenant, request.rate_class, snapshot);
         }
-        let body = match response.bytes().await {
-            Ok(b) => b,
-            Err(e) => {
+        let limit = request
+            .max_response_bytes
+            .unwrap_or(inner.max_response_bytes);
+        let body = match read_body(response, limit).await {
+            Ok(b) => Some(b),
+            Err(BodyError::Transport(e)) => {
                 let outcome = transport_failure(service, e, attempt);
                 return Ok((with_request_id(outcome, request_id, status), auth));
             }
+            Err(BodyError::TooLarge) => None,
         };
-        if status.is_success() || status == StatusCode::NOT_MODIFIED {
-            return Ok((
-                AttemptOutcome::Done(Box::new(ApiResponse {
+        let success = status.is_success() || status == StatusCode::NOT_MODIFIED;
+        let body = match (body, success) {
+            (Some(body), true) => {
+                return Ok((
+                    AttemptOutcome::Done(Box::new(ApiResponse {
+                        service,
+                        status,
+                        headers,
+                        body,
+                        meta: ResponseMeta {
+                            request_id,
+                            attempts: attempt,
+                            elapsed: Duration::ZERO,
+                            rate_limit,
+                        },
+                    })),
+                    auth,
+                ));
+            }
+            (Some(body), false) => body,
+            (None, _) => {
+                let kind = if success {
+                    ErrorKind::Decode
+                } else {
+                    ErrorKind::from_status(status.as_u16())
+                };
+                let error = Error::new(
+                    kind,
                     service,
-                    status,
-                    headers,
-                    body,
-                    meta: ResponseMeta {
-                        request_id,
-                        attempts: attempt,
-                        elapsed: Duration::ZERO,
-                        rate_limit,
-                    },
-                })),
-                auth,
-            ));
-        }
+                    format!(
+                        "HTTP {}: response body larger than the limit of {limit} bytes, not read \
+                         (max_response_bytes)",
+                        status.as_u16()
+                    ),
+                )
+                .with_status(status.as_u16())
+                .with_request_id_opt(request_id);
+                let failure = Failure::Status {
+                    status: status.as_u16(),
+                    retry_after: None,
+                    provider_says: success.then_some(false),
+                };
+                return Ok((AttemptOutcome::Failed { error, failure }, auth));
+            }
+        };
         let mut error = provider.map_error(status, &headers, &body);
         if error.status().is_none() {
             error = error.with_status(status.as_u16());
@@ -437,6 +569,107 @@ impl ApiClient {
         };
         Ok((AttemptOutcome::Failed { error, failure }, auth))
     }
+
+    /// Sends one HTTP request of an attempt (the first, or a redirect hop). Credentials go
+    /// only on hops the redirect rules allow them on.
+    async fn send_hop(
+        &self,
+        request: &Request,
+        auth: &Authorization,
+        hop: &Hop,
+        timeout: Duration,
+    ) -> std::result::Result<reqwest::Response, reqwest::Error> {
+        let inner = &self.inner;
+        let mut builder = inner
+            .http
+            .request(hop.method.clone(), hop.url.clone())
+            .timeout(timeout);
+        if hop.credentials {
+            builder = builder.headers(inner.default_headers.clone());
+            for (name, value) in &auth.headers {
+                builder = builder.header(name, value);
+            }
+            builder = builder.headers(request.headers.clone());
+        } else {
+            builder = builder
+                .headers(without_credentials(&inner.default_headers))
+                .headers(without_credentials(&request.headers));
+        }
+        if let Some(key) = &request.idempotency_key {
+            builder = builder.header(inner.provider.idempotency_header(), key.as_str());
+        }
+        match request.body.parts() {
+            Some((content_type, bytes)) if hop.keep_body => {
+                builder = builder
+                    .header(http::header::CONTENT_TYPE, content_type)
+                    .body(bytes.clone());
+            }
+            // HTTP/1.1 servers may refuse a write without a length (411); GitHub's
+            // description asks for `Content-Length: 0` on its bodiless PUTs.
+            _ if matches!(hop.method, Method::POST | Method::PUT | Method::PATCH) => {
+                builder = builder.header(http::header::CONTENT_LENGTH, "0");
+            }
+            _ => {}
+        }
+        builder.send().await
+    }
+}
+
+/// The headers that may go to another origin: none that is sensitive or credential-named.
+fn without_credentials(headers: &HeaderMap) -> HeaderMap {
+    headers
+        .iter()
+        .filter(|(name, value)| !value.is_sensitive() && !is_credential_header(name))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
+}
+
+enum BodyError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// Reads a body of at most `limit` bytes, refusing a larger one before buffering it.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Bytes, BodyError> {
+    let declared = response.content_length();
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    if declared.is_some() {
+        // hyper delivers no more than the declared length: one read, no copy.
+        return response.bytes().await.map_err(BodyError::Transport);
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len().saturating_add(chunk.len()) > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The credential values an attempt sent, to scrub from anything the server echoes back.
+fn sent_secrets(auth: &Authorization, defaults: &HeaderMap, request: &Request) -> Vec<String> {
+    let mut secrets = Vec::new();
+    let sensitive = auth.headers.iter().map(|(_, v)| v).chain(
+        defaults
+            .values()
+            .chain(request.headers.values())
+            .filter(|v| v.is_sensitive()),
+    );
+    for value in sensitive {
+        if let Ok(text) = value.to_str() {
+            if let Some((_, credential)) = text.split_once(' ') {
+                secrets.push(credential.trim().to_owned());
+            }
+            secrets.push(text.to_owned());
+        }
+    }
+    secrets
 }
 
 fn transport_failure(service: &'static str, e: reqwest::Error, attempt: u32) -> AttemptOutcome {

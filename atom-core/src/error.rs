@@ -1,7 +1,10 @@
 //! One error taxonomy for every provider.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
+
+use crate::redact::scrub;
 
 /// What went wrong, independent of the provider.
 ///
@@ -40,6 +43,10 @@ pub enum ErrorKind {
     WebhookSignature,
     /// The token store failed or refused a write.
     Storage,
+    /// A redirect was not followed: too many hops, a loop, a downgrade to plain http, a
+    /// request body bound for another origin, or no usable `Location` (see
+    /// [`Error::location`]).
+    Redirect,
 }
 
 impl ErrorKind {
@@ -61,6 +68,7 @@ impl ErrorKind {
             Self::Config => "CONFIG_ERROR",
             Self::WebhookSignature => "WEBHOOK_SIGNATURE",
             Self::Storage => "STORAGE_ERROR",
+            Self::Redirect => "REDIRECT_REFUSED",
         }
     }
 
@@ -103,7 +111,10 @@ pub struct ProviderDetail {
 ///
 /// It keeps what a caller needs to act and to report: the service, the HTTP status, the
 /// provider's own code and message, the provider's request id, how long to wait, and whether
-/// retrying can help. It never holds a token or a secret.
+/// retrying can help. It never holds a token or a secret: text that came from elsewhere
+/// (a provider's message, a parser's) is scrubbed of credential-shaped words when it is set
+/// (see [`crate::redact::scrub`]), and the request path also scrubs the credential values
+/// it sent.
 ///
 /// ```
 /// use atom_core::{Error, ErrorKind};
@@ -132,15 +143,21 @@ struct Inner {
     retryable: bool,
     details: Vec<ProviderDetail>,
     provider_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    location: Option<String>,
 }
 
 impl Error {
     /// A new error; `retryable` starts from [`ErrorKind::is_transient`].
     pub fn new(kind: ErrorKind, service: &'static str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let message = match scrub(&message, &[]) {
+            Cow::Borrowed(_) => message,
+            Cow::Owned(scrubbed) => scrubbed,
+        };
         Self(Box::new(Inner {
             kind,
             service,
-            message: message.into(),
+            message,
             status: None,
             provider_code: None,
             request_id: None,
@@ -148,6 +165,7 @@ impl Error {
             retryable: kind.is_transient(),
             details: Vec::new(),
             provider_fields: None,
+            location: None,
         }))
     }
 
@@ -208,7 +226,7 @@ impl Error {
     /// Adds the further errors the provider sent.
     pub fn with_details(mut self, details: Vec<ProviderDetail>) -> Self {
         self.0.details = details;
-        self
+        self.scrubbed(&[])
     }
 
     /// Keeps provider-specific fields of the error body (Stripe `decline_code`, `param`, `doc_url`).
@@ -217,6 +235,50 @@ impl Error {
         fields: serde_json::Map<String, serde_json::Value>,
     ) -> Self {
         self.0.provider_fields = Some(fields);
+        self.scrubbed(&[])
+    }
+
+    /// Sets where a refused redirect pointed (scheme, host and path; no query).
+    pub fn with_location(mut self, location: impl Into<String>) -> Self {
+        self.0.location = Some(location.into());
+        self
+    }
+
+    /// Replaces every occurrence of the `known` secret values, and every credential-shaped
+    /// word, in all the text the error carries (message, details, provider fields).
+    ///
+    /// ```
+    /// use atom_core::{Error, ErrorKind};
+    /// let err = Error::new(ErrorKind::InvalidRequest, "example", "bad key k3y-v4lue-123")
+    ///     .scrubbed(&["k3y-v4lue-123"]);
+    /// assert_eq!(err.message(), "bad key [redacted]");
+    /// ```
+    pub fn scrubbed(mut self, known: &[&str]) -> Self {
+        fn in_place(text: &mut String, known: &[&str]) {
+            if let Cow::Owned(scrubbed) = scrub(text, known) {
+                *text = scrubbed;
+            }
+        }
+        fn in_value(value: &mut serde_json::Value, known: &[&str]) {
+            match value {
+                serde_json::Value::String(text) => in_place(text, known),
+                serde_json::Value::Array(items) => {
+                    items.iter_mut().for_each(|v| in_value(v, known));
+                }
+                serde_json::Value::Object(map) => {
+                    map.values_mut().for_each(|v| in_value(v, known));
+                }
+                _ => {}
+            }
+        }
+        let inner = &mut *self.0;
+        in_place(&mut inner.message, known);
+        for detail in &mut inner.details {
+            in_place(&mut detail.message, known);
+        }
+        if let Some(fields) = &mut inner.provider_fields {
+            fields.values_mut().for_each(|v| in_value(v, known));
+        }
         self
     }
 
@@ -259,6 +321,10 @@ impl Error {
     /// A provider-specific field of the error body.
     pub fn provider_field(&self, name: &str) -> Option<&serde_json::Value> {
         self.0.provider_fields.as_ref()?.get(name)
+    }
+    /// Where a refused redirect pointed, for [`ErrorKind::Redirect`] (the query left out).
+    pub fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
     }
 }
 

@@ -127,8 +127,7 @@ pub const REQUEST_ID_HEADERS: &[&str] = &[
     "x-correlation-id",
 ];
 
-/// Reads `x-ratelimit-*` / `ratelimit-*` headers. A reset above 10^9 is an epoch second;
-/// a smaller one is seconds from `now`.
+/// Reads `x-ratelimit-*` / `ratelimit-*` headers. The reset is read by [`reset_time`].
 ///
 /// ```
 /// use atom_core::http_util::standard_rate_limit;
@@ -153,10 +152,23 @@ pub fn standard_rate_limit(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Ra
     (snapshot != RateLimitSnapshot::default()).then_some(snapshot)
 }
 
-/// A reset value as a time: epoch seconds, or seconds from `now` when small.
+/// The largest reset value read as seconds from now (a year); larger values are epoch
+/// seconds. Windows are seconds to a day long, and every epoch second since 1971 is larger.
+pub const MAX_RESET_DELTA: u64 = 366 * 24 * 60 * 60;
+
+/// A reset value as a time: seconds from `now` up to [`MAX_RESET_DELTA`], epoch seconds
+/// above it (`1000000000` is September 2001: a reset long past, not one 31 years ahead).
+///
+/// ```
+/// use atom_core::http_util::reset_time;
+/// let now = chrono::Utc::now();
+/// assert_eq!(reset_time(60, now), Some(now + chrono::Duration::seconds(60)));
+/// assert_eq!(reset_time(1_000_000_000, now).map(|t| t.timestamp()), Some(1_000_000_000));
+/// assert_eq!(reset_time(u64::MAX, now), None);
+/// ```
 pub fn reset_time(value: u64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let secs = i64::try_from(value).ok()?;
-    if value > 1_000_000_000 {
+    if value > MAX_RESET_DELTA {
         Utc.timestamp_opt(secs, 0).single()
     } else {
         now.checked_add_signed(chrono::Duration::seconds(secs))

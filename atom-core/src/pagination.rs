@@ -46,6 +46,9 @@ type FetchFn<T> = Arc<dyn Fn(Option<String>) -> BoxFuture<'static, Result<Page<T
 ///   An error no retry can fix (a 400, a 404, bad credentials) ends the stream after it is
 ///   yielded, so a loop that logs errors and polls on does not spin.
 /// * [`Paginator::checkpoint`] tells where to resume from.
+/// * Stops with a `Decode` error after [`DEFAULT_MAX_PAGES`] pages (change it with
+///   [`Paginator::max_pages`]): a server that always answers "there is a next page" with a
+///   new cursor would otherwise keep the stream, and the requests, going forever.
 ///
 /// ```
 /// # async fn demo() -> atom_core::Result<()> {
@@ -74,7 +77,13 @@ pub struct Paginator<T> {
     seen: HashSet<u64>,
     fail_after_drain: Option<Error>,
     finished: bool,
+    pages: usize,
+    max_pages: usize,
 }
+
+/// The page cap of a [`Paginator`] unless set otherwise: 100 000 pages, 10 million items at
+/// the usual 100 a page, far beyond any real listing, yet an end to an endless one.
+pub const DEFAULT_MAX_PAGES: usize = 100_000;
 
 impl<T> fmt::Debug for Paginator<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -112,7 +121,16 @@ impl<T: Send + 'static> Paginator<T> {
             seen,
             fail_after_drain: None,
             finished: false,
+            pages: 0,
+            max_pages: DEFAULT_MAX_PAGES,
         }
+    }
+
+    /// Ends the stream with a `Decode` error once `pages` pages have been read and the
+    /// provider still names a next one (default [`DEFAULT_MAX_PAGES`]).
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.max_pages = pages.max(1);
+        self
     }
 
     /// A stream that yields `error` once and ends: for parameters refused before any request.
@@ -175,9 +193,18 @@ impl<T: Send + 'static> Paginator<T> {
         let skip = std::mem::take(&mut self.skip_on_arrival).min(page.items.len());
         self.current.skip = skip;
         self.buffer = page.items.into_iter().skip(skip).collect();
+        self.pages = self.pages.saturating_add(1);
         if let Some(next) = page.next {
             let next = Some(next);
-            if self.seen.insert(cursor_hash(&next)) {
+            if self.pages >= self.max_pages {
+                self.fail_after_drain = Some(Error::decode(
+                    "atom",
+                    format!(
+                        "stopped after {} pages (max_pages): the provider still names a next page",
+                        self.pages
+                    ),
+                ));
+            } else if self.seen.insert(cursor_hash(&next)) {
                 self.next = Some(next);
             } else {
                 self.fail_after_drain = Some(Error::decode(

@@ -23,6 +23,11 @@ pub struct RateLimitConfig {
     pub max_concurrent: usize,
     /// The longest the limiter waits for a reset before failing the call with `RateLimited`.
     pub max_wait: Duration,
+    /// The longest a tenant is held back by one provider answer (a `Retry-After`, a reset
+    /// time with nothing remaining). A longer wait is cut to this, so a bogus header
+    /// (`Retry-After: 10000000000000000000`, a reset years ahead) cannot lock a tenant out
+    /// until the process restarts: after it, the next call asks the provider again.
+    pub max_pause: Duration,
 }
 
 impl Default for RateLimitConfig {
@@ -33,6 +38,8 @@ impl Default for RateLimitConfig {
             burst: None,
             max_concurrent: 64,
             max_wait: Duration::from_secs(60),
+            // GitHub's primary window is an hour, the longest reset the providers send.
+            max_pause: Duration::from_secs(60 * 60),
         }
     }
 }
@@ -62,6 +69,12 @@ impl RateLimitConfig {
     /// Sets the longest wait for a reset.
     pub fn max_wait(mut self, wait: Duration) -> Self {
         self.max_wait = wait;
+        self
+    }
+
+    /// Sets the longest pause one provider answer can impose (default one hour).
+    pub fn max_pause(mut self, pause: Duration) -> Self {
+        self.max_pause = pause;
         self
     }
 }
@@ -95,9 +108,12 @@ impl Bucket {
             self.tokens -= 1.0;
             None
         } else {
-            Some(Duration::from_secs_f64(
-                (1.0 - self.tokens) / self.per_second,
-            ))
+            // An extreme configuration (one request per century) gives a wait too long to
+            // represent; it is then simply longer than any max_wait.
+            Some(
+                Duration::try_from_secs_f64((1.0 - self.tokens) / self.per_second)
+                    .unwrap_or(Duration::MAX),
+            )
         }
     }
 }
@@ -122,8 +138,16 @@ impl Lane {
         }
     }
 
-    fn extend_pause(&mut self, wait: Duration) {
-        let until = Instant::now() + wait;
+    /// Holds the lane for `wait`, cut to `cap`; an instant too far to represent is cut too.
+    fn extend_pause(&mut self, wait: Duration, cap: Duration) {
+        const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+        let now = Instant::now();
+        let Some(until) = now
+            .checked_add(wait.min(cap))
+            .or_else(|| now.checked_add(FAR))
+        else {
+            return;
+        };
         if self.paused_until.is_none_or(|current| current < until) {
             self.paused_until = Some(until);
         }
@@ -313,7 +337,7 @@ impl RateLimiter {
         loop {
             let wait = Self::try_take(&mut lock(&tenant.state), class, Instant::now());
             let Some(wait) = wait else { break };
-            if started.elapsed() + wait > self.config.max_wait {
+            if started.elapsed().saturating_add(wait) > self.config.max_wait {
                 return Err(Error::new(
                     ErrorKind::RateLimited,
                     self.service,
@@ -342,16 +366,17 @@ impl RateLimiter {
             && let Some(reset) = snapshot.reset
             && let Ok(wait) = (reset - Utc::now()).to_std()
         {
-            lane.extend_pause(wait);
+            lane.extend_pause(wait, self.config.max_pause);
         }
         lane.snapshot = Some(snapshot.clone());
     }
 
     /// Pauses a lane for `wait` (a rate-limit error's retry-after), so concurrent calls wait too.
+    /// The pause is cut to the configuration's `max_pause`.
     pub fn pause(&self, key: &str, class: Option<&'static str>, wait: Duration) {
         let tenant = self.tenant(key);
         let mut state = lock(&tenant.state);
-        Self::lane(&mut state, self.class(class)).extend_pause(wait);
+        Self::lane(&mut state, self.class(class)).extend_pause(wait, self.config.max_pause);
     }
 
     /// The last rate-limit position the provider reported for a tenant's own lane.

@@ -82,6 +82,7 @@ pub struct Request {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) rate_class: Option<&'static str>,
+    pub(crate) max_response_bytes: Option<usize>,
 }
 
 impl fmt::Debug for Request {
@@ -116,6 +117,7 @@ impl Request {
             idempotency_key: None,
             timeout: None,
             rate_class: None,
+            max_response_bytes: None,
         }
     }
 
@@ -208,6 +210,13 @@ impl Request {
         self
     }
 
+    /// Overrides the client's largest response body for this call (a bulk result page, a
+    /// file download that is known to be large).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
     /// Puts the call in a separately paced class (GitHub search, content creation).
     pub fn rate_class(mut self, class: &'static str) -> Self {
         self.rate_class = Some(class);
@@ -261,10 +270,15 @@ impl Request {
     }
 }
 
-fn is_credential_header(name: &HeaderName) -> bool {
-    name == http::header::AUTHORIZATION
-        || name == http::header::PROXY_AUTHORIZATION
-        || name == http::header::COOKIE
+/// Whether a header's name says it carries a credential (`Authorization`, `X-Api-Key`,
+/// `X-Auth-Token`, a session header): such values are marked sensitive and never follow a
+/// redirect to another origin.
+pub(crate) fn is_credential_header(name: &HeaderName) -> bool {
+    const MARKERS: &[&str] = &[
+        "auth", "cookie", "api-key", "apikey", "api_key", "token", "secret", "session", "password",
+    ];
+    let name = name.as_str();
+    MARKERS.iter().any(|m| name.contains(m))
 }
 
 /// A path as logged when no template was given: the query is dropped, so values never leak.
