@@ -693,7 +693,8 @@ fn transport_failure(service: &'static str, e: reqwest::Error, attempt: u32) -> 
         kind,
         service,
         format!("{what} (attempt {attempt}): {detail}"),
-    );
+    )
+    .with_source(e);
     AttemptOutcome::Failed { error, failure }
 }
 

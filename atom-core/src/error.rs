@@ -1,7 +1,9 @@
 //! One error taxonomy for every provider.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::redact::scrub;
@@ -144,7 +146,28 @@ struct Inner {
     details: Vec<ProviderDetail>,
     provider_fields: Option<serde_json::Map<String, serde_json::Value>>,
     location: Option<String>,
+    details_typed: Option<Arc<dyn ProviderDetails>>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+/// A provider crate's typed view of its error body (Stripe's `StripeErrorInfo`, GitHub's
+/// validation errors, Salesforce's error array), reachable from any [`Error`] with
+/// [`Error::provider_details`]. Every `Debug + Send + Sync` type qualifies.
+pub trait ProviderDetails: Any + fmt::Debug + Send + Sync {}
+impl<T: Any + fmt::Debug + Send + Sync> ProviderDetails for T {}
+
+/// The text of a cause whose own message may quote data (a JSON parser's "invalid type:
+/// string \"…\""), scrubbed like every message; kept as the error's `source()`.
+#[derive(Debug)]
+struct ScrubbedCause(String);
+
+impl fmt::Display for ScrubbedCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ScrubbedCause {}
 
 impl Error {
     /// A new error; `retryable` starts from [`ErrorKind::is_transient`].
@@ -166,6 +189,8 @@ impl Error {
             details: Vec::new(),
             provider_fields: None,
             location: None,
+            details_typed: None,
+            source: None,
         }))
     }
 
@@ -236,6 +261,36 @@ impl Error {
     ) -> Self {
         self.0.provider_fields = Some(fields);
         self.scrubbed(&[])
+    }
+
+    /// Attaches the provider crate's typed view of the error body.
+    ///
+    /// ```
+    /// use atom_core::{Error, ErrorKind};
+    /// #[derive(Debug, PartialEq)]
+    /// struct Decline { code: &'static str }
+    /// let err = Error::new(ErrorKind::PaymentDeclined, "stripe", "declined")
+    ///     .with_provider_details(Decline { code: "insufficient_funds" });
+    /// assert_eq!(err.provider_details::<Decline>(), Some(&Decline { code: "insufficient_funds" }));
+    /// ```
+    pub fn with_provider_details(mut self, details: impl ProviderDetails) -> Self {
+        self.0.details_typed = Some(Arc::new(details));
+        self
+    }
+
+    /// Keeps the error that caused this one (a `reqwest::Error`, an I/O error) as
+    /// [`source()`](std::error::Error::source). Its text must hold no secret: use
+    /// [`Error::with_cause_text`] for a cause that may quote data.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.0.source = Some(Arc::new(source));
+        self
+    }
+
+    /// Keeps a cause as scrubbed text (a parser error that may quote a value).
+    pub fn with_cause_text(mut self, cause: impl fmt::Display) -> Self {
+        let text = scrub(&cause.to_string(), &[]).into_owned();
+        self.0.source = Some(Arc::new(ScrubbedCause(text)));
+        self
     }
 
     /// Sets where a refused redirect pointed (scheme, host and path; no query).
@@ -322,6 +377,11 @@ impl Error {
     pub fn provider_field(&self, name: &str) -> Option<&serde_json::Value> {
         self.0.provider_fields.as_ref()?.get(name)
     }
+    /// The provider crate's typed details, when they are of type `T`.
+    pub fn provider_details<T: ProviderDetails>(&self) -> Option<&T> {
+        let details: &dyn Any = self.0.details_typed.as_deref()?;
+        details.downcast_ref::<T>()
+    }
     /// Where a refused redirect pointed, for [`ErrorKind::Redirect`] (the query left out).
     pub fn location(&self) -> Option<&str> {
         self.0.location.as_deref()
@@ -345,7 +405,12 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let source: &(dyn std::error::Error + Send + Sync + 'static) = self.0.source.as_deref()?;
+        Some(source)
+    }
+}
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -81,6 +81,7 @@ pub fn decode_json<T: DeserializeOwned>(
 ) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| {
         Error::decode(service, format!("response body did not decode: {e}"))
+            .with_cause_text(&e)
             .with_request_id_opt(request_id.map(str::to_owned))
     })
 }

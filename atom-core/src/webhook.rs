@@ -12,6 +12,33 @@ use crate::{Error, ErrorKind, Result, Secret};
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// The one shape of every provider's webhook check: built once with the signing secrets
+/// (several during a rotation) as `Webhook::new(secrets)`, then `verify(headers, body)` on
+/// the raw body bytes, which authenticates the delivery and returns the typed event, or a
+/// [`ErrorKind::WebhookSignature`] error. Only authentication is called `verify`: a check
+/// that proves nothing about the sender (an org id in an unsigned payload) has another name.
+///
+/// ```
+/// use atom_core::webhook::{SignatureEncoding, WebhookVerifier, verify_hmac_sha256};
+/// use atom_core::{Result, Secret};
+/// struct Webhook { secrets: Vec<Secret> }
+/// impl WebhookVerifier for Webhook {
+///     type Event = serde_json::Value;
+///     fn verify(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<serde_json::Value> {
+///         let signature = headers.get("x-signature").and_then(|v| v.to_str().ok()).unwrap_or("");
+///         verify_hmac_sha256("example", &self.secrets, &[body], &[signature], SignatureEncoding::Hex)?;
+///         serde_json::from_slice(body).map_err(|e| atom_core::Error::decode("example", e.to_string()))
+///     }
+/// }
+/// ```
+pub trait WebhookVerifier {
+    /// The typed event a verified delivery carries.
+    type Event;
+
+    /// Authenticates a delivery (its headers and raw body bytes) and decodes its event.
+    fn verify(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<Self::Event>;
+}
+
 /// How a signature is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignatureEncoding {
