@@ -132,6 +132,8 @@ struct Inner {
     retryable: bool,
     details: Vec<ProviderDetail>,
     provider_fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// A refreshed token set the store could not save (its `Debug` redacts; never displayed).
+    unsaved_token: Option<Box<crate::TokenSet>>,
 }
 
 impl Error {
@@ -148,6 +150,7 @@ impl Error {
             retryable: kind.is_transient(),
             details: Vec::new(),
             provider_fields: None,
+            unsaved_token: None,
         }))
     }
 
@@ -218,6 +221,20 @@ impl Error {
     ) -> Self {
         self.0.provider_fields = Some(fields);
         self
+    }
+
+    /// Attaches a refreshed token set that could not be saved (see [`Error::unsaved_token`]).
+    /// `Display` never shows it and `Debug` redacts its secrets.
+    pub fn with_unsaved_token(mut self, token: crate::TokenSet) -> Self {
+        self.0.unsaved_token = Some(Box::new(token));
+        self
+    }
+
+    /// The token set a [`crate::TokenManager`] obtained by a refresh but could not save
+    /// ([`ErrorKind::Storage`]). Persist this elsewhere: it holds the only valid refresh
+    /// token, since the provider has already spent the stored one.
+    pub fn unsaved_token(&self) -> Option<&crate::TokenSet> {
+        self.0.unsaved_token.as_deref()
     }
 
     /// The kind.
