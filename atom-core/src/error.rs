@@ -113,10 +113,11 @@ pub struct ProviderDetail {
 ///
 /// It keeps what a caller needs to act and to report: the service, the HTTP status, the
 /// provider's own code and message, the provider's request id, how long to wait, and whether
-/// retrying can help. It never holds a token or a secret: text that came from elsewhere
-/// (a provider's message, a parser's) is scrubbed of credential-shaped words when it is set
-/// (see [`crate::redact::scrub`]), and the request path also scrubs the credential values
-/// it sent.
+/// retrying can help. Its text never holds a token or a secret: text that came from
+/// elsewhere (a provider's message, a parser's) is scrubbed of credential-shaped words when
+/// it is set (see [`crate::redact::scrub`]), and the request path also scrubs the credential
+/// values it sent. The one secret it may carry is a refreshed token set the store could not
+/// save ([`Error::unsaved_token`]), which no `Display` shows and whose `Debug` is redacted.
 ///
 /// ```
 /// use atom_core::{Error, ErrorKind};
@@ -148,6 +149,8 @@ struct Inner {
     location: Option<String>,
     details_typed: Option<Arc<dyn ProviderDetails>>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    /// A refreshed token set the store could not save (its `Debug` redacts; never displayed).
+    unsaved_token: Option<Box<crate::TokenSet>>,
 }
 
 /// A provider crate's typed view of its error body (Stripe's `StripeErrorInfo`, GitHub's
@@ -191,6 +194,7 @@ impl Error {
             location: None,
             details_typed: None,
             source: None,
+            unsaved_token: None,
         }))
     }
 
@@ -335,6 +339,20 @@ impl Error {
             fields.values_mut().for_each(|v| in_value(v, known));
         }
         self
+    }
+
+    /// Attaches a refreshed token set that could not be saved (see [`Error::unsaved_token`]).
+    /// `Display` never shows it and `Debug` redacts its secrets.
+    pub fn with_unsaved_token(mut self, token: crate::TokenSet) -> Self {
+        self.0.unsaved_token = Some(Box::new(token));
+        self
+    }
+
+    /// The token set a [`crate::TokenManager`] obtained by a refresh but could not save
+    /// ([`ErrorKind::Storage`]). Persist this elsewhere: it holds the only valid refresh
+    /// token, since the provider has already spent the stored one.
+    pub fn unsaved_token(&self) -> Option<&crate::TokenSet> {
+        self.0.unsaved_token.as_deref()
     }
 
     /// The kind.

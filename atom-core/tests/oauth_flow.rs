@@ -249,3 +249,107 @@ async fn token_errors_sent_with_http_200_are_errors() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ReauthorizationRequired);
 }
+
+/// Item 14: `temporarily_unavailable` and `server_error` are the server's trouble.
+#[tokio::test]
+async fn temporarily_unavailable_and_server_error_are_retryable_server_errors() {
+    for code in ["temporarily_unavailable", "server_error"] {
+        let auth = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/token"))
+            .respond_with(
+                ResponseTemplate::new(400).set_body_json(serde_json::json!({"error": code})),
+            )
+            .mount(&auth)
+            .await;
+        let err = common::oauth_client(&auth.uri())
+            .refresh(&common::expired_token("old", "rt-1"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Server, "{code}");
+        assert!(err.is_retryable(), "{code}");
+        assert_eq!(err.provider_code(), Some(code));
+    }
+}
+
+/// Item 7: a token endpoint that echoes submitted credentials in its error cannot make
+/// them appear in the error.
+#[tokio::test]
+async fn token_endpoint_errors_never_repeat_submitted_credentials() {
+    const REFRESH: &str = "rt/CANARY+1=";
+    const CODE: &str = "code CANARY&2";
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(|request: &wiremock::Request| {
+            // Echo the whole form, raw and decoded, like a careless server.
+            let raw = String::from_utf8_lossy(&request.body).to_string();
+            let decoded: Vec<String> = url::form_urlencoded::parse(&request.body)
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            ResponseTemplate::new(400).set_body_json(serde_json::json!({
+                "error": format!("invalid_request {}", decoded.join(" ")),
+                "error_description": format!("rejected {raw} / {decoded:?} client-secret-XYZ"),
+            }))
+        })
+        .mount(&auth)
+        .await;
+    let mut config = common::oauth_client(&auth.uri()).config().clone();
+    // The client secret travels in the body too, so the echo has it.
+    config.client_auth = atom_core::ClientAuth::RequestBody;
+    let client = atom_core::OAuthClient::new("test", config).unwrap();
+    let refreshed = client
+        .refresh(&common::expired_token("old", REFRESH))
+        .await
+        .unwrap_err();
+    let pending = client.authorize_url();
+    let exchanged = client
+        .exchange_code(&pending, &pending.state, CODE)
+        .await
+        .unwrap_err();
+    for err in [refreshed, exchanged] {
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("rejected"), "the message is kept: {shown}");
+        for secret in [
+            "CANARY",
+            "client-secret-XYZ",
+            pending.pkce_verifier.expose(),
+        ] {
+            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+        }
+    }
+}
+
+/// Item 20: expiry counts from when the request was sent, not from when the answer came.
+#[tokio::test]
+async fn expiry_counts_from_the_send() {
+    use std::sync::{Arc, Mutex};
+    let received = Arc::new(Mutex::new(None));
+    let seen = received.clone();
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(move |_: &wiremock::Request| {
+            *seen.lock().unwrap() = Some(chrono::Utc::now());
+            ResponseTemplate::new(200)
+                .set_delay(std::time::Duration::from_secs(1))
+                .set_body_json(serde_json::json!({
+                    "access_token": "at-2", "token_type": "Bearer", "expires_in": 2
+                }))
+        })
+        .mount(&auth)
+        .await;
+    let before = chrono::Utc::now();
+    let token = common::oauth_client(&auth.uri())
+        .refresh(&common::expired_token("at-1", "rt-1"))
+        .await
+        .unwrap();
+    let received = received.lock().unwrap().unwrap();
+    let expires_at = token.expires_at.unwrap();
+    // Sent no earlier than `before` and no later than the server saw it.
+    assert!(expires_at >= before + chrono::Duration::seconds(2));
+    assert!(
+        expires_at <= received + chrono::Duration::seconds(2),
+        "expiry {expires_at} counts from the answer, not the send ({received})"
+    );
+}

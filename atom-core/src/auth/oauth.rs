@@ -150,6 +150,9 @@ impl fmt::Debug for OAuthClient {
     }
 }
 
+/// A token response larger than this is not a token response; reading stops there.
+const MAX_TOKEN_BODY: usize = 256 * 1024;
+
 /// The `oauth2` crate's HTTP hook over our `reqwest::Client`.
 struct OAuthHttp<'a>(&'a reqwest::Client);
 
@@ -160,6 +163,8 @@ enum TransportError {
     Reqwest(#[from] reqwest::Error),
     #[error("token endpoint answered HTTP {0}")]
     Status(u16),
+    #[error("token endpoint response is larger than {MAX_TOKEN_BODY} bytes")]
+    TooLarge,
     #[error("{0}")]
     Http(#[from] http::Error),
 }
@@ -173,7 +178,7 @@ impl<'c> AsyncHttpClient<'c> for OAuthHttp<'_> {
     fn call(&'c self, request: HttpRequest) -> Self::Future {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request)?;
-            let response = self.0.execute(request).await?;
+            let mut response = self.0.execute(request).await?;
             let status = response.status();
             // A 5xx or 429 is the server's trouble, not an OAuth error body: say so, so that
             // it is not mistaken for a dead refresh token.
@@ -182,7 +187,14 @@ impl<'c> AsyncHttpClient<'c> for OAuthHttp<'_> {
             }
             let content_type = response.headers().get(http::header::CONTENT_TYPE).cloned();
             let headers = response.headers().clone();
-            let (is_json, is_error, body) = normalize_token_body(&response.bytes().await?);
+            let mut raw = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if raw.len() + chunk.len() > MAX_TOKEN_BODY {
+                    return Err(TransportError::TooLarge);
+                }
+                raw.extend_from_slice(&chunk);
+            }
+            let (is_json, is_error, body) = normalize_token_body(&raw);
             // Some servers (GitHub) answer token errors with 200; read them as the error
             // responses they are, so `invalid_grant` still means "authorize again".
             let status = if is_error && status.is_success() {
@@ -308,6 +320,8 @@ impl OAuthClient {
             )
             .with_provider_code("state_mismatch"));
         }
+        // Expiry counts from the send: the token's lifetime starts before its answer arrives.
+        let sent = Utc::now();
         let response = self
             .inner
             .exchange_code(AuthorizationCode::new(code.to_owned()))
@@ -316,8 +330,8 @@ impl OAuthClient {
             ))
             .request_async(&OAuthHttp(&self.http))
             .await
-            .map_err(|e| self.map_error(e))?;
-        Ok(to_token_set(response, None))
+            .map_err(|e| self.map_error(e, &[code, pending.pkce_verifier.expose()]))?;
+        Ok(to_token_set(response, None, sent))
     }
 
     /// Exchanges a refresh token. A refresh token the server no longer accepts
@@ -331,39 +345,56 @@ impl OAuthClient {
             )
         })?;
         let refresh_token = RefreshToken::new(refresh.expose().to_owned());
+        let sent = Utc::now();
         let response = self
             .inner
             .exchange_refresh_token(&refresh_token)
             .request_async(&OAuthHttp(&self.http))
             .await
-            .map_err(|e| self.map_error(e))?;
-        Ok(to_token_set(response, Some(token)))
+            .map_err(|e| self.map_error(e, &[refresh.expose()]))?;
+        Ok(to_token_set(response, Some(token), sent))
     }
 
     /// The client-credentials grant (server-to-server).
     pub async fn client_credentials(&self) -> Result<TokenSet> {
+        let sent = Utc::now();
         let response = self
             .inner
             .exchange_client_credentials()
             .add_scopes(self.config.scopes.iter().cloned().map(Scope::new))
             .request_async(&OAuthHttp(&self.http))
             .await
-            .map_err(|e| self.map_error(e))?;
-        Ok(to_token_set(response, None))
+            .map_err(|e| self.map_error(e, &[]))?;
+        Ok(to_token_set(response, None, sent))
     }
 
-    fn map_error(&self, err: RequestTokenError<TransportError, BasicErrorResponse>) -> Error {
+    /// An error from the token endpoint. Text taken from its answer is scrubbed of every
+    /// credential this request sent (`submitted`) and of the client secret, since servers
+    /// echo submitted values in `error_description`.
+    fn map_error(
+        &self,
+        err: RequestTokenError<TransportError, BasicErrorResponse>,
+        submitted: &[&str],
+    ) -> Error {
+        let secret = self.config.client_secret.as_ref().map(Secret::expose);
+        let scrub = |text: &str| scrub(text, submitted.iter().copied().chain(secret));
         match err {
             RequestTokenError::ServerResponse(body) => {
-                let code = body.error().as_ref().to_owned();
-                let message = body
-                    .error_description()
-                    .cloned()
-                    .unwrap_or_else(|| format!("token endpoint refused the request: {code}"));
+                let code = scrub(body.error().as_ref());
+                let message = body.error_description().map_or_else(
+                    || format!("token endpoint refused the request: {code}"),
+                    |d| scrub(d),
+                );
                 let kind = match body.error() {
                     BasicErrorResponseType::InvalidGrant => ErrorKind::ReauthorizationRequired,
                     BasicErrorResponseType::InvalidClient
                     | BasicErrorResponseType::UnauthorizedClient => ErrorKind::Unauthorized,
+                    // RFC 6749 §4.1.2.1: the server's own trouble, worth trying again later.
+                    BasicErrorResponseType::Extension(ext)
+                        if ext == "temporarily_unavailable" || ext == "server_error" =>
+                    {
+                        ErrorKind::Server
+                    }
                     _ => ErrorKind::InvalidRequest,
                 };
                 Error::new(kind, self.service, message).with_provider_code(code)
@@ -383,29 +414,57 @@ impl OAuthClient {
                 Error::new(
                     kind,
                     self.service,
-                    format!("token endpoint unreachable: {}", e.without_url()),
+                    scrub(&format!("token endpoint unreachable: {}", e.without_url())),
                 )
             }
+            RequestTokenError::Request(TransportError::TooLarge) => Error::decode(
+                self.service,
+                format!("token endpoint response is larger than {MAX_TOKEN_BODY} bytes"),
+            ),
             RequestTokenError::Request(TransportError::Http(e)) => Error::decode(
                 self.service,
-                format!("token endpoint response unreadable: {e}"),
+                scrub(&format!("token endpoint response unreadable: {e}")),
             ),
             RequestTokenError::Parse(e, _body) => Error::decode(
                 self.service,
-                format!("token endpoint response did not decode at {}", e.path()),
+                scrub(&format!(
+                    "token endpoint response did not decode at {}",
+                    e.path()
+                )),
             ),
-            RequestTokenError::Other(message) => Error::decode(self.service, message),
+            RequestTokenError::Other(message) => Error::decode(self.service, scrub(&message)),
         }
     }
 }
 
+/// `text` with every non-empty value of `secrets`, as sent or form-encoded, replaced by
+/// `[redacted]`.
+fn scrub<'a>(text: &str, secrets: impl Iterator<Item = &'a str>) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets.filter(|s| !s.is_empty()) {
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        for form in [secret, encoded.as_str()] {
+            if out.contains(form) {
+                out = out.replace(form, "[redacted]");
+            }
+        }
+    }
+    out
+}
+
 /// Converts a token response; on refresh, keeps what the new response leaves out (a
 /// non-rotating refresh token, extras such as `realm_id` learned at consent).
-fn to_token_set(response: TokenResponseFull, previous: Option<&TokenSet>) -> TokenSet {
+/// `sent` is when the request left: `expires_in` counts from the server's answer, which is
+/// no earlier than that, so expiry is never later than the server meant.
+fn to_token_set(
+    response: TokenResponseFull,
+    previous: Option<&TokenSet>,
+    sent: chrono::DateTime<Utc>,
+) -> TokenSet {
     let expires_at = response
         .expires_in()
         .and_then(|d| chrono::Duration::from_std(d).ok())
-        .and_then(|d| Utc::now().checked_add_signed(d));
+        .and_then(|d| sent.checked_add_signed(d));
     let mut extra = previous.map(|p| p.extra.clone()).unwrap_or_default();
     extra.extend(response.extra_fields().0.clone());
     TokenSet {
@@ -462,3 +521,7 @@ impl TokenRefresher for OAuthClient {
         OAuthClient::refresh(self, current).await
     }
 }
+
+#[cfg(test)]
+#[path = "oauth_tests.rs"]
+mod tests;

@@ -32,6 +32,25 @@ impl fmt::Debug for RefreshLease {
 /// version is still `v`, and fails with [`ErrorKind::Conflict`] otherwise, so that two
 /// refreshers cannot overwrite each other's rotated refresh token. `expected = None` writes
 /// unconditionally (a fresh consent). A database-backed store implements this same trait.
+///
+/// # The refresh lease is part of the contract for shared stores
+///
+/// A store used by more than one process (or by more than one [`crate::TokenManager`] for
+/// the same key) **must** implement [`TokenStore::lease`]. Compare-and-swap only decides
+/// whose result is kept *after* two refreshes ran; by then both presented the same refresh
+/// token, and providers that detect refresh-token reuse (Salesforce, Xero, Okta, Auth0 with
+/// rotation) revoke the whole grant at the second presentation, so the user must consent
+/// again. Only a lease held around "load, refresh, save" prevents the second presentation.
+/// The default `lease` (no lease) is correct only for a store that one manager per key uses
+/// in one process: that manager's own single flight is then the only coordination needed.
+///
+/// # Dead grants
+///
+/// [`TokenStore::record_dead_grant`] and [`TokenStore::dead_grant`] let a manager tell the
+/// other processes that a token version's grant was refused (`invalid_grant`), so that they
+/// fail at once instead of each sending a doomed refresh. A later save of any kind (a fresh
+/// consent, `save(.., None)`) makes a new version and so clears the mark. The defaults record
+/// nothing, which is correct but lets every process find out for itself.
 #[async_trait]
 pub trait TokenStore: Send + Sync + fmt::Debug {
     /// The token and its version, if any.
@@ -43,9 +62,30 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// Removes the token (the user disconnected).
     async fn delete(&self, key: &TokenKey) -> Result<()>;
 
-    /// Waits until this caller is the only refresher of `key`. Stores that cannot lease
-    /// return `None`; the token manager then relies on CAS plus a re-read.
+    /// Waits until this caller is the only refresher of `key`, across every process that
+    /// shares the store, and holds that until the returned lease is dropped. A store that
+    /// other processes share should bound the wait and fail with an error that says what
+    /// was waited for (as [`crate::FileTokenStore`] does).
+    ///
+    /// Required for any store shared by more than one process (see the trait docs). The
+    /// default returns `None` ("no lease"): the token manager then relies on compare-and-swap
+    /// and a re-read, which is only safe when a single manager uses the store for `key`.
     async fn lease(&self, key: &TokenKey) -> Result<Option<RefreshLease>> {
+        let _ = key;
+        Ok(None)
+    }
+
+    /// Records that the grant of the token stored at `version` was refused by the provider
+    /// (`invalid_grant`). Does nothing when the stored version is no longer `version`. The
+    /// default records nothing.
+    async fn record_dead_grant(&self, key: &TokenKey, version: u64) -> Result<()> {
+        let _ = (key, version);
+        Ok(())
+    }
+
+    /// The version whose grant was recorded dead, if the token of record is still that
+    /// version. The default knows of none.
+    async fn dead_grant(&self, key: &TokenKey) -> Result<Option<u64>> {
         let _ = key;
         Ok(None)
     }
@@ -73,6 +113,7 @@ pub(crate) fn conflict(key: &TokenKey, expected: Option<u64>, found: Option<u64>
 #[derive(Debug, Default)]
 pub struct MemoryTokenStore {
     tokens: Mutex<HashMap<TokenKey, StoredToken>>,
+    dead: Mutex<HashMap<TokenKey, u64>>,
     leases: Mutex<HashMap<TokenKey, Arc<tokio::sync::Mutex<()>>>>,
 }
 
@@ -90,6 +131,10 @@ impl TokenStore for MemoryTokenStore {
             return Err(conflict(key, expected, current));
         }
         let version = current.unwrap_or(0) + 1;
+        self.dead
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(key);
         tokens.insert(
             key.clone(),
             StoredToken {
@@ -105,6 +150,10 @@ impl TokenStore for MemoryTokenStore {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(key);
+        self.dead
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(key);
         Ok(())
     }
 
@@ -117,5 +166,23 @@ impl TokenStore for MemoryTokenStore {
             .or_default()
             .clone();
         Ok(Some(RefreshLease::new(lock.lock_owned().await)))
+    }
+
+    async fn record_dead_grant(&self, key: &TokenKey, version: u64) -> Result<()> {
+        let tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        if tokens.get(key).map(|t| t.version) == Some(version) {
+            self.dead
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(key.clone(), version);
+        }
+        Ok(())
+    }
+
+    async fn dead_grant(&self, key: &TokenKey) -> Result<Option<u64>> {
+        let tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = tokens.get(key).map(|t| t.version);
+        let dead = self.dead.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(dead.get(key).copied().filter(|v| Some(*v) == current))
     }
 }

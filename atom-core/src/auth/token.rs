@@ -114,3 +114,66 @@ pub struct StoredToken {
     /// The token.
     pub token: TokenSet,
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config as ProptestConfig, RngSeed};
+
+    use super::TokenSet;
+    use crate::Secret;
+
+    fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
+        let (min, max) = (
+            DateTime::<Utc>::MIN_UTC.timestamp(),
+            DateTime::<Utc>::MAX_UTC.timestamp(),
+        );
+        prop_oneof![
+            Just(DateTime::<Utc>::MIN_UTC),
+            Just(DateTime::<Utc>::MAX_UTC),
+            (min..=max, 0..1_000_000_000u32)
+                .prop_map(move |(s, n)| DateTime::from_timestamp(s, n)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC)),
+        ]
+    }
+
+    fn any_margin() -> impl Strategy<Value = std::time::Duration> {
+        prop_oneof![
+            Just(std::time::Duration::ZERO),
+            Just(std::time::Duration::MAX),
+            (any::<u64>(), 0..1_000_000_000u32).prop_map(|(s, n)| std::time::Duration::new(s, n)),
+            (0..100_000u64).prop_map(std::time::Duration::from_millis),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 10_000,
+            rng_seed: RngSeed::Fixed(0x5eed),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Extreme dates and margins never panic; a wider margin never makes a token look
+        /// fresher; a token without expiry never expires; an expired token always does.
+        #[test]
+        fn expires_within_is_total_and_monotonic(
+            at in proptest::option::of(any_time()),
+            now in any_time(),
+            small in any_margin(),
+            large in any_margin(),
+        ) {
+            let (small, large) = if small <= large { (small, large) } else { (large, small) };
+            let token = TokenSet { expires_at: at, ..TokenSet::bearer(Secret::new("a")) };
+            let narrow = token.expires_within(small, now);
+            let wide = token.expires_within(large, now);
+            prop_assert!(!narrow || wide);
+            match at {
+                None => prop_assert!(!wide),
+                Some(at) if at <= now => prop_assert!(narrow),
+                Some(_) => {}
+            }
+        }
+    }
+}
