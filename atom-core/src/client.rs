@@ -420,7 +420,17 @@ impl ApiClient {
         let provider = &inner.provider;
         let service = provider.service();
         let _permit = inner.limiter.acquire(tenant, request.rate_class).await?;
-        let auth = inner.auth.authorize().await?;
+        let auth = match inner.auth.authorize().await {
+            Ok(auth) => auth,
+            // A token endpoint that is down or busy: nothing reached the API, so the retry
+            // policy may try again whatever the method.
+            Err(error) if error.is_retryable() => {
+                let failure = Failure::Connect;
+                let outcome = AttemptOutcome::Failed { error, failure };
+                return Ok((outcome, Authorization::default()));
+            }
+            Err(error) => return Err(error),
+        };
         let base = auth.base_url.as_ref().unwrap_or(&inner.base_url);
         let url = build_url(service, base, &request.path, &request.query)?;
 

@@ -299,4 +299,40 @@ async fn token_endpoint_outage_is_a_retryable_server_error() {
     assert_eq!(err.kind(), ErrorKind::Server);
     assert_eq!(err.status(), Some(503));
     assert!(err.is_retryable());
+    // The retry policy covers the token request too: one per attempt, and the API was
+    // never called without a token.
+    assert_eq!(hits(&auth, "/token").await, 3);
+    assert_eq!(hits(&api, "/me").await, 0);
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_recovers_lets_the_call_through() {
+    let api = MockServer::start().await;
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&auth)
+        .await;
+    token_endpoint(
+        &auth,
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "at-2", "token_type": "Bearer", "expires_in": 3600
+        })),
+    )
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/write"))
+        .and(header("authorization", "Bearer at-2"))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&api)
+        .await;
+    let (client, _, _) =
+        oauth_api_client(&api.uri(), &auth.uri(), expired_token("at-1", "rt-1"), 3).await;
+    // A POST without an idempotency key: safe to retry, the API never saw the first try.
+    let response = client.send(Request::post("/write")).await.unwrap();
+    assert_eq!(response.status.as_u16(), 201);
+    assert_eq!(hits(&auth, "/token").await, 2);
+    assert_eq!(hits(&api, "/write").await, 1);
 }
