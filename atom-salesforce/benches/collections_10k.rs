@@ -17,7 +17,7 @@ use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const RECORDS: usize = 10_000;
-const JOB: &str = "7505fEXAMPLE4C2AAM";
+const JOB: &str = "7505f00000EXAMPAA5";
 
 fn echo(req: &Request) -> ResponseTemplate {
     let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();

@@ -170,13 +170,13 @@ impl Analytics {
         for row in &rows {
             let n = row.count("n").unwrap_or(0);
             if row.bool("IsWon") == Some(true) {
-                rate.won += n;
+                rate.won = rate.won.saturating_add(n);
                 rate.won_amount = row.decimal("total");
             } else {
-                rate.lost += n;
+                rate.lost = rate.lost.saturating_add(n);
             }
         }
-        rate.rate = ratio(rate.won, rate.won + rate.lost);
+        rate.rate = ratio(rate.won, rate.won.saturating_add(rate.lost));
         Ok(rate)
     }
 
@@ -214,9 +214,9 @@ impl Analytics {
                 }
             };
             if let Some(entry) = out.get_mut(idx) {
-                entry.leads += n;
+                entry.leads = entry.leads.saturating_add(n);
                 if row.bool("IsConverted") == Some(true) {
-                    entry.converted += n;
+                    entry.converted = entry.converted.saturating_add(n);
                 }
             }
         }

@@ -4,7 +4,7 @@
 //! ```no_run
 //! # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
 //! use atom_salesforce::leads::LeadConvert;
-//! let mut convert = LeadConvert::new("00Q5g00000AbCdEFGH", "Closed - Converted");
+//! let mut convert = LeadConvert::new("00Q5g00000AbCdEEAV", "Closed - Converted");
 //! convert.opportunity_name = Some("Acme - 500 widgets".into());
 //! let results = client.leads().convert(&[convert]).await?;
 //! println!("{:?}", results.first().and_then(|r| r.opportunity_id.as_deref()));
@@ -154,7 +154,7 @@ fn result_from(el: &Element) -> LeadConvertResult {
 /// Parses a `convertLeadResponse`.
 pub fn parse_convert_response(body: &[u8]) -> Result<Vec<LeadConvertResult>> {
     let root = soap::parse(body)
-        .ok_or_else(|| Error::decode(SERVICE, "convertLead response is not XML"))?;
+        .map_err(|e| Error::decode(SERVICE, format!("convertLead response {}", e.describe())))?;
     let response = root
         .find("convertLeadResponse")
         .ok_or_else(|| Error::decode(SERVICE, "no convertLeadResponse in the SOAP body"))?;

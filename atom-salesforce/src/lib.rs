@@ -27,8 +27,9 @@
 //! * Errors keep status, the first `errorCode` as provider code (`MALFORMED_QUERY`,
 //!   `INVALID_FIELD`, `DUPLICATE_VALUE`, `ENTITY_IS_DELETED`) and every further entry in
 //!   `details`; `403 REQUEST_LIMIT_EXCEEDED` is `RateLimited`.
-//! * Ids are checked (15 or 18 letters and digits) and names are checked as API names
-//!   before any request.
+//! * Ids are checked (15 or 18 letters and digits, the 18-character case checksum
+//!   included; [`validate::case_safe_id`] converts 15 to 18) and names are checked as API
+//!   names before any request.
 //!
 //! ## Example
 //!

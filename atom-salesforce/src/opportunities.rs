@@ -3,7 +3,7 @@
 //!
 //! ```no_run
 //! # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
-//! client.opportunities().advance_stage("0065g00000AbCdEFGH", "Negotiation/Review").await?;
+//! client.opportunities().advance_stage("0065g00000AbCdEAAV", "Negotiation/Review").await?;
 //! # Ok(()) }
 //! ```
 

@@ -16,18 +16,35 @@ pub(crate) enum Scope {
     All,
 }
 
+/// Longest `nextRecordsUrl` followed; real ones are about 60 characters.
+const MAX_NEXT_URL: usize = 2048;
+
+/// Whether a `nextRecordsUrl` is a plain path under `/services/data/`: unreserved
+/// characters and `/` only, and no `.` or `..` segment. Percent signs and backslashes are
+/// refused because URL parsing turns `%2e%2e` and `\` into `..` and `/`, which would walk
+/// out of the data API (to `/services/oauth2/…`) with the session attached.
+fn is_data_path(url: &str) -> bool {
+    url.len() <= MAX_NEXT_URL
+        && url.starts_with("/services/data/")
+        && url
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_' | b'~'))
+        && url
+            .split('/')
+            .all(|segment| segment != "." && segment != "..")
+}
+
 /// The next page's cursor of a query page: `None` once `done`.
 ///
-/// A `nextRecordsUrl` must be a path on the data API; anything else is refused rather than
+/// A `nextRecordsUrl` must be a plain path on the data API (`/services/data/…`, letters,
+/// digits, `/ . - _ ~`, no `.` or `..` segment); anything else is refused rather than
 /// followed.
 pub fn next_cursor<T>(page: &QueryResult<T>) -> Result<Option<String>> {
     if page.done {
         return Ok(None);
     }
     match &page.next_records_url {
-        Some(url) if url.starts_with("/services/data/") && !url.contains("..") => {
-            Ok(Some(url.clone()))
-        }
+        Some(url) if is_data_path(url) => Ok(Some(url.clone())),
         Some(_) => Err(Error::decode(
             SERVICE,
             "nextRecordsUrl is not a data API path; refusing to follow it",
@@ -107,9 +124,16 @@ mod tests {
             ok(page(false, Some("https://evil.example/services/data/x"))),
             None
         );
-        assert_eq!(
-            ok(page(false, Some("/services/data/../../oauth2/token"))),
-            None
-        );
+        for hostile in [
+            "/services/data/../../oauth2/token",
+            "/services/data/%2e%2e/%2e%2e/oauth2/token",
+            "/services/data/.%2E/x",
+            "/services/data/..\\..\\oauth2",
+            "/services/data/v67.0/query/x?next=1",
+            "/services/data/v67.0/query/x#frag",
+            "/services/data/v67.0/./query",
+        ] {
+            assert_eq!(ok(page(false, Some(hostile))), None, "{hostile}");
+        }
     }
 }

@@ -1,8 +1,46 @@
 //! The little SOAP this crate needs: a small element tree read with quick-xml, fault
 //! parsing, and XML escaping for values.
+//!
+//! The tree is built without recursion (an explicit stack of open elements) and within
+//! [`MAX_DEPTH`] levels and [`MAX_ELEMENTS`] elements, so that a hostile body (an error
+//! page from a proxy, an outbound message from anyone who can reach the endpoint) gets a
+//! typed error instead of exhausting the stack or memory. Every walk of the tree is
+//! iterative as well.
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
+
+/// Deepest element nesting accepted. Salesforce's SOAP answers and outbound messages nest
+/// about six levels (`Envelope > Body > notifications > Notification > sObject > field`);
+/// 64 leaves ample room and keeps every walk of the tree shallow.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// Most elements in one document. An outbound message carries at most 100 notifications
+/// of at most a few hundred fields each; the cap bounds the tree's memory (an element costs
+/// about a hundred bytes, far more than the four bytes of `<a/>` that create it).
+pub(crate) const MAX_ELEMENTS: usize = 250_000;
+
+/// Why a document was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum XmlError {
+    /// Not UTF-8 or not well-formed.
+    Malformed,
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// More than [`MAX_ELEMENTS`] elements.
+    TooManyElements,
+}
+
+impl XmlError {
+    /// A short description for error messages.
+    pub fn describe(self) -> String {
+        match self {
+            Self::Malformed => "is not well-formed XML".to_owned(),
+            Self::TooDeep => format!("nests elements deeper than {MAX_DEPTH} levels"),
+            Self::TooManyElements => format!("has more than {MAX_ELEMENTS} elements"),
+        }
+    }
+}
 
 /// An element: its local name (namespace prefix dropped), its text and its children.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,12 +70,18 @@ impl Element {
             .filter(|t| !t.is_empty())
     }
 
-    /// The first descendant (depth first) with this local name.
+    /// The first descendant (depth first, pre-order) with this local name. Iterative, so
+    /// it does not depend on the depth limit to be safe.
     pub fn find(&self, name: &str) -> Option<&Element> {
-        if self.name == name {
-            return Some(self);
+        let mut pending: Vec<&Element> = vec![self];
+        while let Some(el) = pending.pop() {
+            if el.name == name {
+                return Some(el);
+            }
+            // Reversed so that the first child is visited first.
+            pending.extend(el.children.iter().rev());
         }
-        self.children.iter().find_map(|c| c.find(name))
+        None
     }
 }
 
@@ -54,50 +98,95 @@ fn xsi_type(e: &quick_xml::events::BytesStart<'_>) -> Option<String> {
         .find_map(|a| (local(a.key.as_ref()) == "type").then(|| local(&a.value)))
 }
 
-/// Parses a document into its root element. `None` for anything that is not well-formed.
-pub(crate) fn parse(xml: &[u8]) -> Option<Element> {
-    let text = std::str::from_utf8(xml).ok()?;
+fn element(e: &quick_xml::events::BytesStart<'_>) -> Element {
+    Element {
+        name: local(e.name().as_ref()),
+        xsi_type: xsi_type(e),
+        ..Element::default()
+    }
+}
+
+/// Parses a document into its root element.
+///
+/// The open elements live on an explicit stack (index 0 is a sentinel holding the
+/// document's top-level elements), so depth costs heap, never call stack, and is refused
+/// past [`MAX_DEPTH`] before it costs anything.
+pub(crate) fn parse(xml: &[u8]) -> Result<Element, XmlError> {
+    let text = std::str::from_utf8(xml).map_err(|_| XmlError::Malformed)?;
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = vec![Element::default()];
+    let mut elements: usize = 0;
     loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) => stack.push(Element {
-                name: local(e.name().as_ref()),
-                xsi_type: xsi_type(&e),
-                ..Element::default()
-            }),
+        let event = reader.read_event().map_err(|_| XmlError::Malformed)?;
+        if matches!(event, Event::Start(_) | Event::Empty(_)) {
+            // `stack.len()` is the depth the new element would have.
+            if stack.len() > MAX_DEPTH {
+                return Err(XmlError::TooDeep);
+            }
+            elements = elements.saturating_add(1);
+            if elements > MAX_ELEMENTS {
+                return Err(XmlError::TooManyElements);
+            }
+        }
+        match event {
+            Event::Start(e) => stack.push(element(&e)),
             Event::Empty(e) => {
-                let el = Element {
-                    name: local(e.name().as_ref()),
-                    xsi_type: xsi_type(&e),
-                    ..Element::default()
-                };
-                stack.last_mut()?.children.push(el);
+                let el = element(&e);
+                stack
+                    .last_mut()
+                    .ok_or(XmlError::Malformed)?
+                    .children
+                    .push(el);
             }
             Event::End(_) => {
-                let done = stack.pop()?;
-                stack.last_mut()?.children.push(done);
+                // The sentinel is never closed: an end tag without a start is malformed.
+                if stack.len() < 2 {
+                    return Err(XmlError::Malformed);
+                }
+                let done = stack.pop().ok_or(XmlError::Malformed)?;
+                stack
+                    .last_mut()
+                    .ok_or(XmlError::Malformed)?
+                    .children
+                    .push(done);
             }
-            Event::Text(t) => stack.last_mut()?.text.push_str(&t.xml10_content()),
-            Event::CData(t) => stack.last_mut()?.text.push_str(&t.xml10_content()),
+            Event::Text(t) => push_text(&mut stack, &t.xml10_content())?,
+            Event::CData(t) => push_text(&mut stack, &t.xml10_content())?,
             Event::GeneralRef(r) => {
                 let resolved = if r.is_char_ref() {
-                    r.resolve_char_ref().ok()??.to_string()
+                    r.resolve_char_ref()
+                        .ok()
+                        .flatten()
+                        .ok_or(XmlError::Malformed)?
+                        .to_string()
                 } else {
                     let name: &str = r.as_ref();
-                    quick_xml::escape::resolve_predefined_entity(name)?.to_owned()
+                    // Only the five predefined entities: a DTD's own entities (and their
+                    // expansion bombs) are never resolved.
+                    quick_xml::escape::resolve_predefined_entity(name)
+                        .ok_or(XmlError::Malformed)?
+                        .to_owned()
                 };
-                stack.last_mut()?.text.push_str(&resolved);
+                push_text(&mut stack, &resolved)?;
             }
             Event::Eof => break,
             _ => {}
         }
     }
-    let mut root = stack.pop()?;
+    let mut root = stack.pop().ok_or(XmlError::Malformed)?;
     if !stack.is_empty() {
-        return None;
+        return Err(XmlError::Malformed);
     }
-    root.children.pop()
+    root.children.pop().ok_or(XmlError::Malformed)
+}
+
+fn push_text(stack: &mut [Element], text: &str) -> Result<(), XmlError> {
+    stack
+        .last_mut()
+        .ok_or(XmlError::Malformed)?
+        .text
+        .push_str(text);
+    Ok(())
 }
 
 /// A SOAP fault: the code without its namespace prefix (`INVALID_SESSION_ID`) and the text.
@@ -109,7 +198,7 @@ pub(crate) struct Fault {
 
 /// The fault in a SOAP response body, if there is one.
 pub(crate) fn parse_fault(body: &[u8]) -> Option<Fault> {
-    let root = parse(body)?;
+    let root = parse(body).ok()?;
     let fault = root.find("Fault")?;
     let code = fault.text_of("faultcode")?;
     let code = code
@@ -141,6 +230,40 @@ mod tests {
             })
         );
         assert_eq!(parse_fault(b"not xml <"), None);
+        assert_eq!(parse(b"</a>"), Err(XmlError::Malformed));
+        assert_eq!(parse(b"<a><b></a></b>"), Err(XmlError::Malformed));
         assert_eq!(escape("<a & 'b'>"), "&lt;a &amp; &apos;b&apos;&gt;");
+    }
+
+    fn nested(levels: usize) -> String {
+        format!("{}{}", "<a>".repeat(levels), "</a>".repeat(levels))
+    }
+
+    #[test]
+    fn depth_is_bounded_and_counted_from_the_root() {
+        let at_limit = parse(nested(MAX_DEPTH).as_bytes());
+        assert!(at_limit.is_ok());
+        assert_eq!(
+            parse(nested(MAX_DEPTH + 1).as_bytes()),
+            Err(XmlError::TooDeep)
+        );
+        // An empty element one level too deep counts as well.
+        let deep_empty = format!(
+            "{}<b/>{}",
+            "<a>".repeat(MAX_DEPTH),
+            "</a>".repeat(MAX_DEPTH)
+        );
+        assert_eq!(parse(deep_empty.as_bytes()), Err(XmlError::TooDeep));
+        // The deepest element is found by the iterative walk.
+        let mut deepest = format!("{}<x>hit</x>", "<a>".repeat(MAX_DEPTH - 1));
+        deepest.push_str(&"</a>".repeat(MAX_DEPTH - 1));
+        let root = parse(deepest.as_bytes()).unwrap_or_default();
+        assert_eq!(root.find("x").map(|x| x.text.as_str()), Some("hit"));
+    }
+
+    #[test]
+    fn find_is_depth_first_in_document_order() {
+        let root = parse(b"<r><a><t>1</t></a><t>2</t></r>").unwrap_or_default();
+        assert_eq!(root.find("t").map(|t| t.text.as_str()), Some("1"));
     }
 }

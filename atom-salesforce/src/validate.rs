@@ -5,8 +5,59 @@ use atom_core::{Error, Result};
 
 use crate::SERVICE;
 
+/// The alphabet of the 18-character id's suffix: a five-bit value per character.
+const CHECKSUM_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+
+/// The three-character case checksum of a 15-character id (ASCII letters and digits).
+///
+/// Salesforce's algorithm: for each five-character chunk, bit `i` is set when character
+/// `i` of the chunk is an upper-case `A`-`Z`; the five-bit value indexes
+/// [`CHECKSUM_ALPHABET`]. It is what makes the 18-character id survive case-insensitive
+/// handling: two ids that differ only in case get different suffixes.
+fn checksum(id15: &[u8]) -> [u8; 3] {
+    let mut out = [b'A'; 3];
+    for (slot, chunk) in out.iter_mut().zip(id15.chunks(5)) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.is_ascii_uppercase())
+            .fold(0usize, |acc, (i, _)| acc | (1 << i));
+        // `bits` < 32 by construction; `get` keeps the lookup free of panics regardless.
+        *slot = CHECKSUM_ALPHABET.get(bits).copied().unwrap_or(b'A');
+    }
+    out
+}
+
+/// Why an id is not a Salesforce id, or `None` when it is one.
+fn id_problem(id: &str) -> Option<&'static str> {
+    let bytes = id.as_bytes();
+    if !matches!(bytes.len(), 15 | 18) || !bytes.iter().all(u8::is_ascii_alphanumeric) {
+        return Some("expected 15 or 18 letters and digits");
+    }
+    let (head, suffix) = bytes.split_at(15.min(bytes.len()));
+    if !suffix.is_empty() && suffix != checksum(head) {
+        return Some(
+            "the last three characters are not the case checksum of the first 15 \
+             (was the id's case changed?)",
+        );
+    }
+    None
+}
+
+fn invalid_id(id: &str, problem: &str) -> Error {
+    Error::config(
+        SERVICE,
+        format!("invalid Salesforce id {:?}: {problem}", truncate(id)),
+    )
+}
+
 /// Checks a Salesforce record id: 15 (case-sensitive) or 18 (case-safe) ASCII letters and
-/// digits.
+/// digits; for 18, the last three characters must be the case checksum of the first 15.
+///
+/// The check is exact: Salesforce always writes the suffix in upper case and digits, and
+/// an 18-character id whose case was changed (lower-cased by a spreadsheet or a
+/// case-insensitive store) is refused rather than sent, because its first 15 characters no
+/// longer name the record the suffix was computed for.
 ///
 /// ```
 /// use atom_salesforce::validate::record_id;
@@ -14,20 +65,39 @@ use crate::SERVICE;
 /// assert!(record_id("001D000000JliST").is_ok());
 /// assert!(record_id("../../x").is_err());
 /// assert!(record_id("001D000000JliSTIA").is_err());
+/// // One letter's case changed: the checksum no longer matches.
+/// assert!(record_id("001D000000JlisTIAZ").is_err());
+/// assert!(record_id("001d000000jlistiaz").is_err());
 /// ```
 pub fn record_id(id: &str) -> Result<&str> {
-    let ok = matches!(id.len(), 15 | 18) && id.bytes().all(|b| b.is_ascii_alphanumeric());
-    if ok {
-        Ok(id)
-    } else {
-        Err(Error::config(
-            SERVICE,
-            format!(
-                "invalid Salesforce id {:?}: expected 15 or 18 letters and digits",
-                truncate(id)
-            ),
-        ))
+    match id_problem(id) {
+        None => Ok(id),
+        Some(problem) => Err(invalid_id(id, problem)),
     }
+}
+
+/// The 18-character, case-safe form of an id (Salesforce's `CASESAFEID()`): a 15-character
+/// id gets its checksum appended; a valid 18-character id is returned unchanged. Anything
+/// [`record_id`] refuses is refused.
+///
+/// Use it to compare ids from different sources (the REST API answers with 18 characters,
+/// reports and formulas often with 15) or to store them where case is not kept.
+///
+/// ```
+/// use atom_salesforce::validate::case_safe_id;
+/// assert_eq!(case_safe_id("001D000000IqhSL")?, "001D000000IqhSLIAZ");
+/// assert_eq!(case_safe_id("001D000000IqhSLIAZ")?, "001D000000IqhSLIAZ");
+/// assert!(case_safe_id("001D000000IqhSLAAA").is_err());
+/// # Ok::<(), atom_core::Error>(())
+/// ```
+pub fn case_safe_id(id: &str) -> Result<String> {
+    let id = record_id(id)?;
+    let mut out = String::with_capacity(18);
+    out.push_str(id);
+    if id.len() == 15 {
+        out.extend(checksum(id.as_bytes()).iter().map(|b| char::from(*b)));
+    }
+    Ok(out)
 }
 
 /// Checks an API name (object, field, external-id field, record type developer name):
@@ -145,7 +215,7 @@ mod tests {
 
     #[test]
     fn ids() {
-        assert!(record_id("0015g00000XyZabAAB").is_ok());
+        assert!(record_id("0015g00000XyZabAAF").is_ok());
         for bad in [
             "",
             "001",

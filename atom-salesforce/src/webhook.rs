@@ -7,6 +7,13 @@
 //! Reply to every accepted message with [`ACK_RESPONSE`], or Salesforce resends it for up
 //! to 24 hours. [`outbound_message`] builds a valid message for tests.
 //!
+//! The body comes from anyone who can reach the endpoint, so it is checked before it is
+//! trusted: more than [`MAX_BODY_BYTES`] is refused before any parsing, and the XML reader
+//! refuses elements nested deeper than 64 levels or more than 250 000 elements (a real
+//! message nests six levels). Every refusal is an [`ErrorKind::WebhookSignature`] error,
+//! the kind that means "do not process this delivery", so a handler answers all of them
+//! the same way (a 4xx, no acknowledgement).
+//!
 //! ```
 //! use atom_salesforce::webhook::{self, Notification};
 //! use atom_salesforce::Record;
@@ -14,7 +21,7 @@
 //! account.id = Some("001D000000JliSTIAZ".into());
 //! account.set("Name", "Acme & Sons");
 //! let body = webhook::outbound_message("00Dx0000000BV7zEAG", "04k5g000000abcdAAA",
-//!     &[Notification { id: "04l5g00000AAAAAAAA".into(), object: "Account".into(), record: account }]);
+//!     &[Notification { id: "04l5g00000AAAAAAA5".into(), object: "Account".into(), record: account }]);
 //! let msg = webhook::verify(body.as_bytes(), &["00Dx0000000BV7zEAG"])?;
 //! assert_eq!(msg.notifications[0].record.get_str("Name"), Some("Acme & Sons"));
 //! # Ok::<(), atom_core::Error>(())
@@ -61,12 +68,21 @@ pub struct OutboundMessage {
     pub notifications: Vec<Notification>,
 }
 
+/// Largest body [`parse`] and [`verify`] read. An outbound message holds at most 100
+/// notifications; real ones are a few kilobytes, and even 100 records with long text
+/// fields stay well below this. Larger bodies are refused before any parsing, so reading
+/// one costs nothing; a server should also cap what it buffers before calling in here.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
 fn rejected(message: &str) -> Error {
     Error::new(ErrorKind::WebhookSignature, SERVICE, message).with_retryable(false)
 }
 
 /// Parses the raw body and accepts it only if it comes from one of `expected_orgs`
 /// (15- or 18-character org ids; compared on the first 15 characters, in constant time).
+///
+/// A body over [`MAX_BODY_BYTES`], one that is not XML, nests too deep, or names another
+/// org is refused with [`ErrorKind::WebhookSignature`].
 pub fn verify(body: &[u8], expected_orgs: &[&str]) -> Result<OutboundMessage> {
     if expected_orgs.is_empty() {
         return Err(Error::config(
@@ -88,8 +104,18 @@ pub fn verify(body: &[u8], expected_orgs: &[&str]) -> Result<OutboundMessage> {
 }
 
 /// Parses the raw body of an outbound message without checking the org.
+///
+/// Refuses ([`ErrorKind::WebhookSignature`]) a body over [`MAX_BODY_BYTES`] before reading
+/// it, and one that is not XML or nests deeper than the reader's limit.
 pub fn parse(body: &[u8]) -> Result<OutboundMessage> {
-    let root = soap::parse(body).ok_or_else(|| rejected("outbound message is not XML"))?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(rejected(&format!(
+            "outbound message body is {} bytes; at most {MAX_BODY_BYTES} are accepted",
+            body.len()
+        )));
+    }
+    let root =
+        soap::parse(body).map_err(|e| rejected(&format!("outbound message {}", e.describe())))?;
     let n = root
         .find("notifications")
         .ok_or_else(|| rejected("no notifications element"))?;

@@ -17,7 +17,7 @@ use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const JOB: &str = "7505fEXAMPLE4C2AAM";
+const JOB: &str = "7505f00000EXAMPAA5";
 
 fn job(state: &str) -> serde_json::Value {
     json!({"id": JOB, "operation": "insert", "object": "Account", "state": state,

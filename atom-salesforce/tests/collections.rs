@@ -347,7 +347,7 @@ async fn retrieve_by_ids_in_chunks_keeps_order_and_gaps() {
             let records: Vec<Value> = ids
                 .split(',')
                 .map(|id| {
-                    if id.ends_with("000000000000005") {
+                    if id == common::id("001", 5) {
                         Value::Null
                     } else {
                         json!({"attributes": {"type": "Account"}, "Id": id, "Name": format!("N{id}")})

@@ -19,10 +19,10 @@ use serde_json::json;
 use wiremock::matchers::{body_json, body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const LEAD: &str = "00Q5g00000AbCdEFGH";
-const LEAD2: &str = "00Q5g00000AbCdEFGI";
+const LEAD: &str = "00Q5g00000AbCdEEAV";
+const LEAD2: &str = "00Q5g00000AbCdFEAV";
 
-const CONVERT_OK: &str = r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><convertLeadResponse><result><accountId>0015g00000AbCdEFGH</accountId><contactId>0035g00000AbCdEFGH</contactId><leadId>00Q5g00000AbCdEFGH</leadId><opportunityId>0065g00000AbCdEFGH</opportunityId><success>true</success></result><result><accountId xsi:nil="true"/><contactId xsi:nil="true"/><errors><fields>Status</fields><message>invalid convertedStatus: Bogus &amp; Co</message><statusCode>INVALID_STATUS</statusCode></errors><leadId>00Q5g00000AbCdEFGI</leadId><opportunityId xsi:nil="true"/><success>false</success></result></convertLeadResponse></soapenv:Body></soapenv:Envelope>"#;
+const CONVERT_OK: &str = r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><convertLeadResponse><result><accountId>0015g00000AbCdEAAV</accountId><contactId>0035g00000AbCdEAAV</contactId><leadId>00Q5g00000AbCdEEAV</leadId><opportunityId>0065g00000AbCdEAAV</opportunityId><success>true</success></result><result><accountId xsi:nil="true"/><contactId xsi:nil="true"/><errors><fields>Status</fields><message>invalid convertedStatus: Bogus &amp; Co</message><statusCode>INVALID_STATUS</statusCode></errors><leadId>00Q5g00000AbCdFEAV</leadId><opportunityId xsi:nil="true"/><success>false</success></result></convertLeadResponse></soapenv:Body></soapenv:Envelope>"#;
 
 const FAULT: &str = r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com"><soapenv:Body><soapenv:Fault><faultcode>sf:INVALID_SESSION_ID</faultcode><faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>"#;
 
@@ -53,9 +53,9 @@ async fn convert_lead_sends_escaped_soap_and_parses_results() {
     assert!(results[0].success);
     assert_eq!(
         results[0].opportunity_id.as_deref(),
-        Some("0065g00000AbCdEFGH")
+        Some("0065g00000AbCdEAAV")
     );
-    assert_eq!(results[0].account_id.as_deref(), Some("0015g00000AbCdEFGH"));
+    assert_eq!(results[0].account_id.as_deref(), Some("0015g00000AbCdEAAV"));
     assert!(!results[1].success);
     assert_eq!(results[1].account_id, None);
     assert_eq!(
@@ -150,7 +150,7 @@ fn opportunity_describe() -> serde_json::Value {
 #[tokio::test]
 async fn stage_advance_checks_the_picklist_first() {
     let server = MockServer::start().await;
-    let opp = "0065g00000AbCdEFGH";
+    let opp = "0065g00000AbCdEAAV";
     Mock::given(method("GET"))
         .and(path(data("/sobjects/Opportunity/describe")))
         .respond_with(ResponseTemplate::new(200).set_body_json(opportunity_describe()))

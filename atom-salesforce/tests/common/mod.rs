@@ -49,7 +49,9 @@ pub fn data(rest: &str) -> String {
     )
 }
 
-/// A valid 18-character id with a given prefix.
+/// A valid 18-character id (checksum included) with a given prefix, numbered `n`.
 pub fn id(prefix: &str, n: usize) -> String {
-    format!("{prefix}{:0>15}", n).chars().take(18).collect()
+    let width = 15usize.saturating_sub(prefix.len());
+    let id15: String = format!("{prefix}{n:0>width$}").chars().take(15).collect();
+    atom_salesforce::validate::case_safe_id(&id15).expect("valid id")
 }
