@@ -29,6 +29,11 @@ use crate::soql::Soql;
 use crate::validate::{identifier, record_id};
 use crate::{Client, SERVICE};
 
+/// The largest result file or result page read into memory (512 MiB), above the client's
+/// 16 MiB default: a bulk result is CSV of up to millions of rows. Set `max_records` on
+/// query results to keep pages smaller.
+pub const MAX_RESULT_BYTES: usize = 512 * 1024 * 1024;
+
 /// Largest CSV accepted in one upload (Salesforce allows 150 MB after base64 encoding).
 pub const MAX_UPLOAD_BYTES: usize = 100 * 1024 * 1024;
 
@@ -367,6 +372,7 @@ impl Bulk {
     ) -> Result<Vec<CsvRecord>> {
         let id = record_id(job_id)?;
         let request = Request::get(self.ingest_path(&format!("/{id}/{file}")))
+            .max_response_bytes(MAX_RESULT_BYTES)
             .operation(op)
             .path_template(format!("/services/data/vXX.X/jobs/ingest/{{id}}/{file}"));
         let response = self.client.send(request).await?;
@@ -443,6 +449,7 @@ impl Bulk {
                 let path = path.clone();
                 async move {
                     let request = Request::get(path)
+                        .max_response_bytes(MAX_RESULT_BYTES)
                         .query_opt("locator", locator)
                         .query_opt("maxRecords", max_records)
                         .operation("bulk.query.results")
