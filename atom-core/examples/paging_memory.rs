@@ -61,10 +61,7 @@ async fn main() {
                 .send(Request::get("/v1/items").query_opt("cursor", cursor))
                 .await?
                 .json()?;
-            Ok(Page {
-                items: body.items,
-                next: body.next,
-            })
+            Ok(Page::new(body.items, body.next))
         })
     });
     let (mut count, mut total, mut last_id) = (0usize, 0i64, String::new());

@@ -246,6 +246,12 @@ impl Error {
         self
     }
 
+    /// Sets the service (an error made by shared code on a provider's behalf).
+    pub fn with_service(mut self, service: &'static str) -> Self {
+        self.0.service = service;
+        self
+    }
+
     /// Sets the kind (a provider refining a status-based guess).
     pub fn with_kind(mut self, kind: ErrorKind) -> Self {
         self.0.kind = kind;

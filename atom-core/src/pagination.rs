@@ -11,15 +11,53 @@ use futures::future::BoxFuture;
 use futures::{FutureExt as _, Stream};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::{ApiResponse, Error, Request, Result};
 
-/// One page: its items and where the next one is (a cursor, offset or URL), if anywhere.
+/// One page: its items, where the next one is (a cursor, offset or URL), if anywhere, and
+/// what the provider said about the whole result.
+///
+/// ```
+/// use atom_core::Page;
+/// let page = Page::new(vec![1, 2], Some("cursor-2".to_owned())).with_total(10).with_complete(true);
+/// assert_eq!((page.total, page.complete), (Some(10), Some(true)));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The items.
     pub items: Vec<T>,
     /// The cursor of the next page; `None` on the last page.
     pub next: Option<String>,
+    /// How many items the whole result holds, when the provider says (Salesforce
+    /// `totalSize`, GitHub search `total_count`).
+    pub total: Option<u64>,
+    /// Whether the provider says the result is complete (GitHub search answers
+    /// `incomplete_results: true` when it timed out and returned only part).
+    pub complete: Option<bool>,
+}
+
+impl<T> Page<T> {
+    /// A page of `items`; `next` is `None` on the last page.
+    pub fn new(items: Vec<T>, next: Option<String>) -> Self {
+        Self {
+            items,
+            next,
+            total: None,
+            complete: None,
+        }
+    }
+
+    /// Sets the size of the whole result.
+    pub fn with_total(mut self, total: u64) -> Self {
+        self.total = Some(total);
+        self
+    }
+
+    /// Sets whether the result is complete.
+    pub fn with_complete(mut self, complete: bool) -> Self {
+        self.complete = Some(complete);
+        self
+    }
 }
 
 /// Where a stream stands, to resume it later (serialisable).
@@ -79,6 +117,9 @@ pub struct Paginator<T> {
     finished: bool,
     pages: usize,
     max_pages: usize,
+    service: &'static str,
+    total: Option<u64>,
+    complete: Option<bool>,
 }
 
 /// The page cap of a [`Paginator`] unless set otherwise: 100 000 pages, 10 million items at
@@ -123,7 +164,85 @@ impl<T: Send + 'static> Paginator<T> {
             finished: false,
             pages: 0,
             max_pages: DEFAULT_MAX_PAGES,
+            service: "atom",
+            total: None,
+            complete: None,
         }
+    }
+
+    /// A stream over requests: `first` as built, then `next(&first, cursor)` for each cursor
+    /// `decode` finds, every one sent by `send` (the provider client's own path, so limits,
+    /// retries and caches apply). `service` names the errors the stream makes itself.
+    ///
+    /// ```
+    /// # async fn demo(client: atom_core::ApiClient) -> atom_core::Result<()> {
+    /// use atom_core::{Checkpoint, Page, Paginator, Request};
+    /// use futures::TryStreamExt as _;
+    /// let sender = client.clone();
+    /// let items: Vec<serde_json::Value> = Paginator::walk(
+    ///     "example",
+    ///     Checkpoint::default(),
+    ///     Request::get("/v1/things").query("limit", "100"),
+    ///     move |request| {
+    ///         let client = sender.clone();
+    ///         Box::pin(async move { client.send(request).await })
+    ///     },
+    ///     |first, cursor| first.clone().query("after", cursor),
+    ///     |response| {
+    ///         let body: serde_json::Value = response.json()?;
+    ///         let items = body["data"].as_array().cloned().unwrap_or_default();
+    ///         let next = body["next"].as_str().map(str::to_owned);
+    ///         Ok(Page::new(items, next))
+    ///     },
+    /// )
+    /// .try_collect()
+    /// .await?;
+    /// # let _ = items; Ok(()) }
+    /// ```
+    pub fn walk<S, N, D>(
+        service: &'static str,
+        from: Checkpoint,
+        first: Request,
+        send: S,
+        next: N,
+        decode: D,
+    ) -> Self
+    where
+        S: Fn(Request) -> BoxFuture<'static, Result<ApiResponse>> + Send + Sync + 'static,
+        N: Fn(&Request, &str) -> Request + Send + Sync + 'static,
+        D: Fn(&ApiResponse) -> Result<Page<T>> + Send + Sync + 'static,
+    {
+        let decode = Arc::new(decode);
+        Self::new(from, move |cursor: Option<String>| {
+            let request = match cursor {
+                None => first.clone(),
+                Some(cursor) => next(&first, &cursor),
+            };
+            let sent = send(request);
+            let decode = decode.clone();
+            Box::pin(async move { decode(&sent.await?) })
+        })
+        .service(service)
+    }
+
+    /// Names the service in the errors the stream makes itself (a repeated cursor, the page
+    /// cap); provider crates set their own.
+    pub fn service(mut self, service: &'static str) -> Self {
+        self.service = service;
+        if let Some(error) = self.fail_after_drain.take() {
+            self.fail_after_drain = Some(error.with_service(service));
+        }
+        self
+    }
+
+    /// How many items the whole result holds, as the last page read said.
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// Whether the provider said the result is complete, as the last page read said.
+    pub fn complete(&self) -> Option<bool> {
+        self.complete
     }
 
     /// Ends the stream with a `Decode` error once `pages` pages have been read and the
@@ -146,12 +265,7 @@ impl<T: Send + 'static> Paginator<T> {
     /// ```
     pub fn failed(error: Error) -> Self {
         let mut pages = Self::new(Checkpoint::default(), |_| {
-            Box::pin(async {
-                Ok(Page {
-                    items: Vec::new(),
-                    next: None,
-                })
-            })
+            Box::pin(async { Ok(Page::new(Vec::new(), None)) })
         });
         pages.next = None;
         pages.fail_after_drain = Some(error);
@@ -194,11 +308,17 @@ impl<T: Send + 'static> Paginator<T> {
         self.current.skip = skip;
         self.buffer = page.items.into_iter().skip(skip).collect();
         self.pages = self.pages.saturating_add(1);
+        if page.total.is_some() {
+            self.total = page.total;
+        }
+        if page.complete.is_some() {
+            self.complete = page.complete;
+        }
         if let Some(next) = page.next {
             let next = Some(next);
             if self.pages >= self.max_pages {
                 self.fail_after_drain = Some(Error::decode(
-                    "atom",
+                    self.service,
                     format!(
                         "stopped after {} pages (max_pages): the provider still names a next page",
                         self.pages
@@ -208,7 +328,7 @@ impl<T: Send + 'static> Paginator<T> {
                 self.next = Some(next);
             } else {
                 self.fail_after_drain = Some(Error::decode(
-                    "atom",
+                    self.service,
                     "the provider repeated a page cursor; stopping instead of looping",
                 ));
             }

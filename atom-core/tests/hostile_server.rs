@@ -124,12 +124,7 @@ async fn a_server_that_always_has_a_next_page_is_stopped_by_max_pages() {
     let pages = Paginator::new(Checkpoint::default(), move |cursor: Option<String>| {
         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let n: u64 = cursor.as_deref().unwrap_or("0").parse().unwrap_or(0);
-        Box::pin(async move {
-            Ok(Page {
-                items: vec![n],
-                next: Some((n + 1).to_string()),
-            })
-        })
+        Box::pin(async move { Ok(Page::new(vec![n], Some((n + 1).to_string()))) })
     })
     .max_pages(25);
     let results: Vec<_> = pages.collect().await;

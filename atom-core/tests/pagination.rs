@@ -43,10 +43,7 @@ fn pager(client: ApiClient, from: Checkpoint) -> Paginator<u32> {
                 .operation("items.list")
                 .query_opt("cursor", cursor);
             let body: Body = client.send(request).await?.json()?;
-            Ok(Page {
-                items: body.items,
-                next: body.next,
-            })
+            Ok(Page::new(body.items, body.next))
         })
     })
 }
@@ -281,4 +278,52 @@ async fn an_error_no_retry_can_fix_ends_the_stream() {
         .filter(|r| r.url.query() == Some("cursor=2"))
         .count();
     assert_eq!(failing_page_fetches, 1);
+}
+
+#[tokio::test]
+async fn walk_sends_the_first_request_then_one_per_cursor_and_keeps_the_totals() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items"))
+        .respond_with(CursorApi)
+        .mount(&server)
+        .await;
+    let client = common::client(&server.uri(), 2);
+    let mut pages = Paginator::walk(
+        "example",
+        Checkpoint::default(),
+        Request::get("/items").query("limit", "4"),
+        move |request| {
+            let client = client.clone();
+            Box::pin(async move { client.send(request).await })
+        },
+        |first, cursor| first.clone().query("cursor", cursor),
+        |response| {
+            let body: Body = response.json()?;
+            Ok(Page::new(body.items, body.next)
+                .with_total(u64::from(PAGES * PER_PAGE))
+                .with_complete(true))
+        },
+    );
+    assert_eq!((pages.total(), pages.complete()), (None, None));
+    let first = pages.next().await.unwrap().unwrap();
+    assert_eq!(first, 0);
+    assert_eq!((pages.total(), pages.complete()), (Some(100), Some(true)));
+    let rest: Vec<u32> = pages.try_collect().await.unwrap();
+    assert_eq!(rest.len(), 99);
+    let seen = server.received_requests().await.unwrap_or_default();
+    assert_eq!(seen.len(), PAGES as usize);
+    // Every request keeps the first one's query and adds the cursor.
+    assert!(seen.iter().all(|r| r.url.query().unwrap_or("").contains("limit=4")));
+}
+
+#[tokio::test]
+async fn errors_the_stream_makes_itself_name_the_service() {
+    let pages = Paginator::new(Checkpoint::default(), |_| {
+        Box::pin(async { Ok(Page::new(vec![1u8], Some("same".to_owned()))) })
+    })
+    .service("example");
+    let results: Vec<_> = pages.collect().await;
+    let err = results.into_iter().find_map(Result::err).unwrap();
+    assert_eq!((err.kind(), err.service()), (ErrorKind::Decode, "example"));
 }

@@ -302,7 +302,7 @@ proptest! {
             let served = served.clone();
             let n = calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             Box::pin(async move {
-                Ok(Page { items: vec![n], next: served.get(n % served.len()).cloned().flatten() })
+                Ok(Page::new(vec![n], served.get(n % served.len()).cloned().flatten()))
             })
         })
         .max_pages(max_pages);

@@ -167,7 +167,7 @@ where
             let response = client.send(request).await?;
             let items = extract(&response)?;
             let next = next_link(response.header("link"))?;
-            Ok(Page { items, next })
+            Ok(Page::new(items, next))
         })
     })
 }

@@ -461,7 +461,7 @@ impl Bulk {
                         .filter(|l| !l.is_empty() && *l != "null")
                         .map(str::to_owned);
                     let items = CsvTable::parse(&response.body)?.records();
-                    Ok(Page { items, next })
+                    Ok(Page::new(items, next))
                 }
                 .boxed()
             },

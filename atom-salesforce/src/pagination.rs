@@ -86,10 +86,7 @@ where
             };
             let page: QueryResult<T> = client.send(request).await?.json()?;
             let next = next_cursor(&page)?;
-            Ok(Page {
-                items: page.records,
-                next,
-            })
+            Ok(Page::new(page.records, next))
         }
         .boxed()
     })

@@ -253,10 +253,7 @@ where
                 }
                 let page: List<T> = client.call(call, options).await?;
                 let next = list_next(&page);
-                Ok(Page {
-                    items: page.data,
-                    next,
-                })
+                Ok(Page::new(page.data, next))
             }
             .boxed()
         },
@@ -286,10 +283,7 @@ where
             }
             let page: SearchResult<T> = client.call(call, options).await?;
             let next = if page.has_more { page.next_page } else { None };
-            Ok(Page {
-                items: page.data,
-                next,
-            })
+            Ok(Page::new(page.data, next))
         }
         .boxed()
     })

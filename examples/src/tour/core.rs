@@ -151,10 +151,7 @@ pub async fn run() -> LegResult {
                 .send(Request::get("/v1/records").query_opt("cursor", cursor))
                 .await?
                 .json()?;
-            Ok(Page {
-                items: body.data,
-                next: body.next,
-            })
+            Ok(Page::new(body.data, body.next))
         })
     })
     .try_collect()
