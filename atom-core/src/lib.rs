@@ -65,6 +65,7 @@ mod request;
 mod response;
 pub mod retry;
 mod secret;
+mod string_enum;
 pub mod webhook;
 
 pub use auth::credentials::{Authenticator, Authorization, Credentials};
@@ -92,3 +93,9 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 
 pub use reqwest;
+
+/// What the core's macros expand to; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

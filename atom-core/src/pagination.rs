@@ -95,7 +95,7 @@ type FetchFn<T> = Arc<dyn Fn(Option<String>) -> BoxFuture<'static, Result<Page<T
 /// let pages = Paginator::new(Checkpoint::default(), |cursor: Option<String>| {
 ///     Box::pin(async move {
 ///         let n: u32 = cursor.as_deref().unwrap_or("0").parse().unwrap_or(0);
-///         Ok(Page { items: vec![n * 10, n * 10 + 1], next: (n < 2).then(|| (n + 1).to_string()) })
+///         Ok(Page::new(vec![n * 10, n * 10 + 1], (n < 2).then(|| (n + 1).to_string())))
 ///     })
 /// });
 /// let all: Vec<u32> = pages.try_collect().await?;

@@ -314,7 +314,10 @@ async fn walk_sends_the_first_request_then_one_per_cursor_and_keeps_the_totals()
     let seen = server.received_requests().await.unwrap_or_default();
     assert_eq!(seen.len(), PAGES as usize);
     // Every request keeps the first one's query and adds the cursor.
-    assert!(seen.iter().all(|r| r.url.query().unwrap_or("").contains("limit=4")));
+    assert!(
+        seen.iter()
+            .all(|r| r.url.query().unwrap_or("").contains("limit=4"))
+    );
 }
 
 #[tokio::test]
