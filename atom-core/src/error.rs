@@ -216,7 +216,8 @@ impl Error {
 
     /// Sets the provider's own error code (`card_declined`, `MALFORMED_QUERY`, `5010`).
     pub fn with_provider_code(mut self, code: impl Into<String>) -> Self {
-        self.0.provider_code = Some(code.into());
+        let code = code.into();
+        self.0.provider_code = Some(scrub(&code, &[]).into_owned());
         self
     }
 
@@ -310,7 +311,8 @@ impl Error {
     }
 
     /// Replaces every occurrence of the `known` secret values, and every credential-shaped
-    /// word, in all the text the error carries (message, details, provider fields).
+    /// word, in all the text the error carries (message, provider code, details, provider
+    /// fields).
     ///
     /// ```
     /// use atom_core::{Error, ErrorKind};
@@ -338,6 +340,9 @@ impl Error {
         }
         let inner = &mut *self.0;
         in_place(&mut inner.message, known);
+        if let Some(code) = &mut inner.provider_code {
+            in_place(code, known);
+        }
         for detail in &mut inner.details {
             in_place(&mut detail.message, known);
         }

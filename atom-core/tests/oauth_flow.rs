@@ -12,8 +12,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 #[tokio::test]
 async fn authorize_url_has_pkce_s256_and_a_fresh_state() {
     let client = common::oauth_client("https://login.example.com");
-    let a = client.authorize_url();
-    let b = client.authorize_url();
+    let a = client.authorize_url().unwrap();
+    let b = client.authorize_url().unwrap();
     assert_ne!(a.state, b.state);
     let q: std::collections::HashMap<String, String> = a.url.query_pairs().into_owned().collect();
     assert_eq!(q["response_type"], "code");
@@ -45,7 +45,7 @@ async fn code_exchange_checks_state_and_sends_the_verifier() {
         .mount(&auth)
         .await;
     let client = common::oauth_client(&auth.uri());
-    let pending = client.authorize_url();
+    let pending = client.authorize_url().unwrap();
 
     let forged = client
         .exchange_code(&pending, "attacker-state", "abc123")
@@ -302,7 +302,7 @@ async fn token_endpoint_errors_never_repeat_submitted_credentials() {
         .refresh(&common::expired_token("old", REFRESH))
         .await
         .unwrap_err();
-    let pending = client.authorize_url();
+    let pending = client.authorize_url().unwrap();
     let exchanged = client
         .exchange_code(&pending, &pending.state, CODE)
         .await

@@ -85,7 +85,7 @@ async fn web_flow_uses_githubs_endpoints_with_state_and_pkce() {
             vec!["repo".into()],
         )
         .unwrap();
-    let pending = flow.authorize_url();
+    let pending = flow.authorize_url().unwrap();
     let url = pending.url.as_str();
     assert!(
         url.starts_with("https://github.com/login/oauth/authorize?"),
@@ -259,7 +259,7 @@ async fn web_flow_code_exchange_checks_state_and_reads_errors() {
             vec!["repo".into()],
         )
         .unwrap();
-    let pending = flow.authorize_url();
+    let pending = flow.authorize_url().unwrap();
     assert!(
         pending
             .url

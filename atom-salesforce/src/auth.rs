@@ -21,7 +21,7 @@
 //!     "https://app.example.com/salesforce/callback",
 //!     &["api", "refresh_token"],
 //! )?;
-//! let pending = oauth.authorize_url(); // send the user to pending.url; keep `pending`
+//! let pending = oauth.authorize_url()?; // send the user to pending.url; keep `pending`
 //! // ... the callback brings `state` and `code` back:
 //! let store = Arc::new(MemoryTokenStore::default());
 //! let key = auth::exchange_and_store(&oauth, &pending, "returned-state", "code", store.as_ref()).await?;

@@ -80,7 +80,7 @@ async fn code_exchange_checks_state_sends_pkce_and_keeps_extras() {
         .mount(&server)
         .await;
     let oauth = oauth(&server);
-    let pending = oauth.authorize_url();
+    let pending = oauth.authorize_url().unwrap();
     let url = pending.url.as_str();
     assert!(url.starts_with(&format!("{}/services/oauth2/authorize?", server.uri())));
     assert!(url.contains("code_challenge_method=S256") && url.contains("response_type=code"));

@@ -117,7 +117,7 @@ pub struct ConnectedAccount {
 ///     Some("https://platform.example.com/stripe/callback".parse().unwrap()),
 ///     ConnectScope::ReadWrite,
 /// )?;
-/// let pending = connect.authorize_url(); // keep `pending` in the user's session
+/// let pending = connect.authorize_url()?; // keep `pending` in the user's session
 /// println!("send the user to {}", pending.url);
 /// // … on the callback:
 /// let account = connect.exchange_code(&pending, state_from_callback, code).await?;
@@ -197,7 +197,7 @@ impl ConnectOAuth {
     }
 
     /// The consent URL, with a fresh `state` to check on the callback.
-    pub fn authorize_url(&self) -> PendingAuthorization {
+    pub fn authorize_url(&self) -> Result<PendingAuthorization> {
         self.oauth.authorize_url()
     }
 

@@ -25,7 +25,7 @@ fn connect(server: &MockServer) -> ConnectOAuth {
 async fn authorize_exchange_and_deauthorize() {
     let server = MockServer::start().await;
     let oauth = connect(&server);
-    let pending = oauth.authorize_url();
+    let pending = oauth.authorize_url().unwrap();
     let url = pending.url.as_str();
     assert!(
         url.starts_with(&format!("{}/oauth/authorize?", server.uri())),
@@ -119,7 +119,7 @@ async fn a_dead_code_is_reauthorization_required() {
         .mount(&server)
         .await;
     let oauth = connect(&server);
-    let pending = oauth.authorize_url();
+    let pending = oauth.authorize_url().unwrap();
     let e = oauth
         .exchange_code(&pending, &pending.state.clone(), "ac_dead")
         .await

@@ -7,3 +7,4 @@ pub mod manager;
 pub mod oauth;
 pub mod store;
 pub mod token;
+mod token_endpoint;

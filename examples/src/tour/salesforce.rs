@@ -199,7 +199,7 @@ pub async fn run() -> LegResult {
         "https://app.example.com/salesforce/callback",
         &["api", "refresh_token"],
     )?;
-    let pending = oauth.authorize_url();
+    let pending = oauth.authorize_url()?;
     step(&format!(
         "consent URL (PKCE S256, state {}…): {}…",
         pending.state.chars().take(6).collect::<String>(),
