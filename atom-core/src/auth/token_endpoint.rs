@@ -131,7 +131,7 @@ pub(crate) fn parse_token_response(
     };
     let expires_at = expires_in
         .filter(|secs| *secs >= 0)
-        .and_then(|secs| chrono::Duration::try_seconds(secs))
+        .and_then(chrono::Duration::try_seconds)
         .and_then(|d| sent.checked_add_signed(d));
     let refresh_token = object
         .get("refresh_token")
