@@ -207,7 +207,8 @@ pub use balance::{
 };
 pub use charges::{ChargeListParams, Charges};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestOptions, StripeProvider,
+    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MAX_IDEMPOTENCY_KEY_LEN,
+    RequestOptions, StripeProvider,
 };
 pub use customers::{CustomerCreateParams, CustomerListParams, CustomerUpdateParams, Customers};
 pub use events::{EventListParams, Events};
