@@ -149,6 +149,20 @@ pub fn parse_token_reply(
     }))
 }
 
+/// Refuses a scope GitHub would read as several (it splits on spaces and commas) or none.
+fn check_scopes<S: AsRef<str>>(scopes: &[S]) -> Result<()> {
+    let bad = scopes.iter().map(AsRef::as_ref).any(|s| {
+        s.is_empty() || s.contains(|c: char| c == ',' || c.is_whitespace() || c.is_control())
+    });
+    if bad {
+        return Err(Error::config(
+            SERVICE,
+            "an OAuth scope cannot be empty or contain a space or a comma",
+        ));
+    }
+    Ok(())
+}
+
 /// An OAuth app (or a GitHub App acting for users): web flow, device flow, token refresh.
 ///
 /// ```no_run
@@ -217,8 +231,10 @@ impl GitHubOAuth {
     /// The web flow's consent side, through the core [`OAuthClient`]: `authorize_url()`
     /// gives the URL with a fresh `state` and a PKCE challenge. Finish the callback with
     /// [`GitHubOAuth::exchange_code`], which reads GitHub's error answers (sent with HTTP 200)
-    /// into typed errors.
+    /// into typed errors. A scope that is empty or holds a space or a comma is a `Config`
+    /// error.
     pub fn web_flow(&self, redirect_url: Url, scopes: Vec<String>) -> Result<OAuthClient> {
+        check_scopes(&scopes)?;
         OAuthClient::new(
             SERVICE,
             OAuthConfig {
@@ -304,7 +320,11 @@ impl GitHubOAuth {
     }
 
     /// Starts the device flow (`POST /login/device/code`).
+    ///
+    /// A scope that is empty or holds a space or a comma is a `Config` error (GitHub splits
+    /// the list on both, so it would ask for other scopes).
     pub async fn start_device_flow(&self, scopes: &[&str]) -> Result<DeviceCode> {
+        check_scopes(scopes)?;
         let scope = scopes.join(" ");
         let body = self
             .post_form(
