@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use atom_core::{ErrorKind, Secret};
 use atom_github::auth::{MAX_CLOCK_SKEW_SECS, clock_skew, parse_token_reply};
-use atom_github::error::{LimitHit, SECONDARY_LIMIT_WAIT, limit_hit, limit_wait, map_error};
+use atom_github::error::{
+    LimitHit, MAX_LIMIT_WAIT, SECONDARY_LIMIT_WAIT, limit_hit, limit_wait, map_error,
+};
 use atom_github::pagination::{next_link, parse_links};
 use atom_github::search::{SearchQuery, quote};
 use atom_github::webhook::{sign, verify};
@@ -192,14 +194,17 @@ proptest! {
 
     /// The rate-limit decision: only 403/429; `remaining: 0` is the primary limit; a 429 is
 
-    /// A primary limit with a reset in the future waits exactly until the reset.
+    /// A primary limit with a reset in the future waits until the reset, at most an hour.
     #[test]
     fn primary_limit_waits_until_the_reset(ahead in 0u64..100_000) {
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
         let reset = now().timestamp().unsigned_abs() + ahead;
         headers.insert("x-ratelimit-reset", HeaderValue::from_str(&reset.to_string()).unwrap());
-        prop_assert_eq!(limit_wait(LimitHit::Primary, &headers, now()), Duration::from_secs(ahead));
+        prop_assert_eq!(
+            limit_wait(LimitHit::Primary, &headers, now()),
+            Duration::from_secs(ahead).min(MAX_LIMIT_WAIT)
+        );
     }
 
 
@@ -318,6 +323,7 @@ proptest! {
         }
         for hit in [LimitHit::Primary, LimitHit::Secondary] {
             let wait = limit_wait(hit, &headers, now());
+            prop_assert!(wait <= MAX_LIMIT_WAIT);
             if hit == LimitHit::Secondary && retry_after.is_none() {
                 prop_assert_eq!(wait, SECONDARY_LIMIT_WAIT);
             }
