@@ -22,9 +22,10 @@
 //! * Secondary: a 403/429 with `retry-after`, or a body that mentions the "secondary rate
 //!   limit", waits `retry-after`, else 60 s.
 //!
-//! Both become `RateLimited` with `retry_after` set, and the provider verdict "retry" (GitHub
-//! refused the request, so even a POST is safe to resend); the core retry policy waits when
-//! the wait is within its `max_retry_after` and otherwise returns the error to the caller.
+//! Both become `RateLimited` with `retry_after` set (at most an hour, [`MAX_LIMIT_WAIT`]),
+//! and the provider verdict "retry" (GitHub refused the request, so even a POST is safe to
+//! resend); the core retry policy waits when the wait is within its `max_retry_after` and
+//! otherwise returns the error to the caller.
 
 use std::time::Duration;
 
@@ -41,6 +42,10 @@ pub const SERVICE: &str = "github";
 /// The wait after a secondary rate limit that names no `retry-after` (GitHub: "at least one
 /// minute").
 pub const SECONDARY_LIMIT_WAIT: Duration = Duration::from_secs(60);
+
+/// The longest wait a rate limit can ask for: GitHub's primary window is an hour, so a reset
+/// or `retry-after` further away is a broken header, not a reason to wait for years.
+pub const MAX_LIMIT_WAIT: Duration = Duration::from_secs(60 * 60);
 
 /// GitHub's hooks on the core request path.
 #[derive(Debug, Clone, Copy, Default)]
@@ -95,10 +100,10 @@ pub fn limit_hit(status: u16, headers: &HeaderMap, message: &str) -> Option<Limi
     None
 }
 
-/// How long to wait after a rate limit (pure).
+/// How long to wait after a rate limit (pure), at most [`MAX_LIMIT_WAIT`].
 pub fn limit_wait(hit: LimitHit, headers: &HeaderMap, now: DateTime<Utc>) -> Duration {
     let retry_after = header(headers, "retry-after").and_then(|v| parse_retry_after(v, now));
-    match hit {
+    let wait = match hit {
         LimitHit::Secondary => retry_after.unwrap_or(SECONDARY_LIMIT_WAIT),
         LimitHit::Primary => retry_after
             .or_else(|| {
@@ -107,7 +112,8 @@ pub fn limit_wait(hit: LimitHit, headers: &HeaderMap, now: DateTime<Utc>) -> Dur
                 Some((reset - now).to_std().unwrap_or(Duration::ZERO))
             })
             .unwrap_or(SECONDARY_LIMIT_WAIT),
-    }
+    };
+    wait.min(MAX_LIMIT_WAIT)
 }
 
 /// Turns an error response into an [`Error`] (pure; `now` reads `retry-after` dates).

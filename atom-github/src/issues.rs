@@ -1,10 +1,11 @@
 //! Issues: list, get, create, update, close/reopen, lock/unlock; comments; labels.
 
-use atom_core::{Paginator, Request, Result};
+use atom_core::{Error, Paginator, Request, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::client::{Client, WRITE_CLASS};
+use crate::error::SERVICE;
 use crate::models::{Issue, IssueComment, Label, StateReason};
 use crate::pagination::{array, paginate, per_page};
 use crate::path;
@@ -14,7 +15,8 @@ use crate::path;
 pub struct IssueListParams {
     /// `open` (default), `closed` or `all`.
     pub state: Option<String>,
-    /// Only issues with every one of these labels.
+    /// Only issues with every one of these labels. GitHub takes them comma-separated, so a
+    /// label with a `,` (or an empty one) cannot be asked for: it is a `Config` error.
     pub labels: Vec<String>,
     /// A login, `none` or `*`.
     pub assignee: Option<String>,
@@ -151,6 +153,17 @@ impl Issues {
 
     /// `GET /repos/{owner}/{repo}/issues`: issues and pull requests, every page.
     pub fn list(&self, params: &IssueListParams) -> Result<Paginator<Issue>> {
+        // `bug,wontfix` as one label would filter on two; an empty one would drop the filter.
+        if params
+            .labels
+            .iter()
+            .any(|l| l.contains(',') || l.trim().is_empty())
+        {
+            return Err(Error::config(
+                SERVICE,
+                "a label filter cannot be empty or contain ',' (GitHub separates labels with commas)",
+            ));
+        }
         let labels = (!params.labels.is_empty()).then(|| params.labels.join(","));
         let since = params
             .since

@@ -104,13 +104,18 @@
 //!
 //! ## Search
 //!
+//! Everything a caller passes is a literal term (an `AND`, `OR` or `NOT` in the text is
+//! quoted and searched for); operators and groups are asked for by name.
+//!
 //! ```no_run
 //! # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
 //! use futures::TryStreamExt as _;
 //! use atom_github::search::SearchQuery;
 //! let q = SearchQuery::new().repo("rust-lang", "rust")?.qualifier("label", "good first issue")?.is("open");
 //! let found: Vec<_> = github.search().issues(&q, &Default::default())?.try_collect().await?;
-//! # let _ = found; Ok(()) }
+//! let either = SearchQuery::new().group(SearchQuery::new().text("panic").or().text("abort")).not("flaky");
+//! let also: Vec<_> = github.search().issues(&either, &Default::default())?.try_collect().await?;
+//! # let _ = (found, also); Ok(()) }
 //! ```
 //!
 //! ## GitHub App installations

@@ -14,9 +14,13 @@ use crate::pagination::{paginate, per_page};
 
 /// A GitHub search query, built from words and `qualifier:value` pairs.
 ///
-/// Values are quoted when they need it (spaces, quotes, `:`, parentheses, a leading `-`), and
-/// `"` and `\` inside a quoted value are escaped, so a value can never add a qualifier of
-/// its own. Qualifier names are checked.
+/// Everything given to [`text`](Self::text), [`qualifier`](Self::qualifier),
+/// [`exclude`](Self::exclude) or [`is`](Self::is) is a literal term: it is quoted when it needs
+/// it (spaces, quotes, `:`, parentheses, a leading `-`, or exactly one of GitHub's operator
+/// words `AND`, `OR`, `NOT`), and `"` and `\` inside a quoted value are escaped, so a value
+/// can never add a qualifier, an operator or a group of its own. Operators and groups are
+/// asked for explicitly: [`and`](Self::and), [`or`](Self::or), [`not`](Self::not),
+/// [`operator`](Self::operator) and [`group`](Self::group). Qualifier names are checked.
 ///
 /// ```
 /// use atom_github::search::SearchQuery;
@@ -30,6 +34,12 @@ use crate::pagination::{paginate, per_page};
 ///     q.to_string(),
 ///     r#""crash on start" repo:rust-lang/rust label:"good first issue" is:open -label:wontfix"#
 /// );
+/// // A caller's word is never an operator; an operator is asked for by name.
+/// let q = SearchQuery::new()
+///     .text("NOT")
+///     .group(SearchQuery::new().text("panic").or().text("abort"))
+///     .not("flaky");
+/// assert_eq!(q.to_string(), r#""NOT" (panic OR abort) NOT flaky"#);
 /// # Ok::<(), atom_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,13 +47,53 @@ pub struct SearchQuery {
     parts: Vec<String>,
 }
 
-/// Writes `value` as one search term: bare when safe, else quoted with `"` and `\` escaped.
+/// A boolean operator of GitHub's search syntax, written between terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operator {
+    /// `AND`: both sides (what a space means anyway).
+    And,
+    /// `OR`: either side.
+    Or,
+    /// `NOT`: excludes the term that follows.
+    Not,
+}
+
+impl Operator {
+    /// The word GitHub reads (`AND`, `OR`, `NOT`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::And => "AND",
+            Self::Or => "OR",
+            Self::Not => "NOT",
+        }
+    }
+}
+
+/// Whether GitHub would read `word` as an operator. GitHub only reads the upper-case words
+/// as operators (`and` is a search word), so only those are quoted.
+fn is_operator_word(word: &str) -> bool {
+    matches!(word, "AND" | "OR" | "NOT")
+}
+
+/// Writes `value` as one literal search term: bare when safe, else quoted with `"` and `\`
+/// escaped. An operator word (`AND`, `OR`, `NOT`) is quoted, so it is searched for, not
+/// applied; whitespace and control characters become spaces inside the quotes.
+///
+/// ```
+/// use atom_github::search::quote;
+/// assert_eq!(quote("tetris"), "tetris");
+/// assert_eq!(quote("NOT"), r#""NOT""#);
+/// assert_eq!(quote("not"), "not");
+/// assert_eq!(quote(r#"say "hi" \o/"#), r#""say \"hi\" \\o/""#);
+/// ```
 pub fn quote(value: &str) -> String {
     let needs_quotes = value.is_empty()
         || value.starts_with('-')
-        || value
-            .chars()
-            .any(|c| c.is_whitespace() || matches!(c, '"' | ':' | '(' | ')' | '\\'));
+        || is_operator_word(value)
+        || value.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | ':' | '(' | ')' | '\\')
+        });
     if !needs_quotes {
         return value.to_owned();
     }
@@ -54,7 +104,11 @@ pub fn quote(value: &str) -> String {
             out.push('\\');
         }
         // A line break would end the query term; a space keeps its meaning.
-        out.push(if c.is_whitespace() { ' ' } else { c });
+        out.push(if c.is_whitespace() || c.is_control() {
+            ' '
+        } else {
+            c
+        });
     }
     out.push('"');
     out
@@ -81,9 +135,39 @@ impl SearchQuery {
         Self::default()
     }
 
-    /// Free text: one word bare, several as a quoted phrase.
+    /// Free text, always literal: one word bare, several as a quoted phrase; `AND`, `OR` and
+    /// `NOT` are quoted (searched for), use [`operator`](Self::operator) to apply one.
     pub fn text(mut self, text: &str) -> Self {
         self.parts.push(quote(text));
+        self
+    }
+
+    /// An operator between the terms before and after it.
+    pub fn operator(mut self, operator: Operator) -> Self {
+        self.parts.push(operator.as_str().to_owned());
+        self
+    }
+
+    /// `AND` (a space already means "and"; this spells it out).
+    pub fn and(self) -> Self {
+        self.operator(Operator::And)
+    }
+
+    /// `OR` between the term before and the term after.
+    pub fn or(self) -> Self {
+        self.operator(Operator::Or)
+    }
+
+    /// `NOT text`: excludes results containing `text` (a literal term, quoted as needed).
+    pub fn not(self, text: &str) -> Self {
+        self.operator(Operator::Not).text(text)
+    }
+
+    /// `(inner)`: a group, for `a (b OR c)`. An empty group adds nothing.
+    pub fn group(mut self, inner: SearchQuery) -> Self {
+        if !inner.is_empty() {
+            self.parts.push(format!("({inner})"));
+        }
         self
     }
 

@@ -57,7 +57,8 @@ impl Provider for StripeProvider {
 pub struct RequestOptions {
     /// The `Idempotency-Key` of a POST. Without one, a fresh UUID v4 is used; either way the
     /// same key is sent on every retry of the call. Pass your own (an order id) to make a
-    /// create safe to repeat across process restarts.
+    /// create safe to repeat across process restarts. At most 255 printable ASCII
+    /// characters; anything else is a `Config` error before the request.
     pub idempotency_key: Option<String>,
     /// `Stripe-Account`: act on this connected account (overrides the client's).
     pub stripe_account: Option<String>,
@@ -214,6 +215,25 @@ pub(crate) fn validate_account(account: &str) -> Result<()> {
     }
 }
 
+/// Stripe's limit on an `Idempotency-Key`.
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// Refuses an idempotency key that cannot be sent as the header Stripe reads: empty, over
+/// 255 characters, or anything but printable ASCII (a line break would end the header).
+pub(crate) fn validate_idempotency_key(key: &str) -> Result<()> {
+    let ok = !key.is_empty()
+        && key.len() <= MAX_IDEMPOTENCY_KEY_LEN
+        && key.bytes().all(|b| (0x20..=0x7e).contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::config(
+            SERVICE,
+            "an idempotency key must be 1 to 255 printable ASCII characters",
+        ))
+    }
+}
+
 /// Refuses an id that could change the request path, then encodes it as one segment.
 pub(crate) fn id_segment(id: &str) -> Result<String> {
     let bad = id.is_empty()
@@ -339,6 +359,9 @@ impl Client {
                 .clone()
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
             request = request.idempotency_key(key);
+        }
+        if let Some(key) = request.idempotency() {
+            validate_idempotency_key(key)?;
         }
         Ok((tenant, request))
     }

@@ -16,7 +16,11 @@
 //! are kept as provider fields and read back through [`StripeErrorInfo`], so a caller tells a
 //! declined card (and its `decline_code`) apart without matching message text. Objects in
 //! the error body that can hold secrets (the PaymentIntent with its `client_secret`) are
-//! reduced to their id.
+//! reduced to their id, and secret-looking words in the message (keys such as `sk_live_…`,
+//! client secrets `…_secret_…`, Connect `rt_…`/`ac_…` codes) are replaced by `[redacted]`
+//! ([`redact_secrets`]), since Stripe's messages sometimes quote what the request sent.
+
+use std::borrow::Cow;
 
 use atom_core::{Error, ErrorKind};
 use http::{HeaderMap, StatusCode};
@@ -42,6 +46,55 @@ const KEPT_FIELDS: &[&str] = &[
 /// Objects in the error body reduced to their id (`payment_intent` → `payment_intent_id`).
 const ID_ONLY: &[&str] = &["payment_intent", "setup_intent", "payment_method", "source"];
 
+/// Prefixes of Stripe credentials and one-time codes: secret and restricted keys, ephemeral
+/// keys, webhook secrets, Connect refresh tokens and authorization codes.
+const SECRET_PREFIXES: &[&str] = &[
+    "sk_live_", "sk_test_", "rk_live_", "rk_test_", "ek_live_", "ek_test_", "whsec_", "rt_", "ac_",
+];
+
+/// Replaces every secret-looking word of `text` by `[redacted]`: a word (letters, digits,
+/// `_`) that starts with a key prefix (`sk_live_…`) or holds `_secret_` (a PaymentIntent's
+/// `pi_…_secret_…`). A bare prefix (Stripe's own mask, `sk_test_****`) is kept.
+///
+/// ```
+/// use atom_stripe::error::redact_secrets;
+/// assert_eq!(
+///     redact_secrets("Invalid API Key provided: sk_live_51Habc; see pi_1_secret_x."),
+///     "Invalid API Key provided: [redacted]; see [redacted]."
+/// );
+/// assert_eq!(redact_secrets("No such customer: 'cus_1'"), "No such customer: 'cus_1'");
+/// ```
+pub fn redact_secrets(text: &str) -> Cow<'_, str> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let secret = |word: &str| {
+        word.contains("_secret_")
+            || SECRET_PREFIXES
+                .iter()
+                .any(|p| word.len() > p.len() && word.starts_with(p))
+    };
+    if !text.split(|c| !is_word(c)).any(secret) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_len = rest.find(|c| !is_word(c)).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(word_len);
+        if secret(word) {
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(word);
+        }
+        // The separator after the word (one character), kept as it is.
+        let mut chars = after.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    Cow::Owned(out)
+}
+
 /// Maps an error response to the core error.
 pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
@@ -54,7 +107,7 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
                 .as_ref()
                 .and_then(|v| v.get("error_description"))
                 .and_then(Value::as_str)
-                .map_or_else(|| code.clone(), str::to_owned);
+                .map_or_else(|| code.clone(), |m| redact_secrets(m).into_owned());
             let kind = if code == "invalid_grant" {
                 ErrorKind::ReauthorizationRequired
             } else {
@@ -65,7 +118,16 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
                 .with_provider_code(code.clone())
         }
         // Not Stripe's error shape (a proxy, a load balancer): the core's generic reading.
-        _ => atom_core::default_error(SERVICE, status, headers, body),
+        _ => {
+            let error = atom_core::default_error(SERVICE, status, headers, body);
+            match redact_secrets(error.message()) {
+                Cow::Borrowed(_) => error,
+                // The core error has no message setter: rebuild what the generic reading set.
+                Cow::Owned(message) => Error::new(error.kind(), SERVICE, message)
+                    .with_status(status.as_u16())
+                    .with_retryable(error.is_retryable()),
+            }
+        }
     }
 }
 
@@ -81,7 +143,7 @@ fn map_api_error(status: StatusCode, fields: &Map<String, Value>) -> Error {
     };
     let message = text("message").map_or_else(
         || format!("Stripe {error_type} (HTTP {})", status.as_u16()),
-        str::to_owned,
+        |m| redact_secrets(m).into_owned(),
     );
     let mut kept = Map::new();
     for name in KEPT_FIELDS {

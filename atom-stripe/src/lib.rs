@@ -19,7 +19,9 @@
 //!   client.
 //! * **Form bodies** exactly as Stripe reads them ([`form`]): `a[b][c]=`, `items[0][price]=`,
 //!   `metadata[key]=`, `expand[]=`; [`form::Clearable::Clear`] sends `field=` to unset;
-//!   unset optional parameters are not sent.
+//!   unset optional parameters are not sent. Values nested deeper than 32 levels, map keys
+//!   with `[` or `]`, and metadata beyond Stripe's limits (50 keys, 40-character keys,
+//!   500-character values) are `Config` errors before any request.
 //! * **Never twice**: every POST carries an `Idempotency-Key` (yours, or a fresh UUID v4),
 //!   the same on every retry. Retries follow atom-core's policy plus Stripe's signals:
 //!   `Stripe-Should-Retry` wins, 409 and 429 `lock_timeout` are retried, card errors never.
@@ -207,7 +209,8 @@ pub use balance::{
 };
 pub use charges::{ChargeListParams, Charges};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, RequestOptions, StripeProvider,
+    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MAX_IDEMPOTENCY_KEY_LEN,
+    RequestOptions, StripeProvider,
 };
 pub use customers::{CustomerCreateParams, CustomerListParams, CustomerUpdateParams, Customers};
 pub use events::{EventListParams, Events};

@@ -9,12 +9,13 @@
 
 use std::sync::Arc;
 
-use atom_core::{Checkpoint, Page, Paginator, Result};
+use atom_core::{Checkpoint, Error, Page, Paginator, Result};
 use futures::FutureExt as _;
 use http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::SERVICE;
 use crate::client::Call;
 use crate::models::{HasId, List, SearchResult};
 use crate::{Client, RequestOptions};
@@ -223,6 +224,18 @@ pub fn list_next<T: HasId>(page: &List<T>) -> Option<String> {
     page.data.last().map(|item| item.id().to_owned())
 }
 
+/// A cursor Stripe would read as "no cursor" (`starting_after=`, `page=`) restarts the list
+/// from its first page: refuse it instead of fetching the first page again.
+fn checked_cursor(next: Option<String>, what: &str) -> Result<Option<String>> {
+    match next {
+        Some(cursor) if cursor.trim().is_empty() => Err(Error::decode(
+            SERVICE,
+            format!("a page says there is more but gives an empty {what}; stopping"),
+        )),
+        other => Ok(other),
+    }
+}
+
 /// Streams every item of a list endpoint.
 pub(crate) fn list_stream<T>(client: &Client, call: Call, options: &RequestOptions) -> Paginator<T>
 where
@@ -252,7 +265,7 @@ where
                     call.params.push(("starting_after".to_owned(), cursor));
                 }
                 let page: List<T> = client.call(call, options).await?;
-                let next = list_next(&page);
+                let next = checked_cursor(list_next(&page), "last item id")?;
                 Ok(Page::new(page.data, next))
             }
             .boxed()
@@ -283,6 +296,7 @@ where
             }
             let page: SearchResult<T> = client.call(call, options).await?;
             let next = if page.has_more { page.next_page } else { None };
+            let next = checked_cursor(next, "next_page")?;
             Ok(Page::new(page.data, next))
         }
         .boxed()

@@ -41,10 +41,17 @@ pub fn app_claims(app_id: &str, now: i64, skew: i64) -> AppClaims {
     }
 }
 
-/// The server's clock minus ours, in seconds, from an HTTP `Date` value (pure).
+/// The largest clock offset learnt from a `Date` header: a day. A machine whose clock is
+/// further off has a problem no JWT can fix, and a proxy's broken `Date` (year 9999) must
+/// not make every later JWT worthless.
+pub const MAX_CLOCK_SKEW_SECS: i64 = 24 * 60 * 60;
+
+/// The server's clock minus ours, in seconds, from an HTTP `Date` value (pure). `None` when
+/// the value is not an HTTP date or is more than [`MAX_CLOCK_SKEW_SECS`] away.
 pub fn clock_skew(server_date: &str, now: DateTime<Utc>) -> Option<i64> {
     let server: DateTime<Utc> = httpdate::parse_http_date(server_date.trim()).ok()?.into();
-    Some((server - now).num_seconds())
+    let skew = server.signed_duration_since(now).num_seconds();
+    (skew.abs() <= MAX_CLOCK_SKEW_SECS).then_some(skew)
 }
 
 /// Signs app JWTs and exchanges them for installation tokens.
@@ -131,7 +138,7 @@ impl AppSigner {
                 let current = self.skew.load(Ordering::Relaxed);
                 match learnt {
                     // Only a real offset: a bad key or app id would fail the same way again.
-                    Some(skew) if (skew - current).abs() >= 30 => {
+                    Some(skew) if skew.abs_diff(current) >= 30 => {
                         tracing::warn!(skew, "GitHub refused the app JWT; correcting clock skew");
                         self.skew.store(skew, Ordering::Relaxed);
                         self.exchange_once(installation_id).await

@@ -8,7 +8,7 @@
 //!   per installation and renewed 5 minutes before `expires_at`, with one exchange in flight per
 //!   installation however many tasks ask (the core [`TokenManager`](atom_core::TokenManager)). When GitHub refuses the
 //!   JWT with 401 and its `Date` header shows the local clock is off, the clock offset is
-//!   learnt and the exchange is tried once more.
+//!   learnt (up to a day, [`MAX_CLOCK_SKEW_SECS`]) and the exchange is tried once more.
 //! * **OAuth app / GitHub App user tokens** ([`GitHubOAuth`]): the web flow (consent URL
 //!   with PKCE and `state` from the core [`OAuthClient`](atom_core::OAuthClient), code
 //!   exchange here, because GitHub answers token errors with HTTP 200 and an `error` field),
@@ -19,5 +19,9 @@
 mod app;
 mod user;
 
-pub use app::{AppClaims, GitHubApp, GitHubAppBuilder, app_claims, clock_skew};
-pub use user::{DeviceCode, GITHUB_WEB, GitHubOAuth, TokenReply, parse_token_reply};
+pub use app::{
+    AppClaims, GitHubApp, GitHubAppBuilder, MAX_CLOCK_SKEW_SECS, app_claims, clock_skew,
+};
+pub use user::{
+    DeviceCode, GITHUB_WEB, GitHubOAuth, MAX_DEVICE_WAIT, TokenReply, parse_token_reply,
+};

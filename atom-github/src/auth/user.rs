@@ -23,6 +23,10 @@ use crate::error::{GitHubProvider, SERVICE};
 /// The web pages of the OAuth flows.
 pub const GITHUB_WEB: &str = "https://github.com";
 
+/// The longest [`GitHubOAuth::wait_for_device_token`] waits, whatever `expires_in` says
+/// (GitHub's device codes last 15 minutes).
+pub const MAX_DEVICE_WAIT: Duration = Duration::from_secs(30 * 60);
+
 /// A device-flow start: show `user_code` and `verification_uri` to the user.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct DeviceCode {
@@ -107,7 +111,9 @@ pub fn parse_token_reply(
         value
             .get(name)
             .and_then(Value::as_i64)
-            .and_then(|s| now.checked_add_signed(chrono::Duration::seconds(s)))
+            // `TimeDelta::seconds` panics beyond ±2^63 ms: a hostile `expires_in` must not.
+            .and_then(chrono::TimeDelta::try_seconds)
+            .and_then(|d| now.checked_add_signed(d))
     };
     let mut extra = previous.map(|p| p.extra.clone()).unwrap_or_default();
     for (name, v) in &value {
@@ -141,6 +147,20 @@ pub fn parse_token_reply(
         scopes,
         extra,
     }))
+}
+
+/// Refuses a scope GitHub would read as several (it splits on spaces and commas) or none.
+fn check_scopes<S: AsRef<str>>(scopes: &[S]) -> Result<()> {
+    let bad = scopes.iter().map(AsRef::as_ref).any(|s| {
+        s.is_empty() || s.contains(|c: char| c == ',' || c.is_whitespace() || c.is_control())
+    });
+    if bad {
+        return Err(Error::config(
+            SERVICE,
+            "an OAuth scope cannot be empty or contain a space or a comma",
+        ));
+    }
+    Ok(())
 }
 
 /// An OAuth app (or a GitHub App acting for users): web flow, device flow, token refresh.
@@ -211,8 +231,10 @@ impl GitHubOAuth {
     /// The web flow's consent side, through the core [`OAuthClient`]: `authorize_url()`
     /// gives the URL with a fresh `state` and a PKCE challenge. Finish the callback with
     /// [`GitHubOAuth::exchange_code`], which reads GitHub's error answers (sent with HTTP 200)
-    /// into typed errors.
+    /// into typed errors. A scope that is empty or holds a space or a comma is a `Config`
+    /// error.
     pub fn web_flow(&self, redirect_url: Url, scopes: Vec<String>) -> Result<OAuthClient> {
+        check_scopes(&scopes)?;
         OAuthClient::new(
             SERVICE,
             OAuthConfig {
@@ -298,7 +320,11 @@ impl GitHubOAuth {
     }
 
     /// Starts the device flow (`POST /login/device/code`).
+    ///
+    /// A scope that is empty or holds a space or a comma is a `Config` error (GitHub splits
+    /// the list on both, so it would ask for other scopes).
     pub async fn start_device_flow(&self, scopes: &[&str]) -> Result<DeviceCode> {
+        check_scopes(scopes)?;
         let scope = scopes.join(" ");
         let body = self
             .post_form(
@@ -334,12 +360,16 @@ impl GitHubOAuth {
 
     /// Polls at the interval GitHub asks for (slowing down when told) until the user
     /// finishes, refuses (`Forbidden`) or the code expires (`ReauthorizationRequired`).
+    /// The whole wait is bounded by `expires_in`, at most [`MAX_DEVICE_WAIT`], whatever
+    /// interval the server asks for.
     pub async fn wait_for_device_token(&self, code: &DeviceCode) -> Result<TokenSet> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(code.expires_in);
+        let started = tokio::time::Instant::now();
+        let lifetime = Duration::from_secs(code.expires_in).min(MAX_DEVICE_WAIT);
         let mut interval = code.interval.max(1);
         loop {
-            tokio::time::sleep(Duration::from_secs(interval)).await;
-            if tokio::time::Instant::now() >= deadline {
+            let left = lifetime.saturating_sub(started.elapsed());
+            tokio::time::sleep(Duration::from_secs(interval).min(left)).await;
+            if started.elapsed() >= lifetime {
                 return Err(Error::new(
                     ErrorKind::ReauthorizationRequired,
                     SERVICE,

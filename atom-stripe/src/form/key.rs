@@ -3,10 +3,22 @@
 use serde::ser::{self, Impossible, Serialize};
 
 use super::FormError;
+use super::limits::{self, MAX_DEPTH};
 use super::node::unsupported;
 
-/// Serialises a map key to its text.
-pub(super) struct KeyName;
+/// Serialises a map key to its text; the number is how many wrappers (`Some`, newtypes)
+/// deep it is, bounded like values are.
+pub(super) struct KeyName(pub(super) usize);
+
+impl KeyName {
+    fn unwrap_level(self) -> Result<Self, FormError> {
+        let depth = self.0 + 1;
+        if depth > MAX_DEPTH {
+            return Err(limits::too_deep(None));
+        }
+        Ok(Self(depth))
+    }
+}
 
 impl ser::Serializer for KeyName {
     type Ok = String;
@@ -65,7 +77,7 @@ impl ser::Serializer for KeyName {
         Err(unsupported("an empty map key"))
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, FormError> {
-        value.serialize(self)
+        value.serialize(self.unwrap_level()?)
     }
     fn serialize_unit(self) -> Result<String, FormError> {
         Err(unsupported("an empty map key"))
@@ -86,7 +98,7 @@ impl ser::Serializer for KeyName {
         _name: &'static str,
         value: &T,
     ) -> Result<String, FormError> {
-        value.serialize(self)
+        value.serialize(self.unwrap_level()?)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,

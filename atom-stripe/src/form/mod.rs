@@ -12,6 +12,16 @@
 //! * Booleans are `true`/`false`; brackets in keys are left readable, everything else that is
 //!   not unreserved is percent-encoded, spaces as `+`.
 //!
+//! What it refuses, with a [`FormError`] (a `Config` error from a call, before any request):
+//!
+//! * a value nested deeper than [`MAX_DEPTH`] levels (a recursive `serde_json::Value`);
+//! * a map key that is empty or contains `[` or `]`: in `metadata[a]b]` or `metadata[a][b]`
+//!   the key would change the parameter's nesting (Stripe forbids brackets in metadata keys);
+//! * under a `metadata` key, more than [`MAX_METADATA_KEYS`] keys, a key over
+//!   [`MAX_METADATA_KEY_CHARS`] characters, a value over [`MAX_METADATA_VALUE_CHARS`]
+//!   characters or a value that is not a string (Stripe's documented limits);
+//! * bytes, a list directly inside a list, tuple structs and variants, NaN and infinities.
+//!
 //! ```
 //! use std::collections::BTreeMap;
 //! use atom_stripe::form::{encode, Clearable};
@@ -48,8 +58,10 @@ use std::fmt;
 use serde::ser::{self, Serialize};
 
 mod key;
+mod limits;
 mod node;
 
+pub use limits::{MAX_DEPTH, MAX_METADATA_KEY_CHARS, MAX_METADATA_KEYS, MAX_METADATA_VALUE_CHARS};
 use node::Node;
 
 /// A value that can be set, or cleared by sending an empty string (Stripe's way to unset).
@@ -76,7 +88,8 @@ impl<T> From<T> for Clearable<T> {
     }
 }
 
-/// A value the form encoder cannot represent (bytes, a bare scalar at the top level).
+/// A value the form encoder cannot represent (bytes, a bare scalar at the top level, a value
+/// nested too deep, a map key with brackets, metadata beyond Stripe's limits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormError(String);
 

@@ -4,13 +4,15 @@ use serde::ser::{self, Impossible, Serialize};
 
 use super::FormError;
 use super::key::KeyName;
+use super::limits::{self, MAX_DEPTH};
 
-/// One position in the value tree: its key (none at the top) and, for a list element,
-/// its index.
+/// One position in the value tree: its key (none at the top), for a list element its
+/// index, and how deep it is.
 pub(super) struct Node<'a> {
     out: &'a mut Vec<(String, String)>,
     key: Option<String>,
     index: Option<usize>,
+    depth: usize,
 }
 
 impl<'a> Node<'a> {
@@ -20,7 +22,34 @@ impl<'a> Node<'a> {
             out,
             key: None,
             index: None,
+            depth: 0,
         }
+    }
+
+    /// A position one level down. Every struct, map, list, `Some` and newtype is a level,
+    /// so a recursive value (5 000 nested maps) stops here with an error instead of
+    /// overflowing the stack.
+    fn child(
+        out: &'a mut Vec<(String, String)>,
+        key: Option<String>,
+        index: Option<usize>,
+        parent_depth: usize,
+    ) -> Result<Self, FormError> {
+        let depth = parent_depth + 1;
+        if depth > MAX_DEPTH {
+            return Err(limits::too_deep(key.as_deref()));
+        }
+        Ok(Self {
+            out,
+            key,
+            index,
+            depth,
+        })
+    }
+
+    /// The same position, one level down (`Some`, newtypes).
+    fn unwrap_level(self) -> Result<Self, FormError> {
+        Self::child(self.out, self.key, self.index, self.depth)
     }
 
     fn scalar(self, value: String) -> Result<(), FormError> {
@@ -49,12 +78,21 @@ impl<'a> Node<'a> {
     fn container(self) -> Container<'a> {
         let prefix = self.prefix();
         let start = self.out.len();
+        // Stripe's `metadata` (at any level: `subscription_data[metadata]`) has its own limits.
+        let metadata = self.index.is_none()
+            && self
+                .key
+                .as_deref()
+                .is_some_and(|k| k == "metadata" || k.ends_with("[metadata]"));
         Container {
             out: self.out,
             prefix,
             start,
             pending_key: None,
             index: 0,
+            depth: self.depth,
+            metadata,
+            entries: 0,
         }
     }
 }
@@ -66,6 +104,10 @@ pub(super) struct Container<'a> {
     start: usize,
     pending_key: Option<String>,
     index: usize,
+    depth: usize,
+    /// Whether this is a `metadata` map (checked against Stripe's metadata limits).
+    metadata: bool,
+    entries: usize,
 }
 
 impl Container<'_> {
@@ -74,6 +116,23 @@ impl Container<'_> {
             Some(p) => format!("{p}[{name}]"),
             None => name.to_owned(),
         }
+    }
+
+    /// Writes one named member (a struct field or a map entry), enforcing the metadata
+    /// limits when this is a `metadata` map.
+    fn member<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), FormError> {
+        let key = self.child_key(name);
+        let before = self.out.len();
+        if self.metadata {
+            self.entries += 1;
+            limits::check_metadata_entry(name, self.entries)?;
+        }
+        value.serialize(Node::child(self.out, Some(key.clone()), None, self.depth)?)?;
+        if self.metadata {
+            let written = self.out.get(before..).unwrap_or_default();
+            limits::check_metadata_value(&key, written)?;
+        }
+        Ok(())
     }
 
     /// An empty list or map under a key is sent as `key=` (clear).
@@ -101,11 +160,7 @@ impl ser::SerializeSeq for Container<'_> {
         };
         let index = self.index;
         self.index += 1;
-        value.serialize(Node {
-            out: self.out,
-            key: Some(key),
-            index: Some(index),
-        })
+        value.serialize(Node::child(self.out, Some(key), Some(index), self.depth)?)
     }
     fn end(self) -> Result<(), FormError> {
         self.finish()
@@ -131,12 +186,7 @@ impl ser::SerializeStruct for Container<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<(), FormError> {
-        let key = self.child_key(name);
-        value.serialize(Node {
-            out: self.out,
-            key: Some(key),
-            index: None,
-        })
+        self.member(name, value)
     }
     fn end(self) -> Result<(), FormError> {
         self.finish_struct()
@@ -147,7 +197,9 @@ impl ser::SerializeMap for Container<'_> {
     type Ok = ();
     type Error = FormError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), FormError> {
-        self.pending_key = Some(key.serialize(KeyName)?);
+        let name = key.serialize(KeyName(0))?;
+        limits::check_map_key(&name)?;
+        self.pending_key = Some(name);
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FormError> {
@@ -155,12 +207,7 @@ impl ser::SerializeMap for Container<'_> {
             .pending_key
             .take()
             .ok_or_else(|| FormError("map value without a key".into()))?;
-        let key = self.child_key(&name);
-        value.serialize(Node {
-            out: self.out,
-            key: Some(key),
-            index: None,
-        })
+        self.member(&name, value)
     }
     fn end(self) -> Result<(), FormError> {
         self.finish()
@@ -210,9 +257,13 @@ impl<'a> ser::Serializer for Node<'a> {
         self.scalar(v.to_string())
     }
     fn serialize_f32(self, v: f32) -> Result<(), FormError> {
-        self.scalar(v.to_string())
+        self.serialize_f64(f64::from(v))
     }
     fn serialize_f64(self, v: f64) -> Result<(), FormError> {
+        // `NaN`/`inf` would go out as text Stripe reads as a string, not a number.
+        if !v.is_finite() {
+            return Err(unsupported("a NaN or infinite number"));
+        }
         self.scalar(v.to_string())
     }
     fn serialize_char(self, v: char) -> Result<(), FormError> {
@@ -228,7 +279,7 @@ impl<'a> ser::Serializer for Node<'a> {
         Ok(())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), FormError> {
-        value.serialize(self)
+        value.serialize(self.unwrap_level()?)
     }
     fn serialize_unit(self) -> Result<(), FormError> {
         Ok(())
@@ -249,7 +300,7 @@ impl<'a> ser::Serializer for Node<'a> {
         _name: &'static str,
         value: &T,
     ) -> Result<(), FormError> {
-        value.serialize(self)
+        value.serialize(self.unwrap_level()?)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -258,7 +309,7 @@ impl<'a> ser::Serializer for Node<'a> {
         _variant: &'static str,
         value: &T,
     ) -> Result<(), FormError> {
-        value.serialize(self)
+        value.serialize(self.unwrap_level()?)
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Container<'a>, FormError> {
         if self.index.is_some() {

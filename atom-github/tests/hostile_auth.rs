@@ -1,0 +1,114 @@
+//! Hostile numbers from auth endpoints: an `expires_in` or `interval` at the edge of the
+//! integer range, a `Date` header years away. Each gives a bounded wait or a typed error,
+//! never a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use atom_core::{ErrorKind, Secret};
+use atom_github::auth::{MAX_CLOCK_SKEW_SECS, MAX_DEVICE_WAIT, TokenReply, clock_skew};
+use atom_github::{DeviceCode, GitHubApp, GitHubOAuth, auth::parse_token_reply};
+use common::{fast_retry, fixture};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[test]
+fn token_lifetimes_at_the_edge_of_i64_do_not_panic() {
+    let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    for seconds in [
+        i64::MAX,
+        i64::MIN,
+        i64::MAX / 1000 + 1,
+        -(i64::MAX / 1000) - 1,
+    ] {
+        let body = format!(
+            r#"{{"access_token":"ghu_a","expires_in":{seconds},"refresh_token":"ghr_b","refresh_token_expires_in":{seconds}}}"#
+        );
+        let Ok(TokenReply::Token(token)) = parse_token_reply(body.as_bytes(), None, 5, now) else {
+            panic!("a token for expires_in {seconds}");
+        };
+        // Out of chrono's range: no expiry rather than a wrong one.
+        assert_eq!(token.expires_at, None, "{seconds}");
+        assert!(!token.extra.contains_key("refresh_token_expires_at"));
+    }
+}
+
+fn device_code(expires_in: u64, interval: u64) -> DeviceCode {
+    DeviceCode {
+        device_code: Secret::new("dc"),
+        user_code: "U".into(),
+        verification_uri: "https://github.com/login/device".into(),
+        expires_in,
+        interval,
+    }
+}
+
+// Paused time: the waits below are virtual, so the bound is checked on tokio's clock, and
+// nothing is sent (no HTTP while time is paused).
+#[tokio::test(start_paused = true)]
+async fn device_flow_waits_are_bounded_whatever_the_server_says() {
+    let server = MockServer::start().await;
+    let oauth =
+        GitHubOAuth::with_base_url("Iv1.client", None, &server.uri(), fast_retry()).unwrap();
+    for (expires_in, interval, bound) in [
+        // An `expires_in` that overflows an Instant: capped at MAX_DEVICE_WAIT.
+        (u64::MAX, u64::MAX, MAX_DEVICE_WAIT),
+        // A 5 s code with an interval of years: the wait ends with the code.
+        (5, u64::MAX, Duration::from_secs(5)),
+    ] {
+        let started = tokio::time::Instant::now();
+        let err = oauth
+            .wait_for_device_token(&device_code(expires_in, interval))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ReauthorizationRequired, "{err}");
+        let waited = started.elapsed();
+        assert!(
+            waited <= bound + Duration::from_secs(1),
+            "waited {waited:?} (virtual) for expires_in {expires_in}, interval {interval}"
+        );
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[test]
+fn a_date_header_more_than_a_day_away_is_not_a_clock_skew() {
+    let now = chrono::DateTime::from_timestamp(1_445_412_480, 0).unwrap();
+    assert_eq!(clock_skew("Fri, 31 Dec 9999 23:59:59 GMT", now), None);
+    assert_eq!(clock_skew("Thu, 01 Jan 1970 00:00:00 GMT", now), None);
+    let day_later =
+        httpdate::fmt_http_date((now + chrono::Duration::seconds(MAX_CLOCK_SKEW_SECS)).into());
+    assert_eq!(clock_skew(&day_later, now), Some(MAX_CLOCK_SKEW_SECS));
+}
+
+#[tokio::test]
+async fn a_401_with_an_absurd_date_is_returned_not_learnt() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/app/installations/42/access_tokens"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("date", "Fri, 31 Dec 9999 23:59:59 GMT")
+                .set_body_raw(
+                    r#"{"message":"A JSON web token could not be decoded"}"#,
+                    "application/json",
+                ),
+        )
+        .mount(&server)
+        .await;
+    let app = GitHubApp::builder("12345", fixture("test-app-key.pem").as_bytes())
+        .base_url(server.uri())
+        .retry_policy(fast_retry())
+        .build()
+        .unwrap();
+    let err = app.installation_token(42).await.unwrap_err();
+    assert_eq!(err.status(), Some(401), "{err}");
+    assert_eq!(app.clock_skew(), 0, "a year-9999 Date is not a clock");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "no second exchange with a JWT dated 9999"
+    );
+}
