@@ -10,14 +10,19 @@ pub const REDACTED: &str = "[redacted]";
 /// blank out ordinary words, and real credentials are far longer.
 const MIN_KNOWN_LEN: usize = 8;
 
-/// Prefixes that mark a word as a credential whatever its context: Stripe secret, restricted
-/// and webhook keys, GitHub tokens, Slack tokens, HubSpot private-app tokens.
+/// Prefixes that mark a word as a credential whatever its context: Stripe secret, restricted,
+/// ephemeral and webhook keys, Connect refresh tokens and codes, GitHub tokens, Slack tokens,
+/// HubSpot private-app tokens.
 const SECRET_PREFIXES: &[&str] = &[
     "sk_live_",
     "sk_test_",
     "rk_live_",
     "rk_test_",
     "whsec_",
+    "ek_live_",
+    "ek_test_",
+    "rt_",
+    "ac_",
     "ghp_",
     "gho_",
     "ghu_",
@@ -41,6 +46,10 @@ fn is_word_byte(b: u8) -> bool {
 /// (`00D` + org id + `!` + token).
 fn looks_like_token(word: &str) -> bool {
     if SECRET_PREFIXES.iter().any(|p| word.starts_with(p)) && word.len() > 10 {
+        return true;
+    }
+    // Stripe client secrets: `pi_3Mtw…_secret_YrKJ…`.
+    if word.contains("_secret_") && word.len() > 20 {
         return true;
     }
     if word.starts_with("eyJ") && word.split('.').count() == 3 && word.len() > 20 {
@@ -145,6 +154,8 @@ mod tests {
             ),
             ("\"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"", "\"[redacted]\""),
             ("Basic dXNlcjpwYXNzd29yZA==", "Basic [redacted]"),
+            ("secret pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_YrKJUKribcBjcG8HVhfZluoGH here", "secret [redacted] here"),
+            ("code ac_ABCDEFGHIJ123 used", "code [redacted] used"),
             ("token expired", "token expired"),
             (
                 "Bearer authentication failed",
