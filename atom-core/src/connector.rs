@@ -41,6 +41,7 @@ pub enum AuthKind {
 
 /// Static facts about a connector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ConnectorInfo {
     /// Stable id (`"salesforce"`).
     pub service: &'static str,
@@ -54,8 +55,33 @@ pub struct ConnectorInfo {
     pub api_version: Option<String>,
 }
 
+impl ConnectorInfo {
+    /// Facts about a connector that speaks no versioned API.
+    pub fn new(
+        service: &'static str,
+        display_name: &'static str,
+        category: Category,
+        auth_kinds: &'static [AuthKind],
+    ) -> Self {
+        Self {
+            service,
+            display_name,
+            category,
+            auth_kinds,
+            api_version: None,
+        }
+    }
+
+    /// The API version the client speaks.
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+}
+
 /// The result of a health check.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct Health {
     /// The service.
     pub service: &'static str,

@@ -11,7 +11,16 @@ use tokio::time::Instant;
 use crate::{Error, ErrorKind, RateLimitSnapshot, Result};
 
 /// Pacing for one tenant (or one class of calls within a tenant).
+///
+/// ```
+/// use std::time::Duration;
+/// use atom_core::RateLimitConfig;
+/// let config = RateLimitConfig::new(100, Duration::from_secs(1), 20).burst(10);
+/// let no_bucket = RateLimitConfig::unlimited().max_concurrent(25);
+/// # let _ = (config, no_bucket);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RateLimitConfig {
     /// Requests allowed per `per`; `None` disables the token bucket.
     pub requests: Option<u32>,
@@ -58,6 +67,12 @@ impl RateLimitConfig {
     /// No pacing, only a generous concurrency cap.
     pub fn unlimited() -> Self {
         Self::default()
+    }
+
+    /// Sets the requests allowed in flight at once.
+    pub fn max_concurrent(mut self, max: usize) -> Self {
+        self.max_concurrent = max;
+        self
     }
 
     /// Sets the bucket capacity.

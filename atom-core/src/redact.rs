@@ -154,7 +154,10 @@ mod tests {
             ),
             ("\"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"", "\"[redacted]\""),
             ("Basic dXNlcjpwYXNzd29yZA==", "Basic [redacted]"),
-            ("secret pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_YrKJUKribcBjcG8HVhfZluoGH here", "secret [redacted] here"),
+            (
+                "secret pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_YrKJUKribcBjcG8HVhfZluoGH here",
+                "secret [redacted] here",
+            ),
             ("code ac_ABCDEFGHIJ123 used", "code [redacted] used"),
             ("token expired", "token expired"),
             (

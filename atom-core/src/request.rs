@@ -13,6 +13,7 @@ use serde::Serialize;
 /// `Debug` shows the kind and length only: form bodies carry client secrets and refresh
 /// tokens on the way to a token endpoint.
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub enum Body {
     /// No body.
     #[default]

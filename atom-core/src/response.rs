@@ -11,7 +11,14 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 /// The provider's rate-limit position after a response.
+///
+/// ```
+/// use atom_core::RateLimitSnapshot;
+/// let snapshot = RateLimitSnapshot::default().with_limit(5000).with_remaining(0);
+/// assert!(snapshot.is_exhausted());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RateLimitSnapshot {
     /// Requests allowed in the window.
     pub limit: Option<u64>,
@@ -26,6 +33,36 @@ pub struct RateLimitSnapshot {
 }
 
 impl RateLimitSnapshot {
+    /// Sets the requests allowed in the window.
+    pub fn with_limit(mut self, limit: u64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets the requests left in the window.
+    pub fn with_remaining(mut self, remaining: u64) -> Self {
+        self.remaining = Some(remaining);
+        self
+    }
+
+    /// Sets when the window resets.
+    pub fn with_reset(mut self, reset: DateTime<Utc>) -> Self {
+        self.reset = Some(reset);
+        self
+    }
+
+    /// Sets the requests used.
+    pub fn with_used(mut self, used: u64) -> Self {
+        self.used = Some(used);
+        self
+    }
+
+    /// Sets the bucket the numbers are for.
+    pub fn with_resource(mut self, resource: impl Into<String>) -> Self {
+        self.resource = Some(resource.into());
+        self
+    }
+
     /// True when the provider says nothing is left.
     pub fn is_exhausted(&self) -> bool {
         self.remaining == Some(0)
@@ -34,6 +71,7 @@ impl RateLimitSnapshot {
 
 /// Facts about one exchange.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     /// The provider's request id.
     pub request_id: Option<String>,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 /// How an attempt failed, as far as the retry decision cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Failure {
     /// The server answered with an error status.
     Status {
@@ -63,6 +64,7 @@ pub enum Decision {
 /// assert_eq!(policy.decide(1, false, &busy, Duration::ZERO, 0.5), Decision::Stop);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, counting the first (1 = never retry).
     pub max_attempts: u32,
@@ -95,6 +97,36 @@ impl RetryPolicy {
             max_attempts: 1,
             ..Self::default()
         }
+    }
+
+    /// Sets the attempts in all, counting the first.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Sets the backoff base.
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Sets the largest backoff step.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Sets the overall deadline (`None`: attempts alone bound the call).
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Sets the longest `Retry-After` waited out.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
     }
 
     /// Decides after failed attempt number `attempt` (1-based).

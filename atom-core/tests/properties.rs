@@ -127,7 +127,7 @@ proptest! {
         elapsed in any_duration(),
         jitter in any_f64(),
     ) {
-        let policy = RetryPolicy { max_attempts, base_delay: base, max_delay, deadline, max_retry_after };
+        let policy = RetryPolicy::default().max_attempts(max_attempts).base_delay(base).max_delay(max_delay).deadline(deadline).max_retry_after(max_retry_after);
         let failure = match kind {
             0 => Failure::Status { status, retry_after, provider_says },
             1 => Failure::Connect,
@@ -272,7 +272,13 @@ proptest! {
                 match input {
                     LimiterInput::Pause(wait) => limiter.pause("", None, wait),
                     LimiterInput::Observe { remaining, reset } => {
-                        let snapshot = RateLimitSnapshot { remaining, reset, ..Default::default() };
+                        let mut snapshot = RateLimitSnapshot::default();
+                        if let Some(remaining) = remaining {
+                            snapshot = snapshot.with_remaining(remaining);
+                        }
+                        if let Some(reset) = reset {
+                            snapshot = snapshot.with_reset(reset);
+                        }
                         limiter.observe("", None, &snapshot);
                     }
                     LimiterInput::Acquire => {

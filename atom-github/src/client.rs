@@ -45,10 +45,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            primary: RateLimitConfig {
-                max_concurrent: 20,
-                ..RateLimitConfig::default()
-            },
+            primary: RateLimitConfig::default().max_concurrent(20),
             write: RateLimitConfig::new(1, Duration::from_secs(1), 20).burst(1),
             search: RateLimitConfig::new(30, Duration::from_secs(60), 20),
         }
@@ -316,13 +313,13 @@ impl Connector for Client {
     }
 
     fn info(&self) -> ConnectorInfo {
-        ConnectorInfo {
-            service: SERVICE,
-            display_name: "GitHub",
-            category: Category::DevTools,
-            auth_kinds: &[AuthKind::ApiKey, AuthKind::Jwt, AuthKind::OAuth2],
-            api_version: Some(self.api_version.to_string()),
-        }
+        ConnectorInfo::new(
+            SERVICE,
+            "GitHub",
+            Category::DevTools,
+            &[AuthKind::ApiKey, AuthKind::Jwt, AuthKind::OAuth2],
+        )
+        .api_version(self.api_version.to_string())
     }
 
     /// `GET /rate_limit`: proves credentials and reachability without spending quota.

@@ -115,19 +115,16 @@ pub fn oauth_client(
 ) -> Result<OAuthClient> {
     let redirect = Url::parse(redirect_url)
         .map_err(|e| Error::config(SERVICE, format!("bad redirect URL: {e}")))?;
-    OAuthClient::new(
-        SERVICE,
-        OAuthConfig {
-            client_id: client_id.to_owned(),
-            client_secret,
-            authorize_url: host.authorize_url()?,
-            token_url: host.token_url()?,
-            redirect_url: Some(redirect),
-            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-            client_auth: ClientAuth::RequestBody,
-            extra_authorize_params: Vec::new(),
-        },
-    )
+    OAuthClient::new(SERVICE, {
+        let config = OAuthConfig::new(client_id, host.authorize_url()?, host.token_url()?)
+            .redirect_url(redirect)
+            .scopes(scopes.iter().copied())
+            .client_auth(ClientAuth::RequestBody);
+        match client_secret {
+            Some(secret) => config.client_secret(secret),
+            None => config,
+        }
+    })
 }
 
 /// The org id (`00D…`) from the token's identity URL

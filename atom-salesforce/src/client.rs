@@ -66,13 +66,13 @@ pub fn parse_limit_info(value: &str) -> Option<RateLimitSnapshot> {
     let (used, limit) = usage.split_once('/')?;
     let used: u64 = used.trim().parse().ok()?;
     let limit: u64 = limit.trim().parse().ok()?;
-    Some(RateLimitSnapshot {
-        limit: Some(limit),
-        remaining: Some(limit.saturating_sub(used)),
-        reset: None,
-        used: Some(used),
-        resource: Some("api-usage".to_owned()),
-    })
+    Some(
+        RateLimitSnapshot::default()
+            .with_limit(limit)
+            .with_remaining(limit.saturating_sub(used))
+            .with_used(used)
+            .with_resource("api-usage".to_owned()),
+    )
 }
 
 /// A Salesforce org client. Cheap to clone; clones share connections, limits and tokens.
@@ -272,10 +272,7 @@ impl ClientBuilder {
 /// Per-org pacing: no client-side bucket (the allocation is per 24 h, reported in
 /// `Sforce-Limit-Info`), at most [`MAX_CONCURRENT_PER_ORG`] in flight.
 pub fn default_limits() -> RateLimitConfig {
-    RateLimitConfig {
-        max_concurrent: MAX_CONCURRENT_PER_ORG,
-        ..RateLimitConfig::unlimited()
-    }
+    RateLimitConfig::unlimited().max_concurrent(MAX_CONCURRENT_PER_ORG)
 }
 
 #[async_trait]
@@ -285,13 +282,13 @@ impl Connector for Client {
     }
 
     fn info(&self) -> ConnectorInfo {
-        ConnectorInfo {
-            service: SERVICE,
-            display_name: "Salesforce",
-            category: Category::Crm,
-            auth_kinds: &[AuthKind::OAuth2, AuthKind::Jwt, AuthKind::ClientCredentials],
-            api_version: Some(self.version.clone()),
-        }
+        ConnectorInfo::new(
+            SERVICE,
+            "Salesforce",
+            Category::Crm,
+            &[AuthKind::OAuth2, AuthKind::Jwt, AuthKind::ClientCredentials],
+        )
+        .api_version(self.version.clone())
     }
 
     /// `GET /services/data/vXX.X/limits`: authenticated, cheap, and reports the allocation.

@@ -174,16 +174,17 @@ impl ConnectOAuth {
             base.join(path)
                 .map_err(|e| Error::config(SERVICE, format!("invalid Connect URL: {e}")))
         };
-        let config = OAuthConfig {
-            client_id: client_id.to_owned(),
-            client_secret: Some(secret_key.clone()),
-            authorize_url: endpoint("/oauth/authorize")?,
-            token_url: endpoint("/oauth/token")?,
-            redirect_url,
-            scopes: vec![scope.as_str().to_owned()],
-            client_auth: ClientAuth::RequestBody,
-            extra_authorize_params: Vec::new(),
-        };
+        let mut config = OAuthConfig::new(
+            client_id,
+            endpoint("/oauth/authorize")?,
+            endpoint("/oauth/token")?,
+        )
+        .client_secret(secret_key.clone())
+        .scopes([scope.as_str()])
+        .client_auth(ClientAuth::RequestBody);
+        if let Some(redirect) = redirect_url {
+            config = config.redirect_url(redirect);
+        }
         let oauth = OAuthClient::new(SERVICE, config)?;
         let api = ApiClient::builder(StripeProvider, base_url)?
             .credentials(Credentials::Bearer(secret_key))

@@ -470,13 +470,13 @@ impl Connector for Client {
     }
 
     fn info(&self) -> ConnectorInfo {
-        ConnectorInfo {
-            service: SERVICE,
-            display_name: "Stripe",
-            category: Category::Payments,
-            auth_kinds: &[AuthKind::ApiKey, AuthKind::OAuth2],
-            api_version: Some(self.api_version.clone()),
-        }
+        ConnectorInfo::new(
+            SERVICE,
+            "Stripe",
+            Category::Payments,
+            &[AuthKind::ApiKey, AuthKind::OAuth2],
+        )
+        .api_version(self.api_version.clone())
     }
 
     /// `GET /v1/balance`: cheap, authenticated, readable by restricted keys with balance read.

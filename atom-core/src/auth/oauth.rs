@@ -21,6 +21,7 @@ use crate::{ApiClient, Body, Error, ErrorKind, Request, Result, Secret};
 
 /// How the client authenticates to the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum ClientAuth {
     /// HTTP Basic with client id and secret (RFC 6749's preferred form).
     #[default]
@@ -30,7 +31,22 @@ pub enum ClientAuth {
 }
 
 /// A provider's OAuth endpoints and this app's registration.
+///
+/// ```
+/// use atom_core::{ClientAuth, OAuthConfig, Secret};
+/// let config = OAuthConfig::new(
+///     "client-id",
+///     "https://app.hubspot.com/oauth/authorize".parse().unwrap(),
+///     "https://api.hubapi.com/oauth/v1/token".parse().unwrap(),
+/// )
+/// .client_secret(Secret::new("client-secret"))
+/// .redirect_url("https://app.example.com/callback".parse().unwrap())
+/// .scopes(["crm.objects.contacts.read"])
+/// .client_auth(ClientAuth::RequestBody);
+/// assert_eq!(config.scopes, vec!["crm.objects.contacts.read"]);
+/// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct OAuthConfig {
     /// The client id.
     pub client_id: String,
@@ -48,6 +64,54 @@ pub struct OAuthConfig {
     pub client_auth: ClientAuth,
     /// Provider-specific parameters for the consent URL (`access_type=offline`, `prompt=consent`).
     pub extra_authorize_params: Vec<(String, String)>,
+}
+
+impl OAuthConfig {
+    /// A registration with its consent page and token endpoint; everything else unset
+    /// (no secret: a public client relying on PKCE; Basic client authentication).
+    pub fn new(client_id: impl Into<String>, authorize_url: Url, token_url: Url) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: None,
+            authorize_url,
+            token_url,
+            redirect_url: None,
+            scopes: Vec::new(),
+            client_auth: ClientAuth::default(),
+            extra_authorize_params: Vec::new(),
+        }
+    }
+
+    /// Sets the client secret.
+    pub fn client_secret(mut self, secret: Secret) -> Self {
+        self.client_secret = Some(secret);
+        self
+    }
+
+    /// Sets where the provider sends the user back.
+    pub fn redirect_url(mut self, url: Url) -> Self {
+        self.redirect_url = Some(url);
+        self
+    }
+
+    /// Sets the scopes to ask for.
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets how the client credentials are sent.
+    pub fn client_auth(mut self, auth: ClientAuth) -> Self {
+        self.client_auth = auth;
+        self
+    }
+
+    /// Adds a provider-specific parameter to the consent URL.
+    pub fn authorize_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_authorize_params
+            .push((name.into(), value.into()));
+        self
+    }
 }
 
 impl fmt::Debug for OAuthConfig {
@@ -92,16 +156,14 @@ impl fmt::Debug for PendingAuthorization {
 ///
 /// ```
 /// use atom_core::{OAuthClient, OAuthConfig, Secret};
-/// let config = OAuthConfig {
-///     client_id: "3MVG9".into(),
-///     client_secret: Some(Secret::new("s3cr3t")),
-///     authorize_url: "https://login.salesforce.com/services/oauth2/authorize".parse().unwrap(),
-///     token_url: "https://login.salesforce.com/services/oauth2/token".parse().unwrap(),
-///     redirect_url: Some("https://app.example.com/callback".parse().unwrap()),
-///     scopes: vec!["api".into(), "refresh_token".into()],
-///     client_auth: Default::default(),
-///     extra_authorize_params: vec![],
-/// };
+/// let config = OAuthConfig::new(
+///     "3MVG9",
+///     "https://login.salesforce.com/services/oauth2/authorize".parse().unwrap(),
+///     "https://login.salesforce.com/services/oauth2/token".parse().unwrap(),
+/// )
+/// .client_secret(Secret::new("s3cr3t"))
+/// .redirect_url("https://app.example.com/callback".parse().unwrap())
+/// .scopes(["api", "refresh_token"]);
 /// let client = OAuthClient::new("salesforce", config).unwrap();
 /// let pending = client.authorize_url().unwrap();
 /// assert!(pending.url.as_str().contains("code_challenge_method=S256"));

@@ -14,13 +14,12 @@ use tokio::net::TcpListener;
 
 /// Retries quickly so tests stay fast.
 pub fn fast_policy(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-        deadline: Some(Duration::from_secs(20)),
-        max_retry_after: Duration::from_secs(5),
-    }
+    RetryPolicy::default()
+        .max_attempts(max_attempts)
+        .base_delay(Duration::from_millis(10))
+        .max_delay(Duration::from_millis(50))
+        .deadline(Some(Duration::from_secs(20)))
+        .max_retry_after(Duration::from_secs(5))
 }
 
 pub fn client(base: &str, attempts: u32) -> ApiClient {
@@ -82,16 +81,14 @@ pub async fn raw_server(replies: Vec<RawReply>) -> (String, Arc<AtomicUsize>) {
 pub fn oauth_client(token_url: &str) -> OAuthClient {
     OAuthClient::new(
         "test",
-        OAuthConfig {
-            client_id: "client-1".into(),
-            client_secret: Some(Secret::new("client-secret-XYZ")),
-            authorize_url: format!("{token_url}/authorize").parse().unwrap(),
-            token_url: format!("{token_url}/token").parse().unwrap(),
-            redirect_url: Some("http://127.0.0.1/callback".parse().unwrap()),
-            scopes: vec!["api".into()],
-            client_auth: Default::default(),
-            extra_authorize_params: vec![],
-        },
+        OAuthConfig::new(
+            "client-1",
+            format!("{token_url}/authorize").parse().unwrap(),
+            format!("{token_url}/token").parse().unwrap(),
+        )
+        .client_secret(Secret::new("client-secret-XYZ"))
+        .redirect_url("http://127.0.0.1/callback".parse().unwrap())
+        .scopes(["api"]),
     )
     .unwrap()
 }

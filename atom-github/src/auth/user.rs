@@ -235,19 +235,20 @@ impl GitHubOAuth {
     /// error.
     pub fn web_flow(&self, redirect_url: Url, scopes: Vec<String>) -> Result<OAuthClient> {
         check_scopes(&scopes)?;
-        OAuthClient::new(
-            SERVICE,
-            OAuthConfig {
-                client_id: self.client_id.clone(),
-                client_secret: self.client_secret.clone(),
-                authorize_url: self.url("/login/oauth/authorize")?,
-                token_url: self.url("/login/oauth/access_token")?,
-                redirect_url: Some(redirect_url),
-                scopes,
-                client_auth: ClientAuth::RequestBody,
-                extra_authorize_params: Vec::new(),
-            },
-        )
+        OAuthClient::new(SERVICE, {
+            let config = OAuthConfig::new(
+                self.client_id.clone(),
+                self.url("/login/oauth/authorize")?,
+                self.url("/login/oauth/access_token")?,
+            )
+            .redirect_url(redirect_url)
+            .scopes(scopes)
+            .client_auth(ClientAuth::RequestBody);
+            match self.client_secret.clone() {
+                Some(secret) => config.client_secret(secret),
+                None => config,
+            }
+        })
     }
 
     /// Finishes the web flow: checks the callback's `state` against the pending

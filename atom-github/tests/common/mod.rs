@@ -17,13 +17,12 @@ pub fn fixture(name: &str) -> String {
 
 /// A retry policy with tiny delays.
 pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        deadline: Some(Duration::from_secs(10)),
-        max_retry_after: Duration::from_secs(5),
-    }
+    RetryPolicy::default()
+        .max_attempts(3)
+        .base_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(20))
+        .deadline(Some(Duration::from_secs(10)))
+        .max_retry_after(Duration::from_secs(5))
 }
 
 /// Limits that do not slow tests down (writes 100/s).

@@ -21,13 +21,12 @@ pub fn fixture_json(name: &str) -> serde_json::Value {
 
 /// Retries quickly (tests must not sleep).
 pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        deadline: Some(Duration::from_secs(5)),
-        max_retry_after: Duration::from_millis(50),
-    }
+    RetryPolicy::default()
+        .max_attempts(3)
+        .base_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(20))
+        .deadline(Some(Duration::from_secs(5)))
+        .max_retry_after(Duration::from_millis(50))
 }
 
 /// A client with a static token against the mock.

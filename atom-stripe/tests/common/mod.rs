@@ -12,13 +12,12 @@ pub const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 
 /// Retries in milliseconds, so retry tests stay fast.
 pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(2),
-        max_delay: Duration::from_millis(10),
-        deadline: Some(Duration::from_secs(10)),
-        max_retry_after: Duration::from_secs(1),
-    }
+    RetryPolicy::default()
+        .max_attempts(3)
+        .base_delay(Duration::from_millis(2))
+        .max_delay(Duration::from_millis(10))
+        .deadline(Some(Duration::from_secs(10)))
+        .max_retry_after(Duration::from_secs(1))
 }
 
 pub fn client(server: &MockServer) -> Client {

@@ -16,10 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use super::{LegResult, ensure, section, show, step};
 
 fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
-        base_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default().base_delay(Duration::from_millis(50))
 }
 
 /// Runs the core leg.
@@ -78,16 +75,12 @@ pub async fn run() -> LegResult {
         .await;
     let oauth = OAuthClient::new(
         "demo",
-        OAuthConfig {
-            client_id: "demo-client".into(),
-            client_secret: Some(Secret::new("demo-secret")),
-            authorize_url: format!("{}/oauth/authorize", server.uri()).parse()?,
-            token_url: format!("{}/oauth/token", server.uri()).parse()?,
-            redirect_url: None,
-            scopes: vec![],
-            client_auth: Default::default(),
-            extra_authorize_params: vec![],
-        },
+        OAuthConfig::new(
+            "demo-client",
+            format!("{}/oauth/authorize", server.uri()).parse()?,
+            format!("{}/oauth/token", server.uri()).parse()?,
+        )
+        .client_secret(Secret::new("demo-secret")),
     )?;
     let store = Arc::new(MemoryTokenStore::default());
     let key = TokenKey::new("demo", "tenant-1");

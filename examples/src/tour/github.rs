@@ -97,10 +97,7 @@ pub async fn run() -> LegResult {
     let github = Client::builder()
         .base_url(&uri)
         .token("ghp_tour_token")
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(50)))
         .limits(Limits::default())
         .build()?;
 

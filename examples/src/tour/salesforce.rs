@@ -224,10 +224,7 @@ pub async fn run() -> LegResult {
     );
     let client = Client::builder()
         .token_manager(manager)
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(20)))
         .build()?;
 
     let health = client.health().await;

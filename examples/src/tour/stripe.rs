@@ -125,10 +125,7 @@ pub async fn run() -> LegResult {
     mount(&server).await?;
     let stripe = Client::builder("sk_test_tour")
         .base_url(server.uri())
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(20)))
         .build()?;
 
     let health = stripe.health().await?;
