@@ -1,11 +1,18 @@
 //! Contract test: every typed call against Stoplight Prism serving GitHub's official OpenAPI
-//! description (`../shared/specs/github/api.github.com.json`), which validates each request
-//! (a request that breaks the description gets 422, or 400 for bad query parameters) and
-//! answers with the description's examples (which must decode).
+//! description, which validates each request (a request that breaks the description gets
+//! 422, or 400 for bad query parameters) and answers with the description's examples (which
+//! must decode).
 //!
-//! Prism is started from this test with `../shared/tools/prism-mock` on a free loopback port
-//! and killed by PID when the test ends, also on failure. Needs node/npm and python3; the
-//! first run installs Prism from npm (a minute or two). Without node/npm the test fails.
+//! The description is `tests/fixtures/github-contract.json`: the paths this test calls (listed
+//! in `tests/fixtures/contract-paths.txt`) and the components they reach, prepared for Prism by
+//! `tools/trim-openapi` (see `tests/fixtures/README.md`).
+//!
+//! Needs node and npm, so plain `cargo test` skips it (`#[ignore]`). Run it with
+//! `cargo test -p atom-github --test contract_prism -- --ignored`, or with `bash .ci/run`,
+//! which installs node/npm when they are missing. The first run installs the pinned Prism from
+//! npm into `~/.cache/atom-prism` (`tools/prism-mock install`, about 10 s). Prism is started
+//! on a free loopback port by `tools/prism-mock` and killed by PID when the test ends, also on
+//! failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -22,71 +29,48 @@ use atom_github::search::{SearchParams, SearchQuery};
 use atom_github::{Client, GitHubApp};
 use futures::TryStreamExt as _;
 
-/// Kills Prism when dropped.
+/// Kills Prism when dropped, and removes its log unless the test failed.
 struct Prism {
     pid: u32,
     log: PathBuf,
-    spec: PathBuf,
 }
 
 impl Drop for Prism {
     fn drop(&mut self) {
         let _ = Command::new("kill").arg(self.pid.to_string()).status();
-        let _ = std::fs::remove_file(&self.spec);
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }
 
-const TRIM: &str = concat!(
-    r"^/repos/\{owner\}/\{repo\}$ ",
-    r"^/repos/\{owner\}/\{repo\}/issues$ ",
-    r"^/repos/\{owner\}/\{repo\}/issues/\{issue_number\}$ ",
-    r"^/repos/\{owner\}/\{repo\}/issues/\{issue_number\}/(lock|comments|labels)$ ",
-    r"^/repos/\{owner\}/\{repo\}/issues/\{issue_number\}/labels/\{name\}$ ",
-    r"^/repos/\{owner\}/\{repo\}/issues/comments/\{comment_id\}$ ",
-    r"^/repos/\{owner\}/\{repo\}/pulls$ ",
-    r"^/repos/\{owner\}/\{repo\}/pulls/\{pull_number\}(/merge|/files|/commits|/reviews)?$ ",
-    r"^/repos/\{owner\}/\{repo\}/commits$ ",
-    r"^/repos/\{owner\}/\{repo\}/commits/\{ref\}$ ",
-    r"^/repos/\{owner\}/\{repo\}/compare/\{basehead\}$ ",
-    r"^/user$ ^/user/repos$ ^/users/\{username\}/repos$ ^/orgs/\{org\}/repos$ ",
-    r"^/installation/repositories$ ^/rate_limit$ ^/search/issues$ ^/search/repositories$ ",
-    r"^/app/installations/\{installation_id\}/access_tokens$",
-);
-
 fn start_prism() -> (Prism, u16) {
-    for tool in ["node", "npm", "python3"] {
+    for tool in ["node", "npm"] {
         let found = Command::new(tool)
             .arg("--version")
             .output()
             .is_ok_and(|o| o.status.success());
         assert!(
             found,
-            "the Prism contract test needs `{tool}` on PATH (node/npm and python3)"
+            "the Prism contract test needs `{tool}` on PATH (run it through .ci/run, which installs node/npm)"
         );
     }
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = manifest.join("../../shared");
-    let script = shared.join("tools/prism-mock");
-    assert!(script.exists(), "missing {}", script.display());
+    let script = manifest.join("../tools/prism-mock");
+    let spec = manifest.join("tests/fixtures/github-contract.json");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let spec = cleaned_spec(&shared.join("specs/github/api.github.com.json"), port);
-    let cleanup = |spec: &PathBuf| {
-        let _ = std::fs::remove_file(spec);
-    };
+    let log = std::env::temp_dir().join(format!("atom-github-prism-{port}.log"));
     let output = Command::new(&script)
+        .arg("start")
         .arg(&spec)
         .arg(port.to_string())
-        .args(["--alias-accept", "application/vnd.github+json"])
-        .env("PRISM_TRIM", TRIM)
+        .arg(&log)
         .output()
-        .expect("run prism-mock");
-    if !output.status.success() {
-        cleanup(&spec);
-    }
+        .expect("run tools/prism-mock");
     assert!(
         output.status.success(),
         "prism-mock failed: {}",
@@ -96,68 +80,7 @@ fn start_prism() -> (Prism, u16) {
         .trim()
         .parse()
         .expect("prism PID");
-    let home = std::env::var("PRISM_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/atom-prism")
-        });
-    (
-        Prism {
-            pid,
-            log: home.join(format!("prism-{port}.log")),
-            spec,
-        },
-        port,
-    )
-}
-
-/// A copy of the description with two quirks of it that Prism serves literally undone:
-/// some operations' examples are `{"summary", "value": {"$ref": "#/components/examples/x"}}`
-/// (a reference to a whole Example object put where its value belongs, so Prism answers
-/// `{"value": {...}}`), and 17 component examples carry an `x-github-breaking-changes` key
-/// next to `value`. Both are rewritten to a plain reference to the example.
-fn cleaned_spec(original: &std::path::Path, port: u16) -> PathBuf {
-    use serde_json::Value;
-    fn unwrap_example_refs(node: &mut Value) {
-        match node {
-            Value::Object(map) => {
-                if let Some(Value::Object(examples)) = map.get_mut("examples") {
-                    for example in examples.values_mut() {
-                        let target = example
-                            .pointer("/value/$ref")
-                            .and_then(Value::as_str)
-                            .filter(|r| r.starts_with("#/components/examples/"))
-                            .map(str::to_owned);
-                        if let Some(target) = target {
-                            *example = serde_json::json!({ "$ref": target });
-                        }
-                    }
-                }
-                map.values_mut().for_each(unwrap_example_refs);
-            }
-            Value::Array(items) => items.iter_mut().for_each(unwrap_example_refs),
-            _ => {}
-        }
-    }
-    let text = std::fs::read_to_string(original).expect("read the GitHub description");
-    let mut spec: Value = serde_json::from_str(&text).expect("description is JSON");
-    if let Some(paths) = spec.get_mut("paths") {
-        unwrap_example_refs(paths);
-    }
-    if let Some(examples) = spec
-        .pointer_mut("/components/examples")
-        .and_then(Value::as_object_mut)
-    {
-        for example in examples.values_mut() {
-            if let Some(example) = example.as_object_mut() {
-                example.retain(|k, _| !k.starts_with("x-"));
-            }
-        }
-    }
-    let path = std::env::temp_dir().join(format!("atom-github-contract-{port}.json"));
-    std::fs::write(&path, serde_json::to_vec(&spec).unwrap())
-        .expect("write the cleaned description");
-    path
+    (Prism { pid, log }, port)
 }
 
 /// The first item of a list: Prism answers with the description's example headers, whose
@@ -171,6 +94,7 @@ async fn first<T: Send + 'static>(mut stream: atom_core::Paginator<T>) -> T {
 }
 
 #[tokio::test(flavor = "current_thread")]
+#[ignore = "needs node/npm and Prism: run by .ci/run"]
 async fn every_typed_call_passes_prism_validation_and_decodes() {
     let (prism, port) = start_prism();
     let uri = format!("http://127.0.0.1:{port}");

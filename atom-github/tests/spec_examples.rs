@@ -1,32 +1,44 @@
-//! Every example in GitHub's official description for a schema this crate models decodes,
-//! read straight from `../shared/specs/github/api.github.com.json` (the fixtures in
-//! `tests/fixtures` are copies of a subset).
+//! Every example in GitHub's official description for a schema this crate models decodes.
+//!
+//! The examples are read from `tests/fixtures/spec-examples.json`: the `value` of each entry
+//! of the description's `components/examples` that this test names, copied unchanged (see
+//! `tests/fixtures/README.md` for the source, licence and the command that makes the file).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 use atom_github::models::*;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-fn examples() -> serde_json::Map<String, Value> {
-    let spec = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/specs/github/api.github.com.json"
-    );
-    let text = std::fs::read_to_string(spec)
-        .unwrap_or_else(|e| panic!("the GitHub description must be at {spec}: {e}"));
-    let mut doc: Value = serde_json::from_str(&text).unwrap();
-    let Some(Value::Object(examples)) = doc.pointer_mut("/components/examples").map(Value::take)
-    else {
-        panic!("no components/examples")
-    };
-    examples
+/// The fixture's examples, and the keys the test has decoded so far.
+struct Examples {
+    values: serde_json::Map<String, Value>,
+    used: RefCell<BTreeSet<String>>,
 }
 
-fn decode<T: DeserializeOwned>(examples: &serde_json::Map<String, Value>, key: &str) {
+fn examples() -> Examples {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/spec-examples.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let Value::Object(values) = serde_json::from_str(&text).unwrap() else {
+        panic!("{path} is not a JSON object")
+    };
+    Examples {
+        values,
+        used: RefCell::default(),
+    }
+}
+
+fn decode<T: DeserializeOwned>(examples: &Examples, key: &str) {
     let value = examples
+        .values
         .get(key)
-        .and_then(|e| e.get("value"))
         .unwrap_or_else(|| panic!("example {key} is missing"));
+    examples.used.borrow_mut().insert(key.to_owned());
     let text = value.to_string();
     if let Err(e) = serde_json::from_str::<T>(&text) {
         panic!(
@@ -108,4 +120,12 @@ fn every_modelled_example_decodes() {
     decode::<Vec<Commit>>(&ex, "commit-items");
     decode::<Comparison>(&ex, "commit-comparison");
     decode::<RateLimitOverview>(&ex, "rate-limit-overview");
+
+    // The fixture holds what this test checks and nothing else: no stale copies.
+    let unused: Vec<&String> = ex
+        .values
+        .keys()
+        .filter(|k| !ex.used.borrow().contains(*k))
+        .collect();
+    assert!(unused.is_empty(), "examples no test decodes: {unused:?}");
 }

@@ -3,20 +3,21 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use atom_core::{RateLimiter, Secret};
 use atom_salesforce::Client;
-use atom_salesforce::client::default_limits;
-use common::data;
+use atom_salesforce::client::{MAX_CONCURRENT_PER_ORG, default_limits};
 use serde_json::json;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::sync::watch;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn org_client(server: &MockServer, limiter: &Arc<RateLimiter>, org: &str) -> Client {
+fn org_client(uri: &str, limiter: &Arc<RateLimiter>, org: &str) -> Client {
     Client::builder()
-        .instance_url(server.uri())
+        .instance_url(uri)
         .access_token(Secret::new("t"))
         .shared_limiter(limiter.clone())
         .tenant(org)
@@ -24,25 +25,92 @@ fn org_client(server: &MockServer, limiter: &Arc<RateLimiter>, org: &str) -> Cli
         .unwrap()
 }
 
+/// What a [`gate`] server saw.
+#[derive(Debug, Default)]
+struct Seen {
+    in_flight: usize,
+    max_in_flight: usize,
+    received: usize,
+}
+
+/// A loopback HTTP server answering every request with `{}`, that holds requests until
+/// `open_at` are in flight together (then `linger` longer) and records the most it had in
+/// flight. Holding makes that figure what the client let through at once, not what the
+/// scheduler happened to overlap, so no clock is read. Once open it stays open. `patience`
+/// (well under the client's 30 s timeout) opens it anyway when the client never gets to
+/// `open_at`: that is the failure being tested for, and the assertion then says so.
+async fn gate(open_at: usize, linger: Duration, patience: Duration) -> (String, Arc<Mutex<Seen>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let (open, _) = watch::channel(false);
+    let open = Arc::new(open);
+    let server_seen = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let (seen, open) = (server_seen.clone(), open.clone());
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let mut gate = open.subscribe();
+                {
+                    let mut seen = seen.lock().unwrap();
+                    seen.received += 1;
+                    seen.in_flight += 1;
+                    seen.max_in_flight = seen.max_in_flight.max(seen.in_flight);
+                    if seen.in_flight >= open_at && !*open.borrow() {
+                        let open = open.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(linger).await;
+                            open.send_replace(true);
+                        });
+                    }
+                }
+                if tokio::time::timeout(patience, gate.wait_for(|open| *open))
+                    .await
+                    .is_err()
+                {
+                    open.send_replace(true);
+                }
+                let response = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                                content-length: 2\r\nconnection: close\r\n\r\n{}";
+                let _ = socket.write_all(response.as_bytes()).await;
+                let _ = socket.shutdown().await;
+                seen.lock().unwrap().in_flight -= 1;
+            });
+        }
+    });
+    (uri, seen)
+}
+
+/// Requests received, and the most in flight at once.
+fn counts(seen: &Mutex<Seen>) -> (usize, usize) {
+    let seen = seen.lock().unwrap();
+    (seen.received, seen.max_in_flight)
+}
+
 #[tokio::test]
 async fn twenty_five_in_flight_per_org() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(data("/limits")))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({}))
-                .set_delay(Duration::from_millis(250)),
-        )
-        .mount(&server)
-        .await;
     let limiter = Arc::new(RateLimiter::new("salesforce", default_limits()));
-    let a = org_client(&server, &limiter, "00DA0000000AAAA");
-    let b = org_client(&server, &limiter, "00DB0000000BBBB");
+    let per_org = MAX_CONCURRENT_PER_ORG;
+    assert_eq!(per_org, 25);
 
-    // 25 calls for each of two orgs at once: one round each, in parallel.
-    let started = Instant::now();
-    let calls = (0..25).flat_map(|_| {
+    // 25 calls for each of two orgs at once: all 50 are in flight together, because orgs are
+    // limited separately. (Were they not, the server would see 25 and, after `patience`, the
+    // rest.)
+    let (uri, seen) = gate(2 * per_org, Duration::ZERO, Duration::from_secs(10)).await;
+    let a = org_client(&uri, &limiter, "00DA0000000AAAA");
+    let b = org_client(&uri, &limiter, "00DB0000000BBBB");
+    let calls = (0..per_org).flat_map(|_| {
         let (a, b) = (a.clone(), b.clone());
         [
             tokio::spawn(async move { a.limits().get().await }),
@@ -52,25 +120,27 @@ async fn twenty_five_in_flight_per_org() {
     for call in futures::future::join_all(calls).await {
         call.unwrap().unwrap();
     }
-    let two_orgs = started.elapsed();
-    assert!(
-        two_orgs < Duration::from_millis(480),
-        "orgs are limited separately: {two_orgs:?}"
+    assert_eq!(
+        counts(&seen),
+        (2 * per_org, 2 * per_org),
+        "orgs are limited separately"
     );
 
-    // 26 calls for one org: the 26th waits for a slot.
-    let started = Instant::now();
-    let calls = (0..26).map(|_| {
+    // 26 calls for one org: the server holds the first 25 (and a while longer, for a 26th to
+    // show up if it could); it never has more than 25, and the 26th comes after.
+    let (uri, seen) = gate(per_org, Duration::from_millis(200), Duration::from_secs(10)).await;
+    let a = org_client(&uri, &limiter, "00DA0000000AAAA");
+    let calls = (0..=per_org).map(|_| {
         let a = a.clone();
         tokio::spawn(async move { a.limits().get().await })
     });
     for call in futures::future::join_all(calls).await {
         call.unwrap().unwrap();
     }
-    let one_org = started.elapsed();
-    assert!(
-        one_org >= Duration::from_millis(500),
-        "26th call waited: {one_org:?}"
+    assert_eq!(
+        counts(&seen),
+        (per_org + 1, per_org),
+        "the 26th call waited for a slot"
     );
 }
 
