@@ -683,7 +683,13 @@ fn sent_secrets(auth: &Authorization, defaults: &HeaderMap, request: &Request) -
 }
 
 fn transport_failure(service: &'static str, e: reqwest::Error, attempt: u32) -> AttemptOutcome {
-    let (kind, failure, what) = if e.is_timeout() {
+    let (kind, failure, what) = if e.is_builder() {
+        (
+            ErrorKind::Config,
+            Failure::Invalid,
+            "request refused by the HTTP layer",
+        )
+    } else if e.is_timeout() {
         (ErrorKind::Timeout, Failure::Timeout, "no response in time")
     } else if e.is_connect() {
         (ErrorKind::Network, Failure::Connect, "could not connect")

@@ -247,6 +247,13 @@ impl Error {
         self
     }
 
+    /// Replaces the message (scrubbed like every message).
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        let message = message.into();
+        self.0.message = scrub(&message, &[]).into_owned();
+        self
+    }
+
     /// Sets the service (an error made by shared code on a provider's behalf).
     pub fn with_service(mut self, service: &'static str) -> Self {
         self.0.service = service;

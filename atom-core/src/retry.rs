@@ -23,6 +23,9 @@ pub enum Failure {
     Timeout,
     /// The connection broke after the request may have been sent.
     Network,
+    /// The request could not be sent as given (a header value the HTTP layer refuses):
+    /// sending it again cannot help.
+    Invalid,
 }
 
 /// What to do after a failed attempt.
@@ -162,6 +165,7 @@ impl RetryPolicy {
             ),
             Failure::Connect => (true, true, None),
             Failure::Timeout | Failure::Network => (true, idempotent, None),
+            Failure::Invalid => (false, false, None),
         };
         if !worth_retrying || !safe {
             return Decision::Stop;
@@ -289,6 +293,7 @@ mod tests {
             (1, true, Failure::Network, Decision::Retry(half)),
             (1, false, Failure::Network, Decision::Stop),
             (1, false, Failure::Connect, Decision::Retry(half)),
+            (1, true, Failure::Invalid, Decision::Stop),
             (
                 2,
                 true,

@@ -469,3 +469,27 @@ async fn the_body_sent_on_a_307_is_the_original() {
         .body(atom_core::Body::Form("a=1&b=2".into()));
     client.send(req).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_request_the_http_layer_refuses_is_a_config_error_sent_once_at_most() {
+    let server = MockServer::start().await;
+    Mock::given(path("/x"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let client = builder(&server.uri()).build().unwrap();
+    // A key with a line break cannot be a header value.
+    let err = client
+        .send(Request::post("/x").idempotency_key("key\r\nx-injected: 1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(!err.is_retryable());
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
