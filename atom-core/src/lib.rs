@@ -66,6 +66,8 @@ mod response;
 pub mod retry;
 mod secret;
 mod string_enum;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod webhook;
 
 pub use auth::credentials::{Authenticator, Authorization, Credentials};

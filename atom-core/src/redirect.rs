@@ -349,12 +349,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config {
-            cases: 10_000,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_a70b),
-            failure_persistence: None,
-            ..proptest::test_runner::Config::default()
-        })]
+        #![proptest_config(crate::testing::proptest_config(10_000))]
 
         /// Whatever a server puts in `Location`: no panic, credentials only on the first
         /// origin, never plain http off loopback, never more hops than allowed.

@@ -13,25 +13,12 @@ use atom_core::http_util::{
 };
 use atom_core::redact::scrub;
 use atom_core::retry::{Decision, Failure, MAX_HEADER_WAIT, RetryPolicy, parse_retry_after};
+use atom_core::testing::proptest_config as config;
 use atom_core::{
     Checkpoint, ErrorKind, Page, Paginator, RateLimitConfig, RateLimitSnapshot, RateLimiter,
 };
 use chrono::{DateTime, TimeZone as _, Utc};
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
-
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        rng_seed: RngSeed::Fixed(0x5eed_a70b),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
 
 fn any_time() -> impl Strategy<Value = DateTime<Utc>> {
     // chrono's whole range, where `Utc::now()`-relative arithmetic is most likely to overflow.

@@ -2,8 +2,8 @@
 
 use std::sync::atomic::Ordering;
 
+use crate::testing::proptest_config as config;
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 
 use super::*;
 use crate::Secret;
@@ -216,15 +216,6 @@ async fn a_lease_timeout_says_what_it_waited_for() -> Result<()> {
     drop(held);
     assert!(waiter.lease(&key).await?.is_some());
     Ok(())
-}
-
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases,
-        rng_seed: RngSeed::Fixed(0x5eed),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
 }
 
 /// A JSON value that may hold the canary anywhere a value can be.

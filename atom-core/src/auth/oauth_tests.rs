@@ -1,20 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::testing::proptest_config as config;
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use serde_json::{Map, Value};
 
 use super::super::token_endpoint::{parse_token_response, submitted_forms};
 use crate::redact::scrub;
-
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases,
-        rng_seed: RngSeed::Fixed(0x5eed),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
 
 /// A token-endpoint-like JSON object: the fields that steer the normalizer, plus others.
 fn token_object() -> impl Strategy<Value = Map<String, Value>> {
