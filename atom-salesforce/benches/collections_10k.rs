@@ -117,7 +117,7 @@ async fn bulk(server: &MockServer, client: &Client) {
 
 fn client(server: &MockServer) -> Client {
     Client::builder()
-        .instance_url(server.uri())
+        .base_url(server.uri())
         .access_token(Secret::new("bench"))
         .build()
         .unwrap()

@@ -20,7 +20,6 @@
 use std::time::Duration;
 
 use atom_core::{Body, Checkpoint, Error, ErrorKind, Page, Paginator, Request, Result};
-use futures::FutureExt as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 
@@ -433,38 +432,44 @@ impl Bulk {
     }
 
     /// A finished query job's rows, as a stream that follows `Sforce-Locator` to the end.
-    /// `max_records` sets the page size (Salesforce picks one when `None`).
-    pub fn query_results(
+    /// `max_records` sets the page size (Salesforce picks one when `None`). A job id that
+    /// is not a record id comes out as the stream's only item, before any request.
+    pub fn query_results(&self, job_id: &str, max_records: Option<u32>) -> Paginator<CsvRecord> {
+        self.query_results_from(job_id, max_records, Checkpoint::default())
+    }
+
+    /// Resumes a [`Bulk::query_results`] stream from a checkpoint: its cursor is the
+    /// `Sforce-Locator` of the page being read.
+    pub fn query_results_from(
         &self,
         job_id: &str,
         max_records: Option<u32>,
-    ) -> Result<Paginator<CsvRecord>> {
-        let id = record_id(job_id)?.to_owned();
-        let client = self.client.clone();
-        let path = self.query_path(&format!("/{id}/results"));
-        Ok(Paginator::new(
-            Checkpoint::default(),
-            move |locator: Option<String>| {
-                let client = client.clone();
-                let path = path.clone();
-                async move {
-                    let request = Request::get(path)
-                        .max_response_bytes(MAX_RESULT_BYTES)
-                        .query_opt("locator", locator)
-                        .query_opt("maxRecords", max_records)
-                        .operation("bulk.query.results")
-                        .path_template("/services/data/vXX.X/jobs/query/{id}/results");
-                    let response = client.send(request).await?;
-                    let next = response
-                        .header("sforce-locator")
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty() && *l != "null")
-                        .map(str::to_owned);
-                    let items = CsvTable::parse(&response.body)?.records();
-                    Ok(Page::new(items, next))
-                }
-                .boxed()
+        checkpoint: Checkpoint,
+    ) -> Paginator<CsvRecord> {
+        let id = match record_id(job_id) {
+            Ok(id) => id,
+            Err(error) => return Paginator::failed(error).service(SERVICE),
+        };
+        let first = Request::get(self.query_path(&format!("/{id}/results")))
+            .max_response_bytes(MAX_RESULT_BYTES)
+            .query_opt("maxRecords", max_records)
+            .operation("bulk.query.results")
+            .path_template("/services/data/vXX.X/jobs/query/{id}/results");
+        Paginator::walk(
+            SERVICE,
+            checkpoint,
+            first,
+            self.client.sender(),
+            |first, locator| first.clone().query("locator", locator),
+            |response| {
+                let next = response
+                    .header("sforce-locator")
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && *l != "null")
+                    .map(str::to_owned);
+                let items = CsvTable::parse(&response.body)?.records();
+                Ok(Page::new(items, next))
             },
-        ))
+        )
     }
 }

@@ -40,7 +40,7 @@
 //!
 //! # async fn demo() -> atom_core::Result<()> {
 //! let client = Client::builder()
-//!     .instance_url("https://acme.my.salesforce.com")
+//!     .base_url("https://acme.my.salesforce.com")
 //!     .access_token(Secret::new(std::env::var("SF_TOKEN").unwrap_or_default()))
 //!     .build()?;
 //! let soql = Query::select(["Id", "Name"])
@@ -57,7 +57,7 @@
 //! ```
 //! use atom_salesforce::{Client, soql::{Filter, Query}};
 //! let client = Client::builder()
-//!     .instance_url("https://acme.my.salesforce.com")
+//!     .base_url("https://acme.my.salesforce.com")
 //!     .access_token(atom_core::Secret::new("00D...!token"))
 //!     .build()?;
 //! assert_eq!(client.api_version(), atom_salesforce::DEFAULT_API_VERSION);
@@ -74,7 +74,7 @@
 //! |---|---|---|
 //! | sign-in | [`auth`] | web-server flow, JWT bearer, client credentials |
 //! | records | [`sobjects::SObjects`] | `client.accounts().create(&account)` |
-//! | any object | [`Client::sobjects`] | `client.sobjects("Invoice__c")?.get(id, &["Amount__c"])` |
+//! | any object | [`Client::sobject`] | `client.sobject("Invoice__c").get(id, &["Amount__c"])` |
 //! | SOQL | [`soql`], [`Client::query`] | `client.query::<Account>(&soql)` (a stream) |
 //! | SOSL | [`sosl`], [`Client::search`] | `client.search(&Search::find("Acme").build()?)` |
 //! | many records | [`collections`] | `client.collections().create(&contacts, false)` |

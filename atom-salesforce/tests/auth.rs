@@ -355,6 +355,7 @@ async fn client_credentials_flow() {
     let key = TokenKey::new("salesforce", ORG);
     // The first call issues the token: no consent, nothing stored beforehand.
     let manager = Arc::new(TokenManager::new(key, store, cc).service("salesforce"));
-    let sf = Client::builder().token_manager(manager).build().unwrap();
+    // The shortcut: the token's instance_url is the base, the key's org the tenant.
+    let sf = Client::new(manager).unwrap();
     sf.limits().get().await.unwrap();
 }

@@ -366,7 +366,7 @@ async fn live() -> LegResult {
     };
     section("atom-salesforce: live read-only calls");
     let client = Client::builder()
-        .instance_url(instance)
+        .base_url(instance)
         .access_token(Secret::new(token))
         .build()?;
     show(&Envelope::from_result("salesforce", client.health().await));
