@@ -10,7 +10,7 @@
 //! streams, aggregate queries and sales analytics, sObject Collections with automatic
 //! chunking, Composite and Composite Graph, Bulk API 2.0 ingest and query jobs, lead
 //! conversion (SOAP `convertLead()`), opportunity stage advance checked against the
-//! picklist, the `limits` resource, and Outbound Message parsing.
+//! picklist, the `limits` resource, and Outbound Message parsing (filtered by org id; Salesforce does not sign them).
 //!
 //! **What it does not:** no Streaming API / Pub/Sub API (long-lived subscriptions belong to
 //! a separate service), no Metadata or Tooling API, no blocking API.
@@ -84,7 +84,7 @@
 //! | stage advance | [`opportunities`] | `client.opportunities().advance_stage(id, "Closed Won")` |
 //! | analytics | [`analytics`] | `client.analytics().pipeline_by_stage(&range)` |
 //! | limits | [`limits`] | `client.limits().get()` |
-//! | outbound messages | [`webhook`] | `webhook::verify(body, &[org_id])` |
+//! | outbound messages | [`webhook`] | `OutboundMessages::new([org_id]).parse(body)` (unsigned: see the module docs) |
 //!
 //! Each module's docs open with a complete example.
 

@@ -2,7 +2,8 @@
 //! mock, create an account and an opportunity, walk a query page by page, run the pipeline
 //! analytics, survive an expired session (`401 INVALID_SESSION_ID` → one refresh, rotated
 //! refresh token saved, one replay), see a concurrency-limit refusal retried and a hostile
-//! SOQL value stay a value, and verify an outbound message. Payloads are restforce's recorded
+//! SOQL value stay a value, and keep an outbound message from our org (they are unsigned:
+//! the org id filters, it does not authenticate). Payloads are restforce's recorded
 //! Salesforce responses. With `SF_INSTANCE_URL` and `SF_ACCESS_TOKEN` set, it also makes
 //! read-only calls to the real org.
 
@@ -16,7 +17,7 @@ use atom_core::{
 use atom_salesforce::analytics::DateRange;
 use atom_salesforce::auth::{self, LoginHost};
 use atom_salesforce::soql::{Filter, Order, Query};
-use atom_salesforce::webhook::{self, Notification};
+use atom_salesforce::webhook::{self, Notification, OutboundMessages};
 use atom_salesforce::{Account, Client, Opportunity, Record};
 use chrono::NaiveDate;
 use futures::TryStreamExt as _;
@@ -328,7 +329,7 @@ pub async fn run() -> LegResult {
         account.map(|a| json!({"Id": a.id, "Name": a.name})),
     ));
 
-    // An outbound message, accepted only from our org.
+    // An outbound message, kept only from our org.
     let mut changed = Record {
         id: Some(ACCOUNT_ID.into()),
         ..Default::default()
@@ -343,12 +344,17 @@ pub async fn run() -> LegResult {
             record: changed,
         }],
     );
-    let accepted = webhook::verify(body.as_bytes(), &[ORG]).map(|m| m.notifications.len());
+    // Outbound messages are not signed: this keeps our org's messages; the sender is
+    // authenticated outside the body (TLS client certificate, IP allow-list, session id).
+    let accepted = OutboundMessages::new([ORG])
+        .parse(body.as_bytes())
+        .map(|m| m.notifications.len());
     ensure(accepted.is_ok(), "outbound message accepted")?;
-    let foreign =
-        webhook::verify(body.as_bytes(), &["00D000000000001"]).map(|m| m.notifications.len());
+    let foreign = OutboundMessages::new(["00D000000000001"])
+        .parse(body.as_bytes())
+        .map(|m| m.notifications.len());
     ensure(foreign.is_err(), "foreign org refused")?;
-    step("outbound message from our org, then the same claimed for another org:");
+    step("outbound message (unsigned: filtered by org id) from our org, then one for another org:");
     show(&Envelope::from_result("salesforce", accepted));
     show(&Envelope::from_result("salesforce", foreign));
 
