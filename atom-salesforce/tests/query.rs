@@ -362,6 +362,36 @@ async fn error_bodies_map_to_kinds_with_codes_and_details() {
     assert_eq!(err.details().len(), 1);
     assert_eq!(err.details()[0].code.as_deref(), Some("INVALID_FIELD"));
     assert_eq!(err.details()[0].fields, vec!["Foo__c".to_string()]);
+    // The typed view: every entry of the array, as sent.
+    let info = err
+        .provider_details::<atom_salesforce::error::SalesforceErrorInfo>()
+        .expect("typed details attached");
+    let codes: Vec<_> = info
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.error_code.as_deref(),
+                e.message.as_deref(),
+                e.fields.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (
+                Some("MALFORMED_QUERY"),
+                Some("unexpected token: FROM"),
+                vec![]
+            ),
+            (
+                Some("INVALID_FIELD"),
+                Some("second"),
+                vec!["Foo__c".to_owned()]
+            ),
+        ]
+    );
 
     let dup = r#"[{"message":"duplicate value found: Email__c","errorCode":"DUPLICATE_VALUE","fields":["Email__c"]}]"#;
     let err = error_for(400, dup, "application/json").await;
