@@ -97,10 +97,7 @@ async fn bulk(server: &MockServer, client: &Client) {
         .ingest("Account", IngestOperation::Insert, None, &table)
         .await
         .unwrap();
-    let policy = PollPolicy {
-        initial: Duration::from_millis(1),
-        ..PollPolicy::default()
-    };
+    let policy = PollPolicy::default().initial(Duration::from_millis(1));
     bulk.wait_ingest(&closed.id, &policy).await.unwrap();
     let took = started.elapsed();
     let requests = server.received_requests().await.unwrap_or_default();

@@ -51,6 +51,7 @@ use crate::SERVICE;
 
 /// Where users sign in.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LoginHost {
     /// `https://login.salesforce.com`.
     Production,

@@ -20,7 +20,7 @@
 use std::time::Duration;
 
 use atom_core::{Body, Checkpoint, Error, ErrorKind, Page, Paginator, Request, Result};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::bulk_csv::{CsvRecord, CsvTable};
@@ -38,6 +38,7 @@ pub const MAX_UPLOAD_BYTES: usize = 100 * 1024 * 1024;
 
 /// What an ingest job does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum IngestOperation {
     /// `insert`.
     Insert,
@@ -63,68 +64,36 @@ impl IngestOperation {
     }
 }
 
-/// A job's state; unknown states are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobState {
-    /// Accepting uploads.
-    Open,
-    /// Upload done, queued.
-    UploadComplete,
-    /// Running.
-    InProgress,
-    /// Finished (records may still have failed individually).
-    JobComplete,
-    /// The job failed as a whole.
-    Failed,
-    /// Aborted.
-    Aborted,
-    /// A state this crate does not know.
-    Other(String),
+atom_core::string_enum! {
+    /// A job's state; unknown states are kept in `Other`.
+    #[non_exhaustive]
+    pub enum JobState {
+        /// Accepting uploads.
+        Open = "Open",
+        /// Upload done, queued.
+        UploadComplete = "UploadComplete",
+        /// Running.
+        InProgress = "InProgress",
+        /// Finished (records may still have failed individually).
+        JobComplete = "JobComplete",
+        /// The job failed as a whole.
+        Failed = "Failed",
+        /// Aborted.
+        Aborted = "Aborted",
+    }
 }
 
 impl JobState {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "Open",
-            Self::UploadComplete => "UploadComplete",
-            Self::InProgress => "InProgress",
-            Self::JobComplete => "JobComplete",
-            Self::Failed => "Failed",
-            Self::Aborted => "Aborted",
-            Self::Other(s) => s,
-        }
-    }
-
     /// Whether the job will not change any more.
     pub fn is_terminal(&self) -> bool {
         matches!(self, Self::JobComplete | Self::Failed | Self::Aborted)
     }
 }
 
-impl Serialize for JobState {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JobState {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Ok(match s.as_str() {
-            "Open" => Self::Open,
-            "UploadComplete" => Self::UploadComplete,
-            "InProgress" => Self::InProgress,
-            "JobComplete" => Self::JobComplete,
-            "Failed" => Self::Failed,
-            "Aborted" => Self::Aborted,
-            _ => Self::Other(s),
-        })
-    }
-}
-
 /// A job as Salesforce reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct JobInfo {
     /// Job id.
     pub id: String,
@@ -153,6 +122,7 @@ pub struct JobInfo {
 /// How to wait for a job: exponential backoff from `initial`, capped at `max`, for at most
 /// `timeout` in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PollPolicy {
     /// First wait.
     pub initial: Duration,
@@ -173,6 +143,34 @@ impl Default for PollPolicy {
 }
 
 impl PollPolicy {
+    /// Sets the first wait.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use atom_salesforce::bulk::PollPolicy;
+    /// let p = PollPolicy::default()
+    ///     .initial(Duration::from_secs(1))
+    ///     .max(Duration::from_secs(10))
+    ///     .timeout(Duration::from_secs(600));
+    /// assert_eq!(p.delay(5), Duration::from_secs(10));
+    /// ```
+    pub fn initial(mut self, wait: Duration) -> Self {
+        self.initial = wait;
+        self
+    }
+
+    /// Sets the longest wait between polls.
+    pub fn max(mut self, wait: Duration) -> Self {
+        self.max = wait;
+        self
+    }
+
+    /// Sets how long to wait in all before giving up.
+    pub fn timeout(mut self, budget: Duration) -> Self {
+        self.timeout = budget;
+        self
+    }
+
     /// The wait before poll number `n` (0-based): `initial · 2ⁿ`, at most `max`.
     ///
     /// ```

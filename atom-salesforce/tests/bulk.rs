@@ -26,11 +26,10 @@ fn job(state: &str) -> serde_json::Value {
 }
 
 fn tiny_poll() -> PollPolicy {
-    PollPolicy {
-        initial: Duration::from_millis(10),
-        max: Duration::from_millis(40),
-        timeout: Duration::from_secs(5),
-    }
+    PollPolicy::default()
+        .initial(Duration::from_millis(10))
+        .max(Duration::from_millis(40))
+        .timeout(Duration::from_secs(5))
 }
 
 #[tokio::test]
@@ -169,11 +168,10 @@ async fn waiting_gives_up_with_a_timeout() {
     let sf = client(&server);
     // Backoff waits 10, 20, 40, 80, then the 150 ms left: 6 polls in 300 ms, where a
     // fixed 10 ms interval would make about 30.
-    let policy = PollPolicy {
-        initial: Duration::from_millis(10),
-        max: Duration::from_secs(1),
-        timeout: Duration::from_millis(300),
-    };
+    let policy = PollPolicy::default()
+        .initial(Duration::from_millis(10))
+        .max(Duration::from_secs(1))
+        .timeout(Duration::from_millis(300));
     let started = Instant::now();
     let err = sf.bulk().wait_ingest(JOB, &policy).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
