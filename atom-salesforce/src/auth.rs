@@ -27,7 +27,7 @@
 //! let store = Arc::new(MemoryTokenStore::default());
 //! let key = auth::exchange_and_store(&oauth, &pending, "returned-state", "code", store.as_ref()).await?;
 //! let manager = Arc::new(TokenManager::new(key, store, Arc::new(oauth)).service("salesforce"));
-//! let client = Client::builder().token_manager(manager).build()?;
+//! let client = Client::new(manager)?;
 //! # let _ = client; Ok(()) }
 //! ```
 

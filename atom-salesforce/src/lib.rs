@@ -19,14 +19,19 @@
 //!
 //! ## How calls behave
 //!
-//! * Every call goes to the token's `instance_url`, under `/services/data/v{version}`
-//!   ([`DEFAULT_API_VERSION`] unless set).
+//! * [`Client::new`] takes an `Arc<TokenManager>`: every call then goes to the token's
+//!   `instance_url`. With a fixed token, the builder's `base_url` is the instance URL. Calls
+//!   go under `/services/data/v{version}` ([`DEFAULT_API_VERSION`] unless set).
 //! * `Sforce-Limit-Info: api-usage=N/M` is read on every response into the client's
 //!   [`atom_core::RateLimitSnapshot`]; at most 25 calls are in flight per org.
 //! * Salesforce sends no token expiry: a `401 INVALID_SESSION_ID` refreshes once and replays.
 //! * Errors keep status, the first `errorCode` as provider code (`MALFORMED_QUERY`,
 //!   `INVALID_FIELD`, `DUPLICATE_VALUE`, `ENTITY_IS_DELETED`) and every further entry in
-//!   `details`; `403 REQUEST_LIMIT_EXCEEDED` is `RateLimited`.
+//!   `details`; the whole error array is
+//!   `err.provider_details::<`[`error::SalesforceErrorInfo`]`>()`.
+//!   `403 REQUEST_LIMIT_EXCEEDED` is `RateLimited`.
+//! * Queries are streams ([`atom_core::Paginator`]) with `totalSize` as `total()`; each has a
+//!   `*_from(.., checkpoint)` twin that resumes where a stream stopped.
 //! * Ids are checked (15 or 18 letters and digits, the 18-character case checksum
 //!   included; [`validate::case_safe_id`] converts 15 to 18) and names are checked as API
 //!   names before any request.
@@ -87,6 +92,12 @@
 //! | outbound messages | [`webhook`] | `OutboundMessages::new([org_id]).parse(body)` (unsigned: see the module docs) |
 //!
 //! Each module's docs open with a complete example.
+//!
+//! ## Cargo features
+//!
+//! * `rustls` (default) or `native-tls`: the TLS library.
+//! * `jwt` (default): the JWT bearer flow ([`auth::JwtBearer`]), which needs `jsonwebtoken`;
+//!   without it the crate builds with no JWT signing code.
 
 pub mod analytics;
 pub mod auth;

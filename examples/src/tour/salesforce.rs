@@ -262,16 +262,22 @@ pub async fn run() -> LegResult {
         .from("Whizbang__c")
         .order_by("CreatedDate", Order::Asc)
         .build()?;
-    let records: Vec<Record> = client.query(&soql).try_collect().await?;
+    let mut pages = client.query::<Record>(&soql);
+    let records: Vec<Record> = (&mut pages).try_collect().await?;
     let labels: Vec<&str> = records
         .iter()
         .filter_map(|r| r.get_str("Text_Label"))
         .collect();
     ensure(labels == ["First Page", "Last Page"], "both pages read")?;
+    ensure(
+        pages.total() == Some(2),
+        "totalSize kept as the stream's total",
+    )?;
     step(&format!(
-        "query `{soql}` followed nextRecordsUrl: {labels:?} (a 403 REQUEST_LIMIT_EXCEEDED for concurrency was retried)"
+        "query `{soql}` followed nextRecordsUrl: {labels:?} of totalSize {:?} (a 403 REQUEST_LIMIT_EXCEEDED for concurrency was retried)",
+        pages.total()
     ));
-    if let Some(snapshot) = client.api().rate_limit() {
+    if let Some(snapshot) = client.rate_limit() {
         step(&format!(
             "API allocation: {:?} used of {:?} today",
             snapshot.used, snapshot.limit
