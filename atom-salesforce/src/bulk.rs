@@ -460,14 +460,55 @@ impl Bulk {
             self.client.sender(),
             |first, locator| first.clone().query("locator", locator),
             |response| {
-                let next = response
-                    .header("sforce-locator")
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && *l != "null")
-                    .map(str::to_owned);
+                let next = next_locator(response.header("sforce-locator"));
                 let items = CsvTable::parse(&response.body)?.records();
                 Ok(Page::new(items, next))
             },
         )
+    }
+}
+
+/// The next page's locator from a `Sforce-Locator` header: `None` when the header is absent,
+/// blank or the literal `null` (the last page).
+fn next_locator(header: Option<&str>) -> Option<String> {
+    header
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "null")
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_locator;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngSeed};
+
+    #[test]
+    fn last_page_markers() {
+        assert_eq!(next_locator(None), None);
+        assert_eq!(next_locator(Some("null")), None);
+        assert_eq!(next_locator(Some("  ")), None);
+        assert_eq!(next_locator(Some(" MTAwMDA ")).as_deref(), Some("MTAwMDA"));
+    }
+
+    proptest! {
+        #![proptest_config(Config {
+            cases: 10_000,
+            rng_seed: RngSeed::Fixed(0x5eed),
+            failure_persistence: None,
+            ..Config::default()
+        })]
+
+        /// Any header value gives either no next page or its trimmed, non-empty text.
+        #[test]
+        fn a_locator_is_the_trimmed_header_or_nothing(value in ".{0,64}") {
+            match next_locator(Some(&value)) {
+                None => prop_assert!(value.trim().is_empty() || value.trim() == "null"),
+                Some(next) => {
+                    prop_assert_eq!(next.as_str(), value.trim());
+                    prop_assert!(!next.is_empty() && next != "null");
+                }
+            }
+        }
     }
 }

@@ -200,6 +200,11 @@ async fn the_common_options_have_their_common_names() {
         .build()
         .unwrap();
     client.limits().get().await.unwrap();
+    // Neither the builder nor the client shows the token.
+    let builder = Client::builder().access_token(Secret::new("00Dx!very-secret-session"));
+    assert!(!format!("{builder:?}").contains("very-secret"));
+    let secret_client = builder.base_url("https://x.example").build().unwrap();
+    assert!(!format!("{secret_client:?}").contains("very-secret"));
     assert!(
         Client::builder()
             .base_url("https://x.example")
