@@ -97,10 +97,7 @@ async fn bulk(server: &MockServer, client: &Client) {
         .ingest("Account", IngestOperation::Insert, None, &table)
         .await
         .unwrap();
-    let policy = PollPolicy {
-        initial: Duration::from_millis(1),
-        ..PollPolicy::default()
-    };
+    let policy = PollPolicy::default().initial(Duration::from_millis(1));
     bulk.wait_ingest(&closed.id, &policy).await.unwrap();
     let took = started.elapsed();
     let requests = server.received_requests().await.unwrap_or_default();
@@ -117,7 +114,7 @@ async fn bulk(server: &MockServer, client: &Client) {
 
 fn client(server: &MockServer) -> Client {
     Client::builder()
-        .instance_url(server.uri())
+        .base_url(server.uri())
         .access_token(Secret::new("bench"))
         .build()
         .unwrap()

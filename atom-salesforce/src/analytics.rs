@@ -63,6 +63,7 @@ impl DateRange {
 
 /// One stage of the pipeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct StagePipeline {
     /// The stage.
     pub stage: String,
@@ -76,6 +77,7 @@ pub struct StagePipeline {
 
 /// Won against lost among opportunities closed in a range.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct WinRate {
     /// Closed won.
     pub won: u64,
@@ -89,6 +91,7 @@ pub struct WinRate {
 
 /// Lead conversion for one lead source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SourceConversion {
     /// The source (`None`: leads without one).
     pub lead_source: Option<String>,

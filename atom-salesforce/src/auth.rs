@@ -1,5 +1,6 @@
 //! Salesforce sign-in: login hosts, the OAuth web-server flow with PKCE and `state` (core
-//! [`OAuthClient`]), the JWT bearer flow and the client-credentials flow (as
+//! [`OAuthClient`]), the JWT bearer flow (feature `jwt`, on by default) and the
+//! client-credentials flow (as
 //! [`TokenRefresher`]s for the core [`atom_core::TokenManager`]), and the token extras
 //! Salesforce adds (`instance_url`, `id`, `issued_at`, `signature`).
 //!
@@ -26,29 +27,31 @@
 //! let store = Arc::new(MemoryTokenStore::default());
 //! let key = auth::exchange_and_store(&oauth, &pending, "returned-state", "code", store.as_ref()).await?;
 //! let manager = Arc::new(TokenManager::new(key, store, Arc::new(oauth)).service("salesforce"));
-//! let client = Client::builder().token_manager(manager).build()?;
+//! let client = Client::new(manager)?;
 //! # let _ = client; Ok(()) }
 //! ```
 
+#[cfg(feature = "jwt")]
 use std::fmt;
+#[cfg(feature = "jwt")]
 use std::time::Duration;
 
+#[cfg(feature = "jwt")]
 use async_trait::async_trait;
+#[cfg(feature = "jwt")]
+use atom_core::TokenRefresher;
 use atom_core::webhook::{SignatureEncoding, verify_hmac_sha256};
 use atom_core::{
-    ApiClient, Body, ClientAuth, Error, ErrorKind, OAuthClient, OAuthConfig, PendingAuthorization,
-    Request, Result, Secret, TokenKey, TokenRefresher, TokenSet, TokenStore,
+    ClientAuth, Error, ErrorKind, OAuthClient, OAuthConfig, PendingAuthorization, Result, Secret,
+    TokenKey, TokenSet, TokenStore,
 };
-use chrono::Utc;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use url::Url;
 
 use crate::SERVICE;
-use crate::client::SalesforceProvider;
 
 /// Where users sign in.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LoginHost {
     /// `https://login.salesforce.com`.
     Production,
@@ -210,10 +213,16 @@ pub async fn exchange_and_store(
 /// the first token itself.
 pub use atom_core::ClientCredentialsGrant;
 
+/// The grant type of the JWT bearer flow (RFC 7523).
+#[cfg(feature = "jwt")]
+const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
 /// The longest assertion lifetime Salesforce accepts.
+#[cfg(feature = "jwt")]
 pub const MAX_ASSERTION_LIFETIME: Duration = Duration::from_secs(180);
 
-#[derive(Serialize)]
+#[cfg(feature = "jwt")]
+#[derive(serde::Serialize)]
 struct Claims<'a> {
     iss: &'a str,
     sub: &'a str,
@@ -221,18 +230,10 @@ struct Claims<'a> {
     exp: i64,
 }
 
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    #[serde(default)]
-    scope: Option<String>,
-    #[serde(flatten)]
-    extra: Map<String, Value>,
-}
-
 /// The OAuth 2.0 JWT bearer flow: an RS256 assertion (iss = client id, sub = username,
 /// aud = login host, exp ≤ 3 minutes) exchanged for an access token. No refresh token: the
-/// token manager mints a new one when the session ends.
+/// token manager mints a new one when the session ends. Needs the `jwt` feature (on by
+/// default).
 ///
 /// ```no_run
 /// # async fn demo(pem: &[u8]) -> atom_core::Result<()> {
@@ -246,30 +247,42 @@ struct TokenResponse {
 /// let manager = Arc::new(TokenManager::new(key, store, jwt).service("salesforce"));
 /// # let _ = manager; Ok(()) }
 /// ```
+#[cfg(feature = "jwt")]
 pub struct JwtBearer {
     client_id: String,
     username: String,
     audience: String,
-    token_url: Url,
     key: jsonwebtoken::EncodingKey,
     lifetime: Duration,
-    // The shared request path: timeouts, retries of what is safe to resend, error mapping.
-    // A token call that hung would hold every caller of the org behind the refresh gate.
-    api: ApiClient,
+    // The core's token-endpoint client: the shared request path (timeouts, retries only of
+    // what the server says it did not process), and token answers read like every grant's.
+    oauth: OAuthClient,
 }
 
+#[cfg(feature = "jwt")]
 impl fmt::Debug for JwtBearer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JwtBearer")
             .field("client_id", &self.client_id)
             .field("username", &self.username)
             .field("audience", &self.audience)
-            .field("token_url", &self.token_url.as_str())
+            .field("token_url", &self.oauth.config().token_url.as_str())
             .field("key", &"[redacted]")
             .finish()
     }
 }
 
+/// The token-endpoint configuration of a connected app with no secret (the JWT bearer
+/// flow proves the app by the assertion's signature).
+#[cfg(feature = "jwt")]
+fn jwt_config(host: &LoginHost, client_id: &str) -> Result<OAuthConfig> {
+    Ok(
+        OAuthConfig::new(client_id, host.authorize_url()?, host.token_url()?)
+            .client_auth(ClientAuth::RequestBody),
+    )
+}
+
+#[cfg(feature = "jwt")]
 impl JwtBearer {
     /// A JWT bearer grant for `username` through the connected app `client_id`, signed with
     /// the RSA private key in `private_key_pem`.
@@ -281,13 +294,11 @@ impl JwtBearer {
     ) -> Result<Self> {
         let key = jsonwebtoken::EncodingKey::from_rsa_pem(private_key_pem)
             .map_err(|e| Error::config(SERVICE, format!("JWT private key unusable: {e}")))?;
-        let token_url = host.token_url()?;
         Ok(Self {
             client_id: client_id.to_owned(),
             username: username.to_owned(),
             audience: host.audience(),
-            api: token_api(&token_url, None)?,
-            token_url,
+            oauth: OAuthClient::new(SERVICE, jwt_config(host, client_id)?)?,
             key,
             lifetime: MAX_ASSERTION_LIFETIME,
         })
@@ -307,7 +318,8 @@ impl JwtBearer {
 
     /// Injects the HTTP client used for the token endpoint.
     pub fn http_client(mut self, http: atom_core::reqwest::Client) -> Result<Self> {
-        self.api = token_api(&self.token_url, Some(http))?;
+        let config = self.oauth.config().clone();
+        self.oauth = OAuthClient::with_http(SERVICE, config, http)?;
         Ok(self)
     }
 
@@ -318,7 +330,7 @@ impl JwtBearer {
             iss: &self.client_id,
             sub: &self.username,
             aud: &self.audience,
-            exp: Utc::now().timestamp() + lifetime,
+            exp: chrono::Utc::now().timestamp() + lifetime,
         };
         jsonwebtoken::encode(
             &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
@@ -328,44 +340,22 @@ impl JwtBearer {
         .map_err(|e| Error::config(SERVICE, format!("cannot sign JWT assertion: {e}")))
     }
 
-    /// Exchanges a fresh assertion for a token set (extras: `instance_url`, `id`, …).
+    /// Exchanges a fresh assertion for a token set (extras: `instance_url`, `id`, …), through
+    /// the core's [`OAuthClient::grant`]: an `invalid_grant` refusal is
+    /// `ReauthorizationRequired` with its `provider_code`, and the assertion never appears in
+    /// error text.
     pub async fn fetch(&self) -> Result<TokenSet> {
         let assertion = self.assertion()?;
-        let form: String = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer")
-            .append_pair("assertion", &assertion)
-            .finish();
-        let request = Request::post(self.token_url.path())
-            .operation("oauth.jwt_bearer")
-            .header("accept", "application/json")?
-            .body(Body::Form(form.into_bytes().into()));
-        let body = self.api.send(request).await?.body;
-        let parsed: TokenResponse = atom_core::decode_json(SERVICE, &body, None)?;
-        Ok(TokenSet {
-            access_token: Secret::new(parsed.access_token),
-            refresh_token: None,
-            expires_at: None,
-            scopes: parsed
-                .scope
-                .map(|s| s.split_whitespace().map(str::to_owned).collect())
-                .unwrap_or_default(),
-            extra: parsed.extra,
-        })
+        self.oauth
+            .grant(
+                &[("grant_type", JWT_BEARER_GRANT), ("assertion", &assertion)],
+                &[&assertion],
+            )
+            .await
     }
 }
 
-/// The request path to a login host's token endpoint (no credentials: the grant is the body).
-fn token_api(token_url: &Url, http: Option<atom_core::reqwest::Client>) -> Result<ApiClient> {
-    let mut base = token_url.clone();
-    base.set_path("/");
-    let mut builder = ApiClient::builder(SalesforceProvider, base.as_str())?
-        .user_agent(concat!("atom-salesforce/", env!("CARGO_PKG_VERSION")))?;
-    if let Some(http) = http {
-        builder = builder.http_client(http);
-    }
-    builder.build()
-}
-
+#[cfg(feature = "jwt")]
 #[async_trait]
 impl TokenRefresher for JwtBearer {
     async fn refresh(&self, current: &TokenSet) -> Result<TokenSet> {

@@ -20,8 +20,7 @@
 use std::time::Duration;
 
 use atom_core::{Body, Checkpoint, Error, ErrorKind, Page, Paginator, Request, Result};
-use futures::FutureExt as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::bulk_csv::{CsvRecord, CsvTable};
@@ -39,6 +38,7 @@ pub const MAX_UPLOAD_BYTES: usize = 100 * 1024 * 1024;
 
 /// What an ingest job does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum IngestOperation {
     /// `insert`.
     Insert,
@@ -64,68 +64,36 @@ impl IngestOperation {
     }
 }
 
-/// A job's state; unknown states are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JobState {
-    /// Accepting uploads.
-    Open,
-    /// Upload done, queued.
-    UploadComplete,
-    /// Running.
-    InProgress,
-    /// Finished (records may still have failed individually).
-    JobComplete,
-    /// The job failed as a whole.
-    Failed,
-    /// Aborted.
-    Aborted,
-    /// A state this crate does not know.
-    Other(String),
+atom_core::string_enum! {
+    /// A job's state; unknown states are kept in `Other`.
+    #[non_exhaustive]
+    pub enum JobState {
+        /// Accepting uploads.
+        Open = "Open",
+        /// Upload done, queued.
+        UploadComplete = "UploadComplete",
+        /// Running.
+        InProgress = "InProgress",
+        /// Finished (records may still have failed individually).
+        JobComplete = "JobComplete",
+        /// The job failed as a whole.
+        Failed = "Failed",
+        /// Aborted.
+        Aborted = "Aborted",
+    }
 }
 
 impl JobState {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "Open",
-            Self::UploadComplete => "UploadComplete",
-            Self::InProgress => "InProgress",
-            Self::JobComplete => "JobComplete",
-            Self::Failed => "Failed",
-            Self::Aborted => "Aborted",
-            Self::Other(s) => s,
-        }
-    }
-
     /// Whether the job will not change any more.
     pub fn is_terminal(&self) -> bool {
         matches!(self, Self::JobComplete | Self::Failed | Self::Aborted)
     }
 }
 
-impl Serialize for JobState {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JobState {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Ok(match s.as_str() {
-            "Open" => Self::Open,
-            "UploadComplete" => Self::UploadComplete,
-            "InProgress" => Self::InProgress,
-            "JobComplete" => Self::JobComplete,
-            "Failed" => Self::Failed,
-            "Aborted" => Self::Aborted,
-            _ => Self::Other(s),
-        })
-    }
-}
-
 /// A job as Salesforce reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct JobInfo {
     /// Job id.
     pub id: String,
@@ -154,6 +122,7 @@ pub struct JobInfo {
 /// How to wait for a job: exponential backoff from `initial`, capped at `max`, for at most
 /// `timeout` in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PollPolicy {
     /// First wait.
     pub initial: Duration,
@@ -174,6 +143,34 @@ impl Default for PollPolicy {
 }
 
 impl PollPolicy {
+    /// Sets the first wait.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use atom_salesforce::bulk::PollPolicy;
+    /// let p = PollPolicy::default()
+    ///     .initial(Duration::from_secs(1))
+    ///     .max(Duration::from_secs(10))
+    ///     .timeout(Duration::from_secs(600));
+    /// assert_eq!(p.delay(5), Duration::from_secs(10));
+    /// ```
+    pub fn initial(mut self, wait: Duration) -> Self {
+        self.initial = wait;
+        self
+    }
+
+    /// Sets the longest wait between polls.
+    pub fn max(mut self, wait: Duration) -> Self {
+        self.max = wait;
+        self
+    }
+
+    /// Sets how long to wait in all before giving up.
+    pub fn timeout(mut self, budget: Duration) -> Self {
+        self.timeout = budget;
+        self
+    }
+
     /// The wait before poll number `n` (0-based): `initial · 2ⁿ`, at most `max`.
     ///
     /// ```
@@ -433,38 +430,85 @@ impl Bulk {
     }
 
     /// A finished query job's rows, as a stream that follows `Sforce-Locator` to the end.
-    /// `max_records` sets the page size (Salesforce picks one when `None`).
-    pub fn query_results(
+    /// `max_records` sets the page size (Salesforce picks one when `None`). A job id that
+    /// is not a record id comes out as the stream's only item, before any request.
+    pub fn query_results(&self, job_id: &str, max_records: Option<u32>) -> Paginator<CsvRecord> {
+        self.query_results_from(job_id, max_records, Checkpoint::default())
+    }
+
+    /// Resumes a [`Bulk::query_results`] stream from a checkpoint: its cursor is the
+    /// `Sforce-Locator` of the page being read.
+    pub fn query_results_from(
         &self,
         job_id: &str,
         max_records: Option<u32>,
-    ) -> Result<Paginator<CsvRecord>> {
-        let id = record_id(job_id)?.to_owned();
-        let client = self.client.clone();
-        let path = self.query_path(&format!("/{id}/results"));
-        Ok(Paginator::new(
-            Checkpoint::default(),
-            move |locator: Option<String>| {
-                let client = client.clone();
-                let path = path.clone();
-                async move {
-                    let request = Request::get(path)
-                        .max_response_bytes(MAX_RESULT_BYTES)
-                        .query_opt("locator", locator)
-                        .query_opt("maxRecords", max_records)
-                        .operation("bulk.query.results")
-                        .path_template("/services/data/vXX.X/jobs/query/{id}/results");
-                    let response = client.send(request).await?;
-                    let next = response
-                        .header("sforce-locator")
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty() && *l != "null")
-                        .map(str::to_owned);
-                    let items = CsvTable::parse(&response.body)?.records();
-                    Ok(Page::new(items, next))
-                }
-                .boxed()
+        checkpoint: Checkpoint,
+    ) -> Paginator<CsvRecord> {
+        let id = match record_id(job_id) {
+            Ok(id) => id,
+            Err(error) => return Paginator::failed(error).service(SERVICE),
+        };
+        let first = Request::get(self.query_path(&format!("/{id}/results")))
+            .max_response_bytes(MAX_RESULT_BYTES)
+            .query_opt("maxRecords", max_records)
+            .operation("bulk.query.results")
+            .path_template("/services/data/vXX.X/jobs/query/{id}/results");
+        Paginator::walk(
+            SERVICE,
+            checkpoint,
+            first,
+            self.client.sender(),
+            |first, locator| first.clone().query("locator", locator),
+            |response| {
+                let next = next_locator(response.header("sforce-locator"));
+                let items = CsvTable::parse(&response.body)?.records();
+                Ok(Page::new(items, next))
             },
-        ))
+        )
+    }
+}
+
+/// The next page's locator from a `Sforce-Locator` header: `None` when the header is absent,
+/// blank or the literal `null` (the last page).
+fn next_locator(header: Option<&str>) -> Option<String> {
+    header
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "null")
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_locator;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngSeed};
+
+    #[test]
+    fn last_page_markers() {
+        assert_eq!(next_locator(None), None);
+        assert_eq!(next_locator(Some("null")), None);
+        assert_eq!(next_locator(Some("  ")), None);
+        assert_eq!(next_locator(Some(" MTAwMDA ")).as_deref(), Some("MTAwMDA"));
+    }
+
+    proptest! {
+        #![proptest_config(Config {
+            cases: 10_000,
+            rng_seed: RngSeed::Fixed(0x5eed),
+            failure_persistence: None,
+            ..Config::default()
+        })]
+
+        /// Any header value gives either no next page or its trimmed, non-empty text.
+        #[test]
+        fn a_locator_is_the_trimmed_header_or_nothing(value in ".{0,64}") {
+            match next_locator(Some(&value)) {
+                None => prop_assert!(value.trim().is_empty() || value.trim() == "null"),
+                Some(next) => {
+                    prop_assert_eq!(next.as_str(), value.trim());
+                    prop_assert!(!next.is_empty() && next != "null");
+                }
+            }
+        }
     }
 }

@@ -2,18 +2,23 @@
 //! `Sforce-Limit-Info` parsing, per-org limits and the API version.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use atom_core::retry::RetryPolicy;
 use atom_core::{
-    ApiClient, ApiResponse, AuthKind, Authenticator, Category, Connector, ConnectorInfo,
-    Credentials, Error, Health, OAuthAuthenticator, Provider, RateLimitConfig, RateLimitSnapshot,
-    RateLimiter, Request, Result, Secret, TokenManager,
+    ApiClient, ApiResponse, AuthKind, Authenticator, Category, ClientOptions, Connector,
+    ConnectorInfo, Credentials, Error, Health, OAuthAuthenticator, Provider, ProviderDefaults,
+    RateLimitConfig, RateLimitSnapshot, RateLimiter, Request, Result, Secret, TokenManager,
 };
+use futures::future::BoxFuture;
 use http::{HeaderMap, StatusCode};
 
 use crate::{SERVICE, validate};
+
+/// Where calls go when neither a base URL nor a token's `instance_url` says otherwise.
+const DEFAULT_BASE_URL: &str = "https://login.salesforce.com";
+
+/// The default `User-Agent`.
+const USER_AGENT: &str = concat!("atom-salesforce/", env!("CARGO_PKG_VERSION"));
 
 /// The API version used unless the builder sets another (Summer '26, GA).
 pub const DEFAULT_API_VERSION: &str = "67.0";
@@ -77,7 +82,7 @@ pub fn parse_limit_info(value: &str) -> Option<RateLimitSnapshot> {
 
 /// A Salesforce org client. Cheap to clone; clones share connections, limits and tokens.
 ///
-/// Resource families hang off it: [`Client::sobjects`] (any object),
+/// Resource families hang off it: [`Client::sobject`] (any object),
 /// [`Client::accounts`] and the other typed objects, [`Client::query`],
 /// [`Client::search`], [`Client::collections`], [`Client::composite`], [`Client::bulk`],
 /// [`Client::leads`], [`Client::opportunities`], [`Client::analytics`], [`Client::limits`].
@@ -94,9 +99,28 @@ impl Client {
         ClientBuilder::default()
     }
 
+    /// A client for the org a [`TokenManager`] holds tokens for: calls go to the token's
+    /// `instance_url`, count against the token key's tenant, and refresh on a `401`. The
+    /// shortcut for `Client::builder().token_manager(manager).build()`.
+    ///
+    /// ```
+    /// # fn demo(manager: std::sync::Arc<atom_core::TokenManager>) -> atom_core::Result<()> {
+    /// let client = atom_salesforce::Client::new(manager)?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn new(manager: Arc<TokenManager>) -> Result<Client> {
+        Self::builder().token_manager(manager).build()
+    }
+
     /// The core client underneath (rate-limit snapshot, limiter, retry policy).
     pub fn api(&self) -> &ApiClient {
         &self.api
+    }
+
+    /// What the last response said about the org's daily API allocation
+    /// (`Sforce-Limit-Info`), if any response said.
+    pub fn rate_limit(&self) -> Option<RateLimitSnapshot> {
+        self.api.rate_limit()
     }
 
     /// The API version, e.g. `62.0`.
@@ -114,6 +138,17 @@ impl Client {
         self.api.send(request).await
     }
 
+    /// The client's request path as a function, for [`atom_core::Paginator::walk`].
+    pub(crate) fn sender(
+        &self,
+    ) -> impl Fn(Request) -> BoxFuture<'static, Result<ApiResponse>> + Send + Sync + 'static {
+        let client = self.clone();
+        move |request| {
+            let client = client.clone();
+            Box::pin(async move { client.send(request).await })
+        }
+    }
+
     /// The versions the org offers (`GET /services/data/`).
     pub async fn versions(&self) -> Result<Vec<crate::models::ApiVersion>> {
         self.send(
@@ -128,11 +163,19 @@ impl Client {
 
 /// Configures a [`Client`].
 ///
+/// The org's instance URL is the builder's `base_url` (`https://acme.my.salesforce.com`):
+/// the base for a fixed access token and for local mocks. With a
+/// [`ClientBuilder::token_manager`], the token's own `instance_url` wins, so the base URL
+/// can be left unset. Every other common option (`http_client`, `retry_policy`,
+/// `rate_limits`, `shared_limiter`, `tenant`, `user_agent`, `timeout`, `connect_timeout`,
+/// `max_redirects`, `max_response_bytes`, `authenticator`) has the meaning
+/// [`atom_core::client_options_setters`] gives it in every atom crate.
+///
 /// ```no_run
 /// # fn demo() -> atom_core::Result<()> {
 /// use atom_salesforce::Client;
 /// let client = Client::builder()
-///     .instance_url("https://example.my.salesforce.com")
+///     .base_url("https://example.my.salesforce.com")
 ///     .access_token(atom_core::Secret::new("00D...!AQ..."))
 ///     .api_version("62.0")
 ///     .build()?;
@@ -140,25 +183,14 @@ impl Client {
 /// ```
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    instance_url: Option<String>,
+    options: ClientOptions,
     version: Option<String>,
-    auth: Option<Arc<dyn Authenticator>>,
-    tenant: Option<String>,
-    retry: Option<RetryPolicy>,
-    limits: Option<RateLimitConfig>,
-    limiter: Option<Arc<RateLimiter>>,
-    http: Option<atom_core::reqwest::Client>,
-    timeout: Option<Duration>,
+    /// The token key's tenant, used when `tenant` is not set.
+    manager_tenant: Option<String>,
 }
 
 impl ClientBuilder {
-    /// The org's instance URL (`https://acme.my.salesforce.com`). With a
-    /// [`ClientBuilder::token_manager`], the token's own `instance_url` wins; this is the
-    /// base for static tokens and local mocks.
-    pub fn instance_url(mut self, url: impl Into<String>) -> Self {
-        self.instance_url = Some(url.into());
-        self
-    }
+    atom_core::client_options_setters!(options);
 
     /// The API version (`62.0`; default [`DEFAULT_API_VERSION`]). `GET /services/data/`
     /// ([`Client::versions`]) lists what the org offers.
@@ -167,9 +199,11 @@ impl ClientBuilder {
         self
     }
 
-    /// A fixed access token (session id), for scripts and tests. Nothing refreshes it.
+    /// A fixed access token (session id), for scripts and tests. Nothing refreshes it; calls
+    /// go to the builder's `base_url` (the instance URL).
     pub fn access_token(mut self, token: Secret) -> Self {
-        self.auth = Some(Arc::new(Credentials::Bearer(token)));
+        self.manager_tenant = None;
+        self.options.authenticator = Some(Arc::new(Credentials::Bearer(token)));
         self
     }
 
@@ -177,95 +211,41 @@ impl ClientBuilder {
     /// credentials). Every call goes to the token's `instance_url`; a `401` refreshes once and
     /// replays. The tenant (whose limits calls count against) defaults to the manager's key.
     pub fn token_manager(mut self, manager: Arc<TokenManager>) -> Self {
-        if self.tenant.is_none() {
-            self.tenant = Some(manager.key().tenant.clone());
-        }
-        self.auth = Some(Arc::new(
+        self.manager_tenant = Some(manager.key().tenant.clone());
+        self.options.authenticator = Some(Arc::new(
             OAuthAuthenticator::new(manager).base_url_from("instance_url"),
         ));
         self
     }
 
-    /// Any authenticator.
-    pub fn authenticator(mut self, auth: Arc<dyn Authenticator>) -> Self {
-        self.auth = Some(auth);
-        self
-    }
-
-    /// The org whose limits these calls count against (default: the token key's tenant, or
-    /// the instance URL's host for a fixed access token).
-    pub fn tenant(mut self, org: impl Into<String>) -> Self {
-        self.tenant = Some(org.into());
-        self
-    }
-
-    /// The retry policy (default: core's).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Pacing (default: at most [`MAX_CONCURRENT_PER_ORG`] calls in flight per org).
-    pub fn rate_limits(mut self, limits: RateLimitConfig) -> Self {
-        self.limits = Some(limits);
-        self
-    }
-
-    /// A limiter shared with other clients of the same orgs.
-    pub fn shared_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
-        self.limiter = Some(limiter);
-        self
-    }
-
-    /// Injects a `reqwest::Client` (use [`atom_core::reqwest`]).
-    pub fn http_client(mut self, client: atom_core::reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
-    /// The timeout of one attempt (default 30 s; Bulk and long queries may set their own).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
     /// Builds the client.
+    ///
+    /// The tenant defaults to the token key's tenant (with a token manager), else the
+    /// instance URL's host; pacing defaults to [`default_limits`].
     pub fn build(self) -> Result<Client> {
         let version =
             validate::api_version(self.version.as_deref().unwrap_or(DEFAULT_API_VERSION))?;
+        let mut options = self.options;
+        let auth: Arc<dyn Authenticator> = options.authenticator.clone().ok_or_else(|| {
+            Error::config(SERVICE, "no credentials: set access_token or token_manager")
+        })?;
         // Without a token key, the org is known by its instance host.
-        let tenant = self.tenant.or_else(|| {
-            self.instance_url
+        let tenant = options.tenant.take().or(self.manager_tenant).or_else(|| {
+            options
+                .base_url
                 .as_deref()
                 .and_then(|u| url::Url::parse(u).ok())
                 .and_then(|u| u.host_str().map(str::to_owned))
         });
-        let base = self
-            .instance_url
-            .unwrap_or_else(|| "https://login.salesforce.com".to_owned());
-        let auth: Arc<dyn Authenticator> = self.auth.ok_or_else(|| {
-            Error::config(SERVICE, "no credentials: set access_token or token_manager")
-        })?;
-        let mut builder = ApiClient::builder(SalesforceProvider, &base)?
-            .authenticator(auth.clone())
-            .user_agent(concat!("atom-salesforce/", env!("CARGO_PKG_VERSION")))?
-            .tenant(tenant.unwrap_or_default())
-            .retry_policy(self.retry.unwrap_or_default());
-        builder = match self.limiter {
-            Some(limiter) => builder.shared_limiter(limiter),
-            None => builder.rate_limits(self.limits.unwrap_or_else(default_limits)),
-        };
-        if let Some(http) = self.http {
-            builder = builder.http_client(http);
-        }
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
-        }
-        Ok(Client {
-            api: builder.build()?,
-            version,
-            auth,
-        })
+        options.tenant = tenant;
+        let api = options
+            .api_client(
+                SalesforceProvider,
+                ProviderDefaults::new(DEFAULT_BASE_URL, USER_AGENT),
+                |limits| RateLimiter::new(SERVICE, limits.unwrap_or_else(default_limits)),
+            )?
+            .build()?;
+        Ok(Client { api, version, auth })
     }
 }
 

@@ -215,7 +215,7 @@ impl Collections {
     /// Reads records of one object by id (`GET /composite/sobjects/{object}?ids=…&fields=…`,
     /// 200 ids a request). Results are in input order; an id that matches nothing (or that
     /// the user cannot see) gives `None`.
-    pub async fn retrieve<T: DeserializeOwned + Send + 'static>(
+    pub async fn get<T: DeserializeOwned + Send + 'static>(
         &self,
         object: &str,
         ids: &[&str],
@@ -223,7 +223,7 @@ impl Collections {
     ) -> Result<Vec<Option<T>>> {
         let object = identifier(object)?;
         if fields.is_empty() {
-            return Err(Error::config(SERVICE, "retrieve needs at least one field"));
+            return Err(Error::config(SERVICE, "get needs at least one field"));
         }
         let fields = fields
             .iter()
@@ -243,7 +243,7 @@ impl Collections {
                 let request = Request::get(path.clone())
                     .query("ids", chunk.join(","))
                     .query("fields", fields.clone())
-                    .operation("collections.retrieve")
+                    .operation("collections.get")
                     .path_template("/services/data/vXX.X/composite/sobjects/{object}");
                 let expected = chunk.len();
                 async move {
@@ -252,7 +252,7 @@ impl Collections {
                         return Err(Error::decode(
                             SERVICE,
                             format!(
-                                "retrieve answered {} records for {expected} ids",
+                                "collections get answered {} records for {expected} ids",
                                 records.len()
                             ),
                         ));

@@ -232,6 +232,7 @@ impl CompositeRequest {
 /// One subrequest's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SubResponse {
     /// The body (a save result, a record, an error array).
     #[serde(default)]
@@ -248,6 +249,7 @@ pub struct SubResponse {
 /// The composite response, subresponses in request order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CompositeResponse {
     /// The subresponses.
     pub composite_response: Vec<SubResponse>,
@@ -344,6 +346,7 @@ impl CompositeGraph {
 /// One graph's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GraphResult {
     /// The graph id.
     pub graph_id: String,
@@ -355,6 +358,7 @@ pub struct GraphResult {
 
 /// The Composite Graph response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GraphResponse {
     /// One result per graph, in request order.
     pub graphs: Vec<GraphResult>,

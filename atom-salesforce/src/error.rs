@@ -13,15 +13,39 @@ use serde::Deserialize;
 
 use crate::SERVICE;
 
-/// One entry of a Salesforce error array.
-#[derive(Debug, Clone, Deserialize)]
+/// One entry of a Salesforce error array (`{"errorCode", "message", "fields"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ApiError {
-    message: Option<String>,
+#[non_exhaustive]
+pub struct SalesforceErrorEntry {
+    /// The code (`MALFORMED_QUERY`, `INVALID_FIELD`, `DUPLICATE_VALUE`).
     #[serde(alias = "statusCode")]
-    error_code: Option<String>,
+    pub error_code: Option<String>,
+    /// The message.
+    pub message: Option<String>,
+    /// The fields concerned.
     #[serde(default)]
-    fields: Vec<String>,
+    pub fields: Vec<String>,
+}
+
+/// Salesforce's typed view of a REST error body: every entry of the error array, in the
+/// order sent. Attached to the [`atom_core::Error`] of every response that carries one;
+/// read it back with `error.provider_details::<SalesforceErrorInfo>()`.
+///
+/// ```
+/// use atom_salesforce::error::{SalesforceErrorInfo, map_error};
+/// let body = br#"[{"message":"bad","errorCode":"INVALID_FIELD","fields":["Foo__c"]},
+///                {"message":"also","errorCode":"REQUIRED_FIELD_MISSING","fields":["Name"]}]"#;
+/// let err = map_error(http::StatusCode::BAD_REQUEST, &http::HeaderMap::new(), body);
+/// let info = err.provider_details::<SalesforceErrorInfo>().unwrap();
+/// assert_eq!(info.errors.len(), 2);
+/// assert_eq!(info.errors[1].fields, vec!["Name".to_owned()]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SalesforceErrorInfo {
+    /// The entries, first one first (it also gives the error's message and provider code).
+    pub errors: Vec<SalesforceErrorEntry>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,7 +85,7 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
         .with_status(code)
         .with_provider_code("MULTIPLE_CHOICES");
     }
-    if let Ok(entries) = serde_json::from_slice::<Vec<ApiError>>(body)
+    if let Ok(entries) = serde_json::from_slice::<Vec<SalesforceErrorEntry>>(body)
         && let Some((first, rest)) = entries.split_first()
     {
         let provider_code = first.error_code.clone();
@@ -87,7 +111,8 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
                 fields: e.fields.clone(),
             })
             .collect::<Vec<_>>();
-        return with_limit_semantics(err.with_details(details));
+        let info = SalesforceErrorInfo { errors: entries };
+        return with_limit_semantics(err.with_details(details).with_provider_details(info));
     }
     if let Ok(oauth) = serde_json::from_slice::<OAuthError>(body) {
         let message = oauth

@@ -115,6 +115,7 @@ impl LeadConvert {
 
 /// One `LeadConvertResult`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LeadConvertResult {
     /// The lead.
     pub lead_id: Option<String>,

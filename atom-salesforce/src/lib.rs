@@ -10,7 +10,7 @@
 //! streams, aggregate queries and sales analytics, sObject Collections with automatic
 //! chunking, Composite and Composite Graph, Bulk API 2.0 ingest and query jobs, lead
 //! conversion (SOAP `convertLead()`), opportunity stage advance checked against the
-//! picklist, the `limits` resource, and Outbound Message parsing.
+//! picklist, the `limits` resource, and Outbound Message parsing (filtered by org id; Salesforce does not sign them).
 //!
 //! **What it does not:** no Streaming API / Pub/Sub API (long-lived subscriptions belong to
 //! a separate service), no Metadata or Tooling API, no blocking API.
@@ -19,14 +19,19 @@
 //!
 //! ## How calls behave
 //!
-//! * Every call goes to the token's `instance_url`, under `/services/data/v{version}`
-//!   ([`DEFAULT_API_VERSION`] unless set).
+//! * [`Client::new`] takes an `Arc<TokenManager>`: every call then goes to the token's
+//!   `instance_url`. With a fixed token, the builder's `base_url` is the instance URL. Calls
+//!   go under `/services/data/v{version}` ([`DEFAULT_API_VERSION`] unless set).
 //! * `Sforce-Limit-Info: api-usage=N/M` is read on every response into the client's
 //!   [`atom_core::RateLimitSnapshot`]; at most 25 calls are in flight per org.
 //! * Salesforce sends no token expiry: a `401 INVALID_SESSION_ID` refreshes once and replays.
 //! * Errors keep status, the first `errorCode` as provider code (`MALFORMED_QUERY`,
 //!   `INVALID_FIELD`, `DUPLICATE_VALUE`, `ENTITY_IS_DELETED`) and every further entry in
-//!   `details`; `403 REQUEST_LIMIT_EXCEEDED` is `RateLimited`.
+//!   `details`; the whole error array is
+//!   `err.provider_details::<`[`error::SalesforceErrorInfo`]`>()`.
+//!   `403 REQUEST_LIMIT_EXCEEDED` is `RateLimited`.
+//! * Queries are streams ([`atom_core::Paginator`]) with `totalSize` as `total()`; each has a
+//!   `*_from(.., checkpoint)` twin that resumes where a stream stopped.
 //! * Ids are checked (15 or 18 letters and digits, the 18-character case checksum
 //!   included; [`validate::case_safe_id`] converts 15 to 18) and names are checked as API
 //!   names before any request.
@@ -40,7 +45,7 @@
 //!
 //! # async fn demo() -> atom_core::Result<()> {
 //! let client = Client::builder()
-//!     .instance_url("https://acme.my.salesforce.com")
+//!     .base_url("https://acme.my.salesforce.com")
 //!     .access_token(Secret::new(std::env::var("SF_TOKEN").unwrap_or_default()))
 //!     .build()?;
 //! let soql = Query::select(["Id", "Name"])
@@ -57,7 +62,7 @@
 //! ```
 //! use atom_salesforce::{Client, soql::{Filter, Query}};
 //! let client = Client::builder()
-//!     .instance_url("https://acme.my.salesforce.com")
+//!     .base_url("https://acme.my.salesforce.com")
 //!     .access_token(atom_core::Secret::new("00D...!token"))
 //!     .build()?;
 //! assert_eq!(client.api_version(), atom_salesforce::DEFAULT_API_VERSION);
@@ -74,7 +79,7 @@
 //! |---|---|---|
 //! | sign-in | [`auth`] | web-server flow, JWT bearer, client credentials |
 //! | records | [`sobjects::SObjects`] | `client.accounts().create(&account)` |
-//! | any object | [`Client::sobjects`] | `client.sobjects("Invoice__c")?.get(id, &["Amount__c"])` |
+//! | any object | [`Client::sobject`] | `client.sobject("Invoice__c").get(id, &["Amount__c"])` |
 //! | SOQL | [`soql`], [`Client::query`] | `client.query::<Account>(&soql)` (a stream) |
 //! | SOSL | [`sosl`], [`Client::search`] | `client.search(&Search::find("Acme").build()?)` |
 //! | many records | [`collections`] | `client.collections().create(&contacts, false)` |
@@ -84,9 +89,15 @@
 //! | stage advance | [`opportunities`] | `client.opportunities().advance_stage(id, "Closed Won")` |
 //! | analytics | [`analytics`] | `client.analytics().pipeline_by_stage(&range)` |
 //! | limits | [`limits`] | `client.limits().get()` |
-//! | outbound messages | [`webhook`] | `webhook::verify(body, &[org_id])` |
+//! | outbound messages | [`webhook`] | `OutboundMessages::new([org_id]).parse(body)` (unsigned: see the module docs) |
 //!
 //! Each module's docs open with a complete example.
+//!
+//! ## Cargo features
+//!
+//! * `rustls` (default) or `native-tls`: the TLS library.
+//! * `jwt` (default): the JWT bearer flow ([`auth::JwtBearer`]), which needs `jsonwebtoken`;
+//!   without it the crate builds with no JWT signing code.
 
 pub mod analytics;
 pub mod auth;

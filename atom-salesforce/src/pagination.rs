@@ -3,7 +3,6 @@
 //! core [`Paginator`] hands back to fetch the next page.
 
 use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
-use futures::FutureExt as _;
 use serde::de::DeserializeOwned;
 
 use crate::models::QueryResult;
@@ -56,40 +55,41 @@ pub fn next_cursor<T>(page: &QueryResult<T>) -> Result<Option<String>> {
     }
 }
 
-/// A stream of every record of `soql`, page after page.
+/// A stream of every record of `soql`, page after page, keeping `totalSize` as the
+/// paginator's [`Paginator::total`].
 pub(crate) fn query_stream<T>(
     client: &Client,
-    soql: String,
+    soql: &str,
     scope: Scope,
     from: Checkpoint,
 ) -> Paginator<T>
 where
     T: DeserializeOwned + Send + 'static,
 {
-    let client = client.clone();
-    Paginator::new(from, move |cursor: Option<String>| {
-        let client = client.clone();
-        let soql = soql.clone();
-        async move {
-            let (resource, op) = match scope {
-                Scope::Live => ("/query", "query"),
-                Scope::All => ("/queryAll", "queryAll"),
-            };
-            let request = match cursor {
-                None => Request::get(client.data_path(resource))
-                    .query("q", soql)
-                    .operation(op)
-                    .path_template(format!("/services/data/vXX.X{resource}")),
-                Some(next) => Request::get(next)
-                    .operation(op)
-                    .path_template(format!("/services/data/vXX.X{resource}/{{locator}}")),
-            };
-            let page: QueryResult<T> = client.send(request).await?.json()?;
+    let (resource, op) = match scope {
+        Scope::Live => ("/query", "query"),
+        Scope::All => ("/queryAll", "queryAll"),
+    };
+    let first = Request::get(client.data_path(resource))
+        .query("q", soql)
+        .operation(op)
+        .path_template(format!("/services/data/vXX.X{resource}"));
+    Paginator::walk(
+        SERVICE,
+        from,
+        first,
+        client.sender(),
+        move |_, next| {
+            Request::get(next)
+                .operation(op)
+                .path_template(format!("/services/data/vXX.X{resource}/{{locator}}"))
+        },
+        |response| {
+            let page: QueryResult<T> = response.json()?;
             let next = next_cursor(&page)?;
-            Ok(Page::new(page.records, next))
-        }
-        .boxed()
-    })
+            Ok(Page::new(page.records, next).with_total(page.total_size))
+        },
+    )
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ enum SearchResponse {
 impl Client {
     /// Every record the statement matches, as a stream that follows `nextRecordsUrl` to the
     /// end (the next page is fetched while the current one is consumed).
+    /// [`Paginator::total`] is Salesforce's `totalSize`, known once the first page arrives.
     ///
     /// ```no_run
     /// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
@@ -35,31 +36,32 @@ impl Client {
     /// # let _ = accounts; Ok(()) }
     /// ```
     pub fn query<T: DeserializeOwned + Send + 'static>(&self, soql: &Soql) -> Paginator<T> {
-        query_stream(
-            self,
-            soql.as_str().to_owned(),
-            Scope::Live,
-            Checkpoint::default(),
-        )
+        self.query_from(soql, Checkpoint::default())
+    }
+
+    /// Resumes a [`Client::query`] stream from a checkpoint taken with
+    /// [`Paginator::checkpoint`] (the `nextRecordsUrl` of the page being read and how many of
+    /// its records were handed out).
+    pub fn query_from<T: DeserializeOwned + Send + 'static>(
+        &self,
+        soql: &Soql,
+        checkpoint: Checkpoint,
+    ) -> Paginator<T> {
+        query_stream(self, soql.as_str(), Scope::Live, checkpoint)
     }
 
     /// As [`Client::query`], including deleted and archived records (`queryAll`).
     pub fn query_all<T: DeserializeOwned + Send + 'static>(&self, soql: &Soql) -> Paginator<T> {
-        query_stream(
-            self,
-            soql.as_str().to_owned(),
-            Scope::All,
-            Checkpoint::default(),
-        )
+        self.query_all_from(soql, Checkpoint::default())
     }
 
-    /// Resumes a query stream from a checkpoint taken with `Paginator::checkpoint`.
-    pub fn query_from<T: DeserializeOwned + Send + 'static>(
+    /// Resumes a [`Client::query_all`] stream from a checkpoint.
+    pub fn query_all_from<T: DeserializeOwned + Send + 'static>(
         &self,
         soql: &Soql,
-        from: Checkpoint,
+        checkpoint: Checkpoint,
     ) -> Paginator<T> {
-        query_stream(self, soql.as_str().to_owned(), Scope::Live, from)
+        query_stream(self, soql.as_str(), Scope::All, checkpoint)
     }
 
     /// Rows of an aggregate query (`GROUP BY`, `COUNT`, `SUM`, …), every page.
@@ -72,6 +74,8 @@ impl Client {
     }
 
     /// Runs a SOSL search (`GET /search?q=`); records of every returned object, in order.
+    /// Not a stream: Salesforce answers a search in one response (at most 2 000 records)
+    /// with no next page.
     pub async fn search(&self, sosl: &Sosl) -> Result<Vec<Record>> {
         let request = Request::get(self.data_path("/search"))
             .query("q", sosl.as_str())

@@ -18,8 +18,12 @@ use crate::models::{
 use crate::validate::{field_path, identifier, record_id};
 use crate::{Account, Client, Contact, Lead, Opportunity, Record, SERVICE};
 
-/// Records of one object. Get it with [`Client::sobjects`] (any object, as [`Record`]),
-/// [`Client::sobject`] (your own typed struct) or [`Client::accounts`] and its siblings.
+/// Records of one object. Get it with [`Client::sobject`] (any object, as [`Record`]),
+/// [`Client::records`] (your own typed struct) or [`Client::accounts`] and its siblings.
+///
+/// The object name is checked as an API name when a call is made: a name chosen at run
+/// time that is not one (`Account/../User`) fails that call with a `Config` error and
+/// sends nothing.
 #[derive(Debug, Clone)]
 pub struct SObjects<T> {
     client: Client,
@@ -28,38 +32,29 @@ pub struct SObjects<T> {
 }
 
 impl Client {
-    /// Records of any object (`Account`, `Invoice__c`) as [`Record`]s.
+    /// Records of any object (`Account`, `Invoice__c`) as [`Record`]s. The name is checked
+    /// when a call is made, and that call fails if it is not an API name.
     ///
     /// ```no_run
     /// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
     /// use atom_salesforce::Record;
-    /// let invoices = client.sobjects("Invoice__c")?;
+    /// let invoices = client.sobject("Invoice__c");
     /// let mut r = Record::default();
     /// r.set("Amount__c", 120.5).set("Status__c", "Open");
     /// let saved = invoices.create(&r).await?;
     /// let back = invoices.get(saved.id.as_deref().unwrap_or_default(), &["Amount__c"]).await?;
     /// # let _ = back; Ok(()) }
     /// ```
-    pub fn sobjects(&self, object: &str) -> Result<SObjects<Record>> {
-        identifier(object)?;
-        Ok(SObjects {
+    pub fn sobject(&self, object: &str) -> SObjects<Record> {
+        SObjects {
             client: self.clone(),
             name: object.to_owned(),
             _type: PhantomData,
-        })
+        }
     }
 
-    /// Records of a typed object (`T::NAME`).
-    pub fn sobject<T: SObject>(&self) -> Result<SObjects<T>> {
-        identifier(T::NAME)?;
-        Ok(SObjects {
-            client: self.clone(),
-            name: T::NAME.to_owned(),
-            _type: PhantomData,
-        })
-    }
-
-    fn typed<T: SObject>(&self) -> SObjects<T> {
+    /// Records of your own typed object (`T::NAME`), e.g. a struct for `Invoice__c`.
+    pub fn records<T: SObject>(&self) -> SObjects<T> {
         SObjects {
             client: self.clone(),
             name: T::NAME.to_owned(),
@@ -78,22 +73,22 @@ impl Client {
     /// # let _ = saved; Ok(()) }
     /// ```
     pub fn accounts(&self) -> SObjects<Account> {
-        self.typed()
+        self.records()
     }
 
     /// Contacts.
     pub fn contacts(&self) -> SObjects<Contact> {
-        self.typed()
+        self.records()
     }
 
     /// Opportunities (see also [`Client::opportunities`] for stage advance).
     pub fn opportunity_records(&self) -> SObjects<Opportunity> {
-        self.typed()
+        self.records()
     }
 
     /// Leads (see also [`Client::leads`] for conversion).
     pub fn lead_records(&self) -> SObjects<Lead> {
-        self.typed()
+        self.records()
     }
 
     /// Every object of the org (`GET /sobjects`).
@@ -142,14 +137,15 @@ impl<T: SObject> SObjects<T> {
         &self.name
     }
 
-    fn path(&self, rest: &str) -> String {
-        self.client
-            .data_path(&format!("/sobjects/{}{rest}", self.name))
+    /// `/sobjects/{object}{rest}`, once the object name is checked.
+    fn path(&self, rest: &str) -> Result<String> {
+        let name = identifier(&self.name)?;
+        Ok(self.client.data_path(&format!("/sobjects/{name}{rest}")))
     }
 
     /// Creates a record (`POST /sobjects/{object}`).
     pub async fn create(&self, record: &T) -> Result<SaveResult> {
-        let request = Request::post(self.path(""))
+        let request = Request::post(self.path("")?)
             .operation("sobjects.create")
             .path_template("/services/data/vXX.X/sobjects/{object}")
             .json(&write_body(record)?)?;
@@ -159,7 +155,7 @@ impl<T: SObject> SObjects<T> {
     /// Reads a record; `fields` empty means every field.
     pub async fn get(&self, id: &str, fields: &[&str]) -> Result<T> {
         let id = record_id(id)?;
-        let mut request = Request::get(self.path(&format!("/{id}")))
+        let mut request = Request::get(self.path(&format!("/{id}"))?)
             .operation("sobjects.get")
             .path_template("/services/data/vXX.X/sobjects/{object}/{id}");
         if !fields.is_empty() {
@@ -178,7 +174,7 @@ impl<T: SObject> SObjects<T> {
             "/{}/{}",
             identifier(field)?,
             path_segment(SERVICE, value)?
-        ));
+        ))?;
         let request = Request::get(path)
             .operation("sobjects.get_by_external_id")
             .path_template("/services/data/vXX.X/sobjects/{object}/{field}/{value}");
@@ -188,7 +184,7 @@ impl<T: SObject> SObjects<T> {
     /// Updates the fields set on `record` (`PATCH`, `204 No Content`).
     pub async fn update(&self, id: &str, record: &T) -> Result<()> {
         let id = record_id(id)?;
-        let request = Request::patch(self.path(&format!("/{id}")))
+        let request = Request::patch(self.path(&format!("/{id}"))?)
             .operation("sobjects.update")
             .path_template("/services/data/vXX.X/sobjects/{object}/{id}")
             .json(&write_body(record)?)?;
@@ -198,7 +194,7 @@ impl<T: SObject> SObjects<T> {
     /// Deletes a record.
     pub async fn delete(&self, id: &str) -> Result<()> {
         let id = record_id(id)?;
-        let request = Request::delete(self.path(&format!("/{id}")))
+        let request = Request::delete(self.path(&format!("/{id}"))?)
             .operation("sobjects.delete")
             .path_template("/services/data/vXX.X/sobjects/{object}/{id}");
         self.client.send(request).await.map(|_| ())
@@ -211,7 +207,7 @@ impl<T: SObject> SObjects<T> {
         let mut body = write_body(record)?;
         body.remove(field);
         let request =
-            Request::patch(self.path(&format!("/{field}/{}", path_segment(SERVICE, value)?)))
+            Request::patch(self.path(&format!("/{field}/{}", path_segment(SERVICE, value)?))?)
                 .operation("sobjects.upsert")
                 .path_template("/services/data/vXX.X/sobjects/{object}/{field}/{value}")
                 .json(&body)?;
@@ -233,7 +229,7 @@ impl<T: SObject> SObjects<T> {
 
     /// The object's fields, picklists and record types.
     pub async fn describe(&self) -> Result<SObjectDescribe> {
-        let request = Request::get(self.path("/describe"))
+        let request = Request::get(self.path("/describe")?)
             .operation("sobjects.describe")
             .path_template("/services/data/vXX.X/sobjects/{object}/describe");
         self.client.send(request).await?.json()
@@ -246,7 +242,7 @@ impl<T: SObject> SObjects<T> {
         end: DateTime<Utc>,
     ) -> Result<UpdatedRecords> {
         let (start, end) = window(start, end)?;
-        let request = Request::get(self.path("/updated/"))
+        let request = Request::get(self.path("/updated/")?)
             .query("start", start)
             .query("end", end)
             .operation("sobjects.updated")
@@ -261,7 +257,7 @@ impl<T: SObject> SObjects<T> {
         end: DateTime<Utc>,
     ) -> Result<DeletedRecords> {
         let (start, end) = window(start, end)?;
-        let request = Request::get(self.path("/deleted/"))
+        let request = Request::get(self.path("/deleted/")?)
             .query("start", start)
             .query("end", end)
             .operation("sobjects.deleted")

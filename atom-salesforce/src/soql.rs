@@ -94,6 +94,7 @@ pub fn escape_like(text: &str) -> String {
 
 /// A SOQL date literal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DateLiteral {
     /// `TODAY`.
     Today,
@@ -136,6 +137,7 @@ impl DateLiteral {
 
 /// A value in a condition; each variant renders as the matching SOQL literal.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     /// `null`.
     Null,
@@ -368,6 +370,7 @@ pub enum Order {
 
 /// An aggregate function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Aggregate {
     /// `COUNT(field)`.
     Count,

@@ -62,6 +62,7 @@ impl Sosl {
 
 /// Which fields to search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum SearchScope {
     /// `ALL FIELDS` (default).
     #[default]

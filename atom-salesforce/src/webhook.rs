@@ -1,9 +1,25 @@
 //! Salesforce Outbound Messages: the SOAP notifications a workflow or flow sends to your
 //! endpoint when records change.
 //!
-//! Salesforce does not sign outbound messages. What can be checked is the
-//! `OrganizationId` in the message (compared in constant time against the orgs you
-//! expect) and, at the TLS layer, Salesforce's client certificate (your server's job).
+//! **Salesforce does not sign outbound messages**, so nothing in the body proves who sent
+//! it. [`OutboundMessages::parse`] reads a message and keeps it only if its
+//! `OrganizationId` is one you expect: that filters out misdirected messages from other
+//! orgs, but anyone who knows your org id can write one. Authenticate the sender outside
+//! the body, with one or more of:
+//!
+//! * **TLS client certificate**: Salesforce presents its client certificate when it
+//!   connects; have your TLS terminator (the server or proxy in front of it) require and
+//!   verify it, and reject connections without it.
+//! * **IP allow-list**: accept the endpoint only from Salesforce's published IP ranges
+//!   ("Salesforce IP Addresses and Domains to Allow" in Salesforce Help), at the firewall
+//!   or proxy.
+//! * **The session id**: with "Send Session ID" set on the outbound message, the message
+//!   carries a session of the sending org ([`OutboundMessage::session_id`]). Make one cheap
+//!   call with it to *your own* instance URL (never the `EnterpriseUrl`/`PartnerUrl` the
+//!   message names, which the sender chose), e.g. `Client::builder().base_url(your_instance)
+//!   .access_token(session).build()?.limits().get()`: only a live session of your org
+//!   succeeds.
+//!
 //! Reply to every accepted message with [`ACK_RESPONSE`], or Salesforce resends it for up
 //! to 24 hours. [`outbound_message`] builds a valid message for tests.
 //!
@@ -15,15 +31,17 @@
 //! the same way (a 4xx, no acknowledgement).
 //!
 //! ```
-//! use atom_salesforce::webhook::{self, Notification};
+//! use atom_salesforce::webhook::{self, Notification, OutboundMessages};
 //! use atom_salesforce::Record;
 //! let mut account = Record::default();
 //! account.id = Some("001D000000JliSTIAZ".into());
 //! account.set("Name", "Acme & Sons");
 //! let body = webhook::outbound_message("00Dx0000000BV7zEAG", "04k5g000000abcdAAA",
 //!     &[Notification { id: "04l5g00000AAAAAAA5".into(), object: "Account".into(), record: account }]);
-//! let msg = webhook::verify(body.as_bytes(), &["00Dx0000000BV7zEAG"])?;
+//! let messages = OutboundMessages::new(["00Dx0000000BV7zEAG"]);
+//! let msg = messages.parse(body.as_bytes())?;
 //! assert_eq!(msg.notifications[0].record.get_str("Name"), Some("Acme & Sons"));
+//! assert!(OutboundMessages::new(["00D000000000001"]).parse(body.as_bytes()).is_err());
 //! # Ok::<(), atom_core::Error>(())
 //! ```
 
@@ -40,7 +58,8 @@ pub const ACK_RESPONSE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
 <soapenv:Body><notificationsResponse xmlns=\"http://soap.sforce.com/2005/09/outbound\">\
 <Ack>true</Ack></notificationsResponse></soapenv:Body></soapenv:Envelope>";
 
-/// One changed record.
+/// One changed record (built by callers for [`outbound_message`], so not
+/// `#[non_exhaustive]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// The notification id (deduplicate on it: Salesforce may resend).
@@ -53,12 +72,14 @@ pub struct Notification {
 
 /// A parsed outbound message.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct OutboundMessage {
     /// The sending org.
     pub organization_id: String,
     /// The outbound message definition.
     pub action_id: String,
-    /// The session id, when the message was set to send one.
+    /// The session id, when the message was set to send one: a call with it to your own
+    /// instance URL authenticates the sender (see the module docs).
     pub session_id: Option<Secret>,
     /// Enterprise API URL.
     pub enterprise_url: Option<String>,
@@ -68,7 +89,7 @@ pub struct OutboundMessage {
     pub notifications: Vec<Notification>,
 }
 
-/// Largest body [`parse`] and [`verify`] read. An outbound message holds at most 100
+/// Largest body [`OutboundMessages::parse`] and [`parse_unchecked`] read. An outbound message holds at most 100
 /// notifications; real ones are a few kilobytes, and even 100 records with long text
 /// fields stay well below this. Larger bodies are refused before any parsing, so reading
 /// one costs nothing; a server should also cap what it buffers before calling in here.
@@ -78,28 +99,47 @@ fn rejected(message: &str) -> Error {
     Error::new(ErrorKind::WebhookSignature, SERVICE, message).with_retryable(false)
 }
 
-/// Parses the raw body and accepts it only if it comes from one of `expected_orgs`
-/// (15- or 18-character org ids; compared on the first 15 characters, in constant time).
-///
-/// A body over [`MAX_BODY_BYTES`], one that is not XML, nests too deep, or names another
-/// org is refused with [`ErrorKind::WebhookSignature`].
-pub fn verify(body: &[u8], expected_orgs: &[&str]) -> Result<OutboundMessage> {
-    if expected_orgs.is_empty() {
-        return Err(Error::config(
-            SERVICE,
-            "no expected organization id configured",
-        ));
+/// Reads outbound messages and keeps those from the orgs you expect. This is a filter, not
+/// authentication: outbound messages are not signed (see the module docs for how to
+/// authenticate the sender).
+#[derive(Debug, Clone)]
+pub struct OutboundMessages {
+    allowed: Vec<String>,
+}
+
+impl OutboundMessages {
+    /// Accepts messages whose `OrganizationId` is one of `allowed_org_ids` (15- or
+    /// 18-character org ids; compared on the first 15 characters).
+    pub fn new<S: Into<String>>(allowed_org_ids: impl IntoIterator<Item = S>) -> Self {
+        Self {
+            allowed: allowed_org_ids.into_iter().map(Into::into).collect(),
+        }
     }
-    let message = parse(body)?;
-    let got = message.organization_id.get(..15).unwrap_or_default();
-    let known = expected_orgs.iter().any(|org| {
-        let org = org.get(..15).unwrap_or_default();
-        !org.is_empty() && constant_time_eq(org.as_bytes(), got.as_bytes())
-    });
-    if known {
-        Ok(message)
-    } else {
-        Err(rejected("outbound message from an unexpected organization"))
+
+    /// Parses the raw body and keeps it only if it names one of the allowed orgs
+    /// (compared in constant time).
+    ///
+    /// A body over [`MAX_BODY_BYTES`], one that is not XML, nests too deep, or names another
+    /// org is refused with [`ErrorKind::WebhookSignature`]; no allowed org at all is a
+    /// `Config` error.
+    pub fn parse(&self, body: &[u8]) -> Result<OutboundMessage> {
+        if self.allowed.is_empty() {
+            return Err(Error::config(
+                SERVICE,
+                "no expected organization id configured",
+            ));
+        }
+        let message = parse_unchecked(body)?;
+        let got = message.organization_id.get(..15).unwrap_or_default();
+        let known = self.allowed.iter().any(|org| {
+            let org = org.get(..15).unwrap_or_default();
+            !org.is_empty() && constant_time_eq(org.as_bytes(), got.as_bytes())
+        });
+        if known {
+            Ok(message)
+        } else {
+            Err(rejected("outbound message from an unexpected organization"))
+        }
     }
 }
 
@@ -107,7 +147,7 @@ pub fn verify(body: &[u8], expected_orgs: &[&str]) -> Result<OutboundMessage> {
 ///
 /// Refuses ([`ErrorKind::WebhookSignature`]) a body over [`MAX_BODY_BYTES`] before reading
 /// it, and one that is not XML or nests deeper than the reader's limit.
-pub fn parse(body: &[u8]) -> Result<OutboundMessage> {
+pub fn parse_unchecked(body: &[u8]) -> Result<OutboundMessage> {
     if body.len() > MAX_BODY_BYTES {
         return Err(rejected(&format!(
             "outbound message body is {} bytes; at most {MAX_BODY_BYTES} are accepted",

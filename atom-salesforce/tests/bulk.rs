@@ -6,13 +6,13 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use atom_core::ErrorKind;
+use atom_core::{Checkpoint, ErrorKind};
 use atom_salesforce::bulk::{IngestOperation, JobState, PollPolicy};
 use atom_salesforce::bulk_csv::CsvTable;
 use atom_salesforce::soql::Soql;
 use atom_salesforce::{Account, Record};
 use common::{client, data};
-use futures::TryStreamExt as _;
+use futures::{StreamExt as _, TryStreamExt as _};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -26,11 +26,10 @@ fn job(state: &str) -> serde_json::Value {
 }
 
 fn tiny_poll() -> PollPolicy {
-    PollPolicy {
-        initial: Duration::from_millis(10),
-        max: Duration::from_millis(40),
-        timeout: Duration::from_secs(5),
-    }
+    PollPolicy::default()
+        .initial(Duration::from_millis(10))
+        .max(Duration::from_millis(40))
+        .timeout(Duration::from_secs(5))
 }
 
 #[tokio::test]
@@ -169,11 +168,10 @@ async fn waiting_gives_up_with_a_timeout() {
     let sf = client(&server);
     // Backoff waits 10, 20, 40, 80, then the 150 ms left: 6 polls in 300 ms, where a
     // fixed 10 ms interval would make about 30.
-    let policy = PollPolicy {
-        initial: Duration::from_millis(10),
-        max: Duration::from_secs(1),
-        timeout: Duration::from_millis(300),
-    };
+    let policy = PollPolicy::default()
+        .initial(Duration::from_millis(10))
+        .max(Duration::from_secs(1))
+        .timeout(Duration::from_millis(300));
     let started = Instant::now();
     let err = sf.bulk().wait_ingest(JOB, &policy).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
@@ -287,13 +285,64 @@ async fn query_job_results_follow_the_locator() {
     assert_eq!(done.state, JobState::JobComplete);
     let rows: Vec<_> = bulk
         .query_results(JOB, Some(2))
-        .unwrap()
         .try_collect()
         .await
         .unwrap();
     let names: Vec<_> = rows.iter().filter_map(|r| r.get("Name")).collect();
     assert_eq!(names, vec!["A, \"quoted\"", "B", "C"]);
     let _ = Record::default();
+}
+
+#[tokio::test]
+async fn query_job_results_resume_from_a_locator() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(data(&format!("/jobs/query/{JOB}/results"))))
+        .and(query_param("locator", "MTAwMDA"))
+        .and(query_param("maxRecords", "2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(
+                    "\"Id\",\"Name\"\n\"001D000000JliSUIAZ\",\"C\"\n\"001D000000JliSVIAZ\",\"D\"\n",
+                    "text/csv",
+                )
+                .insert_header("sforce-locator", "null"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    // The checkpoint's cursor is the Sforce-Locator; one row of that page was handed out.
+    let from = Checkpoint {
+        cursor: Some("MTAwMDA".into()),
+        skip: 1,
+    };
+    let rows: Vec<_> = sf
+        .bulk()
+        .query_results_from(JOB, Some(2), from)
+        .try_collect()
+        .await
+        .unwrap();
+    let names: Vec<_> = rows.iter().filter_map(|r| r.get("Name")).collect();
+    assert_eq!(names, vec!["D"]);
+}
+
+#[tokio::test]
+async fn query_job_results_refuse_a_bad_job_id_as_the_streams_only_item() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let mut rows = sf.bulk().query_results("../../oauth2/token", None);
+    let err = rows.next().await.unwrap().unwrap_err();
+    assert_eq!(
+        (err.kind(), err.service()),
+        (ErrorKind::Config, "salesforce")
+    );
+    assert!(rows.next().await.is_none());
 }
 
 #[tokio::test]

@@ -332,7 +332,7 @@ async fn composite_graph_sends_each_graph_and_reports_rollback() {
 }
 
 #[tokio::test]
-async fn retrieve_by_ids_in_chunks_keeps_order_and_gaps() {
+async fn get_by_ids_in_chunks_keeps_order_and_gaps() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(data("/composite/sobjects/Account")))
@@ -364,7 +364,7 @@ async fn retrieve_by_ids_in_chunks_keeps_order_and_gaps() {
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let found: Vec<Option<atom_salesforce::Account>> = sf
         .collections()
-        .retrieve("Account", &refs, &["Id", "Name"])
+        .get("Account", &refs, &["Id", "Name"])
         .await
         .unwrap();
     assert_eq!(found.len(), 450);
@@ -375,8 +375,7 @@ async fn retrieve_by_ids_in_chunks_keeps_order_and_gaps() {
             Some(id("001", i))
         );
     }
-    let none: Result<Vec<Option<Record>>, _> =
-        sf.collections().retrieve("Account", &refs, &[]).await;
+    let none: Result<Vec<Option<Record>>, _> = sf.collections().get("Account", &refs, &[]).await;
     assert!(none.is_err());
 }
 

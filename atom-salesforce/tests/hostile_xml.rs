@@ -7,7 +7,7 @@ mod common;
 
 use atom_core::ErrorKind;
 use atom_salesforce::leads::{LeadConvert, parse_convert_response};
-use atom_salesforce::webhook::{self, MAX_BODY_BYTES, Notification};
+use atom_salesforce::webhook::{self, MAX_BODY_BYTES, Notification, OutboundMessages};
 use common::{client, data};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -110,17 +110,21 @@ fn an_outbound_message_nested_ten_thousand_levels_is_refused() {
     // needs a parsed message, so this is read before anything is verified.
     let bare = nested(10_000);
     assert_eq!(bare.len(), 70_000);
-    let err = webhook::verify(bare.as_bytes(), &[ORG]).unwrap_err();
+    let err = OutboundMessages::new([ORG])
+        .parse(bare.as_bytes())
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WebhookSignature);
     assert!(err.message().contains("deeper than 64"), "{err}");
     // Inside an envelope, ahead of the notifications the reader looks for.
     let enveloped = format!(
         "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body>{bare}<notifications><OrganizationId>{ORG}</OrganizationId></notifications></soapenv:Body></soapenv:Envelope>"
     );
-    let err = webhook::parse(enveloped.as_bytes()).unwrap_err();
+    let err = webhook::parse_unchecked(enveloped.as_bytes()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WebhookSignature);
     // And inside a record field.
-    let err = webhook::verify(deep_outbound_message(10_000).as_bytes(), &[ORG]).unwrap_err();
+    let err = OutboundMessages::new([ORG])
+        .parse(deep_outbound_message(10_000).as_bytes())
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WebhookSignature);
 }
 
@@ -128,9 +132,13 @@ fn an_outbound_message_nested_ten_thousand_levels_is_refused() {
 fn nesting_up_to_the_limit_still_parses() {
     // Envelope > Body > notifications > Notification > sObject > Name is six levels, so the
     // field may hold 58 more and still be within 64.
-    let msg = webhook::verify(deep_outbound_message(58).as_bytes(), &[ORG]).unwrap();
+    let msg = OutboundMessages::new([ORG])
+        .parse(deep_outbound_message(58).as_bytes())
+        .unwrap();
     assert_eq!(msg.notifications.len(), 1);
-    let err = webhook::verify(deep_outbound_message(59).as_bytes(), &[ORG]).unwrap_err();
+    let err = OutboundMessages::new([ORG])
+        .parse(deep_outbound_message(59).as_bytes())
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WebhookSignature);
 }
 
@@ -144,8 +152,8 @@ fn an_oversized_outbound_message_is_refused_before_parsing() {
     let body = webhook::outbound_message(ORG, "04k5g000000abcdAAA", &[big]);
     assert!(body.len() > MAX_BODY_BYTES);
     for result in [
-        webhook::verify(body.as_bytes(), &[ORG]),
-        webhook::parse(body.as_bytes()),
+        OutboundMessages::new([ORG]).parse(body.as_bytes()),
+        webhook::parse_unchecked(body.as_bytes()),
     ] {
         let err = result.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::WebhookSignature);
@@ -153,14 +161,14 @@ fn an_oversized_outbound_message_is_refused_before_parsing() {
     }
     // Exactly at the limit is read (and, here, refused only for not being XML).
     let at_limit = vec![b' '; MAX_BODY_BYTES];
-    let err = webhook::parse(&at_limit).unwrap_err();
+    let err = webhook::parse_unchecked(&at_limit).unwrap_err();
     assert!(!err.message().contains("bytes; at most"), "{err}");
 }
 
 #[test]
 fn a_normal_outbound_message_still_parses() {
     let body = webhook::outbound_message(ORG, "04k5g000000abcdAAA", &[notification()]);
-    let msg = webhook::verify(body.as_bytes(), &[ORG]).unwrap();
+    let msg = OutboundMessages::new([ORG]).parse(body.as_bytes()).unwrap();
     assert_eq!(msg.organization_id, ORG);
     assert_eq!(msg.notifications[0].object, "Account");
     assert_eq!(msg.notifications[0].record.get_str("Name"), Some("Acme"));
@@ -172,7 +180,7 @@ fn too_many_elements_are_refused() {
     let fields = "<sf:F/>".repeat(300_000);
     let body = webhook::outbound_message(ORG, "04k5g000000abcdAAA", &[notification()])
         .replace("<sf:Name>Acme</sf:Name>", &fields);
-    let err = webhook::parse(body.as_bytes()).unwrap_err();
+    let err = webhook::parse_unchecked(body.as_bytes()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WebhookSignature);
     assert!(err.message().contains("more than 250000 elements"), "{err}");
 }

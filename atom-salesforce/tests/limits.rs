@@ -17,7 +17,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn org_client(uri: &str, limiter: &Arc<RateLimiter>, org: &str) -> Client {
     Client::builder()
-        .instance_url(uri)
+        .base_url(uri)
         .access_token(Secret::new("t"))
         .shared_limiter(limiter.clone())
         .tenant(org)
@@ -148,7 +148,7 @@ async fn twenty_five_in_flight_per_org() {
 fn the_client_is_a_connector() {
     use atom_core::Connector;
     let client = Client::builder()
-        .instance_url("https://acme.my.salesforce.com")
+        .base_url("https://acme.my.salesforce.com")
         .access_token(Secret::new("t"))
         .build()
         .unwrap();
@@ -157,7 +157,7 @@ fn the_client_is_a_connector() {
     assert_eq!(all[0].info().display_name, "Salesforce");
     assert!(
         Client::builder()
-            .instance_url("http://acme.my.salesforce.com")
+            .base_url("http://acme.my.salesforce.com")
             .access_token(Secret::new("t"))
             .build()
             .is_err(),
@@ -165,15 +165,51 @@ fn the_client_is_a_connector() {
     );
     assert!(
         Client::builder()
-            .instance_url("https://x.example")
+            .base_url("https://x.example")
             .build()
             .is_err()
     );
     assert!(
         Client::builder()
-            .instance_url("https://x.example")
+            .base_url("https://x.example")
             .access_token(Secret::new("t"))
             .api_version("latest")
+            .build()
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_common_options_have_their_common_names() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(common::data("/limits")))
+        .and(wiremock::matchers::header("user-agent", "my-app/1.0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // base_url is the instance URL; user_agent, timeout and rate_limits come from the core's
+    // setters, as in every atom crate.
+    let client = Client::builder()
+        .base_url(server.uri())
+        .access_token(Secret::new("t"))
+        .user_agent("my-app/1.0")
+        .timeout(Duration::from_secs(5))
+        .rate_limits(default_limits())
+        .build()
+        .unwrap();
+    client.limits().get().await.unwrap();
+    // Neither the builder nor the client shows the token.
+    let builder = Client::builder().access_token(Secret::new("00Dx!very-secret-session"));
+    assert!(!format!("{builder:?}").contains("very-secret"));
+    let secret_client = builder.base_url("https://x.example").build().unwrap();
+    assert!(!format!("{secret_client:?}").contains("very-secret"));
+    assert!(
+        Client::builder()
+            .base_url("https://x.example")
+            .access_token(Secret::new("t"))
+            .user_agent("bad\nagent")
             .build()
             .is_err()
     );
@@ -189,7 +225,7 @@ async fn the_api_version_is_configurable() {
         .mount(&server)
         .await;
     let client = Client::builder()
-        .instance_url(server.uri())
+        .base_url(server.uri())
         .access_token(Secret::new("t"))
         .api_version("v62.0")
         .build()

@@ -73,9 +73,77 @@ async fn many_pages_and_query_all() {
     }
     let sf = client(&server);
     let soql = Soql::from_static("SELECT Id, Name FROM Account");
-    let accounts: Vec<Account> = sf.query_all(&soql).try_collect().await.unwrap();
+    let mut stream = sf.query_all::<Account>(&soql);
+    assert_eq!(stream.total(), None, "nothing read yet");
+    let accounts: Vec<Account> = (&mut stream).try_collect().await.unwrap();
     assert_eq!(accounts.len(), 10);
     assert_eq!(accounts[9].name.as_deref(), Some("B4"));
+    // Salesforce's totalSize is kept as the stream's total.
+    assert_eq!(stream.total(), Some(10));
+}
+
+#[tokio::test]
+async fn query_all_resumes_from_its_checkpoint_with_the_total() {
+    let server = MockServer::start().await;
+    for page in 3..5 {
+        let next = (page < 4).then(|| format!("/services/data/v62.0/query/01gD-{}", page + 1));
+        Mock::given(method("GET"))
+            .and(path(format!("/services/data/v62.0/query/01gD-{page}")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "totalSize": 10, "done": page == 4, "nextRecordsUrl": next,
+                "records": [{"Name": format!("A{page}")}, {"Name": format!("B{page}")}]
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let sf = client(&server);
+    let soql = Soql::from_static("SELECT Name FROM Account");
+    let from = atom_core::Checkpoint {
+        cursor: Some("/services/data/v62.0/query/01gD-3".into()),
+        skip: 1,
+    };
+    let mut stream = sf.query_all_from::<Account>(&soql, from);
+    let names: Vec<String> = (&mut stream)
+        .map_ok(|a| a.name.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, vec!["B3", "A4", "B4"]);
+    assert_eq!(stream.total(), Some(10));
+}
+
+#[tokio::test]
+async fn a_repeated_next_records_url_ends_the_stream_with_a_salesforce_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(data("/query")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalSize": 4, "done": false, "nextRecordsUrl": "/services/data/v62.0/query/01gD-1",
+            "records": [{"Id": "x"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/services/data/v62.0/query/01gD-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalSize": 4, "done": false, "nextRecordsUrl": "/services/data/v62.0/query/01gD-1",
+            "records": [{"Id": "y"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let err = sf
+        .query::<Record>(&Soql::from_static("SELECT Id FROM Account"))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.service()),
+        (ErrorKind::Decode, "salesforce")
+    );
 }
 
 #[tokio::test]
@@ -93,7 +161,11 @@ async fn a_next_records_url_off_the_data_api_is_refused() {
         .query(&Soql::from_static("SELECT Id FROM Account"))
         .try_collect()
         .await;
-    assert_eq!(result.unwrap_err().kind(), ErrorKind::Decode);
+    let err = result.unwrap_err();
+    assert_eq!(
+        (err.kind(), err.service()),
+        (ErrorKind::Decode, "salesforce")
+    );
 }
 
 #[tokio::test]
@@ -290,6 +362,36 @@ async fn error_bodies_map_to_kinds_with_codes_and_details() {
     assert_eq!(err.details().len(), 1);
     assert_eq!(err.details()[0].code.as_deref(), Some("INVALID_FIELD"));
     assert_eq!(err.details()[0].fields, vec!["Foo__c".to_string()]);
+    // The typed view: every entry of the array, as sent.
+    let info = err
+        .provider_details::<atom_salesforce::error::SalesforceErrorInfo>()
+        .expect("typed details attached");
+    let codes: Vec<_> = info
+        .errors
+        .iter()
+        .map(|e| {
+            (
+                e.error_code.as_deref(),
+                e.message.as_deref(),
+                e.fields.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (
+                Some("MALFORMED_QUERY"),
+                Some("unexpected token: FROM"),
+                vec![]
+            ),
+            (
+                Some("INVALID_FIELD"),
+                Some("second"),
+                vec!["Foo__c".to_owned()]
+            ),
+        ]
+    );
 
     let dup = r#"[{"message":"duplicate value found: Email__c","errorCode":"DUPLICATE_VALUE","fields":["Email__c"]}]"#;
     let err = error_for(400, dup, "application/json").await;

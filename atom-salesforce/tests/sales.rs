@@ -12,7 +12,7 @@ use atom_core::{
 use atom_salesforce::Client;
 use atom_salesforce::analytics::DateRange;
 use atom_salesforce::leads::LeadConvert;
-use atom_salesforce::webhook::{self, Notification};
+use atom_salesforce::webhook::{self, Notification, OutboundMessages};
 use chrono::NaiveDate;
 use common::{client, data, fast_retry, fixture_json};
 use serde_json::json;
@@ -281,7 +281,7 @@ async fn pipeline_win_rate_and_lead_conversion() {
 }
 
 #[test]
-fn outbound_messages_verify_by_org() {
+fn outbound_messages_are_kept_only_from_allowed_orgs() {
     let mut record = atom_salesforce::Record {
         id: Some("001D000000JliSTIAZ".into()),
         ..Default::default()
@@ -296,7 +296,9 @@ fn outbound_messages_verify_by_org() {
             record,
         }],
     );
-    let msg = webhook::verify(body.as_bytes(), &["00Dx0000000BV7z"]).unwrap();
+    let msg = OutboundMessages::new(["00Dx0000000BV7z"])
+        .parse(body.as_bytes())
+        .unwrap();
     assert_eq!(msg.notifications[0].object, "Account");
     assert_eq!(
         msg.notifications[0].record.id.as_deref(),
@@ -306,9 +308,19 @@ fn outbound_messages_verify_by_org() {
         msg.notifications[0].record.get_str("Name"),
         Some("Acme <&> \"Co\"")
     );
-    let err = webhook::verify(body.as_bytes(), &["00Dx0000000XXXX"]).unwrap_err();
+    let err = OutboundMessages::new(["00Dx0000000XXXX"])
+        .parse(body.as_bytes())
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WebhookSignature);
-    assert!(webhook::verify(b"<notxml", &["00Dx0000000BV7z"]).is_err());
-    assert!(webhook::verify(body.as_bytes(), &[]).is_err());
+    assert!(
+        OutboundMessages::new(["00Dx0000000BV7z"])
+            .parse(b"<notxml")
+            .is_err()
+    );
+    assert!(
+        OutboundMessages::new(Vec::<String>::new())
+            .parse(body.as_bytes())
+            .is_err()
+    );
     assert!(webhook::ACK_RESPONSE.contains("<Ack>true</Ack>"));
 }

@@ -65,8 +65,7 @@ async fn get_with_chosen_fields_keeps_unknown_fields() {
         .await;
     let sf = client(&server);
     let record: Record = sf
-        .sobjects("Whizbang__c")
-        .unwrap()
+        .sobject("Whizbang__c")
         .get(
             "a01D000000JliSTIAZ",
             &["Name", "Text_Label", "Currency_Label"],
@@ -227,7 +226,16 @@ async fn bad_ids_and_names_never_reach_the_server() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
-    assert!(sf.sobjects("Account/../User").is_err());
+    // A name chosen at run time is checked when a call is made, before anything is sent.
+    let hostile = sf.sobject("Account/../User");
+    for err in [
+        hostile.get(ACCOUNT_ID, &[]).await.unwrap_err(),
+        hostile.describe().await.unwrap_err(),
+        hostile.delete(ACCOUNT_ID).await.unwrap_err(),
+        hostile.create(&Record::default()).await.unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+    }
     let acme = Account::default();
     assert!(sf.accounts().upsert("Ext Id", "1", &acme).await.is_err());
 }
@@ -260,12 +268,7 @@ async fn describe_and_describe_global_decode_fixtures() {
         .mount(&server)
         .await;
     let sf = client(&server);
-    let d = sf
-        .sobjects("Whizbang__c")
-        .unwrap()
-        .describe()
-        .await
-        .unwrap();
+    let d = sf.sobject("Whizbang__c").describe().await.unwrap();
     assert_eq!(d.name, "Whizbang");
     let picklist = d.field("Picklist_Field").unwrap();
     assert!(picklist.allows("one") && !picklist.allows("eleven"));
@@ -289,12 +292,7 @@ async fn describe_and_describe_global_decode_fixtures() {
         (Some(200), "Account")
     );
     assert_eq!(g.sobjects[0].key_prefix.as_deref(), Some("001"));
-    let err = sf
-        .sobjects("Nope__c")
-        .unwrap()
-        .describe()
-        .await
-        .unwrap_err();
+    let err = sf.sobject("Nope__c").describe().await.unwrap_err();
     assert_eq!((err.kind(), err.status()), (ErrorKind::NotFound, Some(404)));
 }
 

@@ -1,11 +1,12 @@
 //! Describe results: global (every object) and one object's fields and picklists.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// `GET /sobjects`: the org's objects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeGlobal {
     /// Text encoding (`UTF-8`).
     #[serde(default)]
@@ -24,6 +25,7 @@ pub struct DescribeGlobal {
 /// One object in [`DescribeGlobal`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SObjectSummary {
     /// API name.
     pub name: String,
@@ -56,6 +58,7 @@ pub struct SObjectSummary {
 /// `GET /sobjects/{name}/describe`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SObjectDescribe {
     /// API name.
     pub name: String,
@@ -103,6 +106,7 @@ impl SObjectDescribe {
 /// One field of [`SObjectDescribe`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct FieldDescribe {
     /// API name.
     pub name: String,
@@ -162,6 +166,7 @@ impl FieldDescribe {
 /// One picklist entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PicklistValue {
     /// The API value.
     pub value: String,
@@ -186,6 +191,7 @@ fn yes() -> bool {
 /// One record type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RecordTypeInfo {
     /// Label name.
     pub name: String,
@@ -209,6 +215,7 @@ pub struct RecordTypeInfo {
 /// One child relationship.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ChildRelationship {
     /// The child object.
     pub child_s_object: String,
@@ -225,102 +232,42 @@ pub struct ChildRelationship {
     pub extra: Map<String, Value>,
 }
 
-/// A field's data type; a type this crate does not know is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldType {
-    /// Record id.
-    Id,
-    /// Text.
-    String,
-    /// Long text.
-    Textarea,
-    /// Yes/no.
-    Boolean,
-    /// Integer.
-    Int,
-    /// Floating number.
-    Double,
-    /// Money.
-    Currency,
-    /// Percent.
-    Percent,
-    /// Date.
-    Date,
-    /// Date and time.
-    Datetime,
-    /// Single-select picklist.
-    Picklist,
-    /// Multi-select picklist (values joined by `;`).
-    Multipicklist,
-    /// Lookup or master-detail.
-    Reference,
-    /// Email.
-    Email,
-    /// Phone.
-    Phone,
-    /// URL.
-    Url,
-    /// Any other type (`address`, `location`, `base64`, …).
-    Other(String),
-}
-
-impl FieldType {
-    fn as_str(&self) -> &str {
-        match self {
-            Self::Id => "id",
-            Self::String => "string",
-            Self::Textarea => "textarea",
-            Self::Boolean => "boolean",
-            Self::Int => "int",
-            Self::Double => "double",
-            Self::Currency => "currency",
-            Self::Percent => "percent",
-            Self::Date => "date",
-            Self::Datetime => "datetime",
-            Self::Picklist => "picklist",
-            Self::Multipicklist => "multipicklist",
-            Self::Reference => "reference",
-            Self::Email => "email",
-            Self::Phone => "phone",
-            Self::Url => "url",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl From<&str> for FieldType {
-    fn from(s: &str) -> Self {
-        match s {
-            "id" => Self::Id,
-            "string" => Self::String,
-            "textarea" => Self::Textarea,
-            "boolean" => Self::Boolean,
-            "int" => Self::Int,
-            "double" => Self::Double,
-            "currency" => Self::Currency,
-            "percent" => Self::Percent,
-            "date" => Self::Date,
-            "datetime" => Self::Datetime,
-            "picklist" => Self::Picklist,
-            "multipicklist" => Self::Multipicklist,
-            "reference" => Self::Reference,
-            "email" => Self::Email,
-            "phone" => Self::Phone,
-            "url" => Self::Url,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for FieldType {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FieldType {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Ok(Self::from(s.as_str()))
+atom_core::string_enum! {
+    /// A field's data type; a type this crate does not know (`address`, `location`,
+    /// `base64`, …) is kept in `Other`.
+    #[non_exhaustive]
+    pub enum FieldType {
+        /// Record id.
+        Id = "id",
+        /// Text.
+        String = "string",
+        /// Long text.
+        Textarea = "textarea",
+        /// Yes/no.
+        Boolean = "boolean",
+        /// Integer.
+        Int = "int",
+        /// Floating number.
+        Double = "double",
+        /// Money.
+        Currency = "currency",
+        /// Percent.
+        Percent = "percent",
+        /// Date.
+        Date = "date",
+        /// Date and time.
+        Datetime = "datetime",
+        /// Single-select picklist.
+        Picklist = "picklist",
+        /// Multi-select picklist (values joined by `;`).
+        Multipicklist = "multipicklist",
+        /// Lookup or master-detail.
+        Reference = "reference",
+        /// Email.
+        Email = "email",
+        /// Phone.
+        Phone = "phone",
+        /// URL.
+        Url = "url",
     }
 }

@@ -11,6 +11,7 @@ use super::Decimal;
 /// One error of a save (create, update, delete, collections).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SaveError {
     /// The code (`DUPLICATE_VALUE`, `REQUIRED_FIELD_MISSING`).
     #[serde(alias = "errorCode")]
@@ -25,6 +26,7 @@ pub struct SaveError {
 
 /// The result of a create, update or delete of one record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SaveResult {
     /// The record id (absent when a create failed).
     #[serde(default)]
@@ -44,6 +46,7 @@ pub struct SaveResult {
 
 /// The result of an upsert by external id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpsertResult {
     /// The record id (absent when Salesforce answered `204` without a body).
     pub id: Option<String>,
@@ -54,6 +57,7 @@ pub struct UpsertResult {
 /// One page of a SOQL query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct QueryResult<T> {
     /// Records matching, over all pages.
     pub total_size: u64,
@@ -78,6 +82,7 @@ pub struct QueryResult<T> {
 /// assert_eq!(row.decimal("total").map(|d| d.to_string()).as_deref(), Some("1500.5"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AggregateRow {
     /// The values, by field name or alias (`attributes` removed).
     #[serde(flatten)]
@@ -118,6 +123,7 @@ impl AggregateRow {
 /// `GET /sobjects/{name}/updated`: ids changed in the window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UpdatedRecords {
     /// The ids.
     pub ids: Vec<String>,
@@ -129,6 +135,7 @@ pub struct UpdatedRecords {
 /// One deleted record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeletedRecord {
     /// The id.
     pub id: String,
@@ -140,6 +147,7 @@ pub struct DeletedRecord {
 /// `GET /sobjects/{name}/deleted`: records deleted in the window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeletedRecords {
     /// The records.
     pub deleted_records: Vec<DeletedRecord>,
@@ -154,6 +162,7 @@ pub struct DeletedRecords {
 /// One limit of the `limits` resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
+#[non_exhaustive]
 pub struct Limit {
     /// The maximum.
     pub max: i64,
@@ -167,6 +176,7 @@ pub struct Limit {
 /// `GET /limits`: every limit by name (`DailyApiRequests`, `DailyBulkV2QueryJobs`, …).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct Limits(pub BTreeMap<String, Limit>);
 
 impl Limits {
@@ -183,6 +193,7 @@ impl Limits {
 
 /// An API version the org offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiVersion {
     /// `62.0`.
     pub version: String,

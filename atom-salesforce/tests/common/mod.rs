@@ -32,7 +32,7 @@ pub fn fast_retry() -> RetryPolicy {
 /// A client with a static token against the mock.
 pub fn client(server: &MockServer) -> Client {
     Client::builder()
-        .instance_url(server.uri())
+        .base_url(server.uri())
         .access_token(Secret::new("00Dx0000000BV7z!static"))
         .retry_policy(fast_retry())
         .tenant("00Dx0000000BV7z")

@@ -2,7 +2,8 @@
 //! mock, create an account and an opportunity, walk a query page by page, run the pipeline
 //! analytics, survive an expired session (`401 INVALID_SESSION_ID` → one refresh, rotated
 //! refresh token saved, one replay), see a concurrency-limit refusal retried and a hostile
-//! SOQL value stay a value, and verify an outbound message. Payloads are restforce's recorded
+//! SOQL value stay a value, and keep an outbound message from our org (they are unsigned:
+//! the org id filters, it does not authenticate). Payloads are restforce's recorded
 //! Salesforce responses. With `SF_INSTANCE_URL` and `SF_ACCESS_TOKEN` set, it also makes
 //! read-only calls to the real org.
 
@@ -16,7 +17,7 @@ use atom_core::{
 use atom_salesforce::analytics::DateRange;
 use atom_salesforce::auth::{self, LoginHost};
 use atom_salesforce::soql::{Filter, Order, Query};
-use atom_salesforce::webhook::{self, Notification};
+use atom_salesforce::webhook::{self, Notification, OutboundMessages};
 use atom_salesforce::{Account, Client, Opportunity, Record};
 use chrono::NaiveDate;
 use futures::TryStreamExt as _;
@@ -261,16 +262,22 @@ pub async fn run() -> LegResult {
         .from("Whizbang__c")
         .order_by("CreatedDate", Order::Asc)
         .build()?;
-    let records: Vec<Record> = client.query(&soql).try_collect().await?;
+    let mut pages = client.query::<Record>(&soql);
+    let records: Vec<Record> = (&mut pages).try_collect().await?;
     let labels: Vec<&str> = records
         .iter()
         .filter_map(|r| r.get_str("Text_Label"))
         .collect();
     ensure(labels == ["First Page", "Last Page"], "both pages read")?;
+    ensure(
+        pages.total() == Some(2),
+        "totalSize kept as the stream's total",
+    )?;
     step(&format!(
-        "query `{soql}` followed nextRecordsUrl: {labels:?} (a 403 REQUEST_LIMIT_EXCEEDED for concurrency was retried)"
+        "query `{soql}` followed nextRecordsUrl: {labels:?} of totalSize {:?} (a 403 REQUEST_LIMIT_EXCEEDED for concurrency was retried)",
+        pages.total()
     ));
-    if let Some(snapshot) = client.api().rate_limit() {
+    if let Some(snapshot) = client.rate_limit() {
         step(&format!(
             "API allocation: {:?} used of {:?} today",
             snapshot.used, snapshot.limit
@@ -328,7 +335,7 @@ pub async fn run() -> LegResult {
         account.map(|a| json!({"Id": a.id, "Name": a.name})),
     ));
 
-    // An outbound message, accepted only from our org.
+    // An outbound message, kept only from our org.
     let mut changed = Record {
         id: Some(ACCOUNT_ID.into()),
         ..Default::default()
@@ -343,12 +350,17 @@ pub async fn run() -> LegResult {
             record: changed,
         }],
     );
-    let accepted = webhook::verify(body.as_bytes(), &[ORG]).map(|m| m.notifications.len());
+    // Outbound messages are not signed: this keeps our org's messages; the sender is
+    // authenticated outside the body (TLS client certificate, IP allow-list, session id).
+    let accepted = OutboundMessages::new([ORG])
+        .parse(body.as_bytes())
+        .map(|m| m.notifications.len());
     ensure(accepted.is_ok(), "outbound message accepted")?;
-    let foreign =
-        webhook::verify(body.as_bytes(), &["00D000000000001"]).map(|m| m.notifications.len());
+    let foreign = OutboundMessages::new(["00D000000000001"])
+        .parse(body.as_bytes())
+        .map(|m| m.notifications.len());
     ensure(foreign.is_err(), "foreign org refused")?;
-    step("outbound message from our org, then the same claimed for another org:");
+    step("outbound message (unsigned: filtered by org id) from our org, then one for another org:");
     show(&Envelope::from_result("salesforce", accepted));
     show(&Envelope::from_result("salesforce", foreign));
 
@@ -366,7 +378,7 @@ async fn live() -> LegResult {
     };
     section("atom-salesforce: live read-only calls");
     let client = Client::builder()
-        .instance_url(instance)
+        .base_url(instance)
         .access_token(Secret::new(token))
         .build()?;
     show(&Envelope::from_result("salesforce", client.health().await));
