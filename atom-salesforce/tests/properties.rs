@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use atom_core::ErrorKind;
+use atom_core::testing::proptest_config as config;
 use atom_salesforce::bulk_csv::CsvTable;
 use atom_salesforce::client::parse_limit_info;
 use atom_salesforce::error::map_error;
@@ -15,16 +16,6 @@ use atom_salesforce::validate::{case_safe_id, record_id};
 use atom_salesforce::{sosl, webhook};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, RngSeed};
-
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases,
-        rng_seed: RngSeed::Fixed(0x5eed),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
 
 const ORG: &str = "00Dx0000000BV7zEAG";
 
