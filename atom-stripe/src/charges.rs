@@ -1,4 +1,4 @@
-//! Charges: retrieve, list, search (create charges through PaymentIntents).
+//! Charges: get, list, search (create charges through PaymentIntents).
 
 use atom_core::{Paginator, Result};
 use http::Method;
@@ -30,22 +30,22 @@ handler! {
 
 impl Client {
     /// Charges.
-    pub fn charges(&self) -> Charges<'_> {
+    pub fn charges(&self) -> Charges {
         Charges::new(self)
     }
 }
 
-impl Charges<'_> {
-    /// Retrieves a charge.
-    pub async fn retrieve(&self, id: &str) -> Result<Charge> {
-        self.send(Call::new(Method::GET, "charges.retrieve", "/v1/charges/{id}").id(id)?)
+impl Charges {
+    /// Gets a charge.
+    pub async fn get(&self, id: &str) -> Result<Charge> {
+        self.send(Call::new(Method::GET, "charges.get", "/v1/charges/{id}").id(id)?)
             .await
     }
 
     /// Every charge matching the filters, page after page.
     pub fn list(&self, params: &ChargeListParams) -> Paginator<Charge> {
         pagination::list(
-            self.client,
+            &self.client,
             "charges.list",
             "/v1/charges",
             params,
@@ -56,7 +56,7 @@ impl Charges<'_> {
     /// Every charge matching a search query, page after page.
     pub fn search(&self, params: &SearchParams) -> Paginator<Charge> {
         pagination::search(
-            self.client,
+            &self.client,
             "charges.search",
             "/v1/charges/search",
             params,

@@ -1,4 +1,4 @@
-//! Events: retrieve, list (by type and created range).
+//! Events: get, list (by type and created range).
 
 use atom_core::{Paginator, Result};
 use http::Method;
@@ -33,22 +33,22 @@ handler! {
 
 impl Client {
     /// Events.
-    pub fn events(&self) -> Events<'_> {
+    pub fn events(&self) -> Events {
         Events::new(self)
     }
 }
 
-impl Events<'_> {
-    /// Retrieves an event (of the last 30 days).
-    pub async fn retrieve(&self, id: &str) -> Result<Event> {
-        self.send(Call::new(Method::GET, "events.retrieve", "/v1/events/{id}").id(id)?)
+impl Events {
+    /// Gets an event (of the last 30 days).
+    pub async fn get(&self, id: &str) -> Result<Event> {
+        self.send(Call::new(Method::GET, "events.get", "/v1/events/{id}").id(id)?)
             .await
     }
 
     /// Every event matching the filters, newest first, page after page.
     pub fn list(&self, params: &EventListParams) -> Paginator<Event> {
         pagination::list(
-            self.client,
+            &self.client,
             "events.list",
             "/v1/events",
             params,

@@ -104,7 +104,7 @@
 //! ```no_run
 //! # async fn demo(stripe: atom_stripe::Client) -> atom_core::Result<()> {
 //! use atom_stripe::RefundCreateParams;
-//! let charge = stripe.charges().expand("balance_transaction").retrieve("ch_123").await?;
+//! let charge = stripe.charges().expand("balance_transaction").get("ch_123").await?;
 //! let refund = stripe
 //!     .refunds()
 //!     .idempotency_key("refund-order-6735")
@@ -166,7 +166,7 @@
 //!         println!("{} settled {} lines", payout.id, settled.len());
 //!     }
 //! }
-//! println!("{:?}", stripe.balance().retrieve().await?.available);
+//! println!("{:?}", stripe.balance().get().await?.available);
 //! # Ok(()) }
 //! ```
 //!
@@ -210,7 +210,7 @@ pub use balance::{
 pub use charges::{ChargeListParams, Charges};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MAX_IDEMPOTENCY_KEY_LEN,
-    RequestOptions, StripeProvider,
+    RequestOptions, SEARCH_CLASS, StripeProvider,
 };
 pub use customers::{CustomerCreateParams, CustomerListParams, CustomerUpdateParams, Customers};
 pub use events::{EventListParams, Events};

@@ -1,4 +1,4 @@
-//! PaymentIntents: create, retrieve, update, confirm, capture, cancel, list, search.
+//! PaymentIntents: create, get, update, confirm, capture, cancel, list, search.
 
 use std::collections::BTreeMap;
 
@@ -156,14 +156,14 @@ handler! {
 
 impl Client {
     /// PaymentIntents.
-    pub fn payment_intents(&self) -> PaymentIntents<'_> {
+    pub fn payment_intents(&self) -> PaymentIntents {
         PaymentIntents::new(self)
     }
 }
 
 const ONE: &str = "/v1/payment_intents/{id}";
 
-impl PaymentIntents<'_> {
+impl PaymentIntents {
     /// Creates a PaymentIntent.
     pub async fn create(&self, params: &PaymentIntentCreateParams) -> Result<PaymentIntent> {
         let call = Call::new(
@@ -174,9 +174,9 @@ impl PaymentIntents<'_> {
         self.send(call.params(params)?).await
     }
 
-    /// Retrieves a PaymentIntent.
-    pub async fn retrieve(&self, id: &str) -> Result<PaymentIntent> {
-        self.send(Call::new(Method::GET, "payment_intents.retrieve", ONE).id(id)?)
+    /// Gets a PaymentIntent.
+    pub async fn get(&self, id: &str) -> Result<PaymentIntent> {
+        self.send(Call::new(Method::GET, "payment_intents.get", ONE).id(id)?)
             .await
     }
 
@@ -235,7 +235,7 @@ impl PaymentIntents<'_> {
     /// Every PaymentIntent matching the filters, page after page.
     pub fn list(&self, params: &PaymentIntentListParams) -> Paginator<PaymentIntent> {
         pagination::list(
-            self.client,
+            &self.client,
             "payment_intents.list",
             "/v1/payment_intents",
             params,
@@ -246,7 +246,7 @@ impl PaymentIntents<'_> {
     /// Every PaymentIntent matching a search query, page after page.
     pub fn search(&self, params: &SearchParams) -> Paginator<PaymentIntent> {
         pagination::search(
-            self.client,
+            &self.client,
             "payment_intents.search",
             "/v1/payment_intents/search",
             params,

@@ -1,4 +1,4 @@
-//! Subscriptions: create, retrieve, update, cancel, list.
+//! Subscriptions: create, get, update, cancel, list.
 
 use std::collections::BTreeMap;
 
@@ -138,23 +138,23 @@ handler! {
 
 impl Client {
     /// Subscriptions.
-    pub fn subscriptions(&self) -> Subscriptions<'_> {
+    pub fn subscriptions(&self) -> Subscriptions {
         Subscriptions::new(self)
     }
 }
 
 const ONE: &str = "/v1/subscriptions/{id}";
 
-impl Subscriptions<'_> {
+impl Subscriptions {
     /// Creates a subscription.
     pub async fn create(&self, params: &SubscriptionCreateParams) -> Result<Subscription> {
         let call = Call::new(Method::POST, "subscriptions.create", "/v1/subscriptions");
         self.send(call.params(params)?).await
     }
 
-    /// Retrieves a subscription.
-    pub async fn retrieve(&self, id: &str) -> Result<Subscription> {
-        self.send(Call::new(Method::GET, "subscriptions.retrieve", ONE).id(id)?)
+    /// Gets a subscription.
+    pub async fn get(&self, id: &str) -> Result<Subscription> {
+        self.send(Call::new(Method::GET, "subscriptions.get", ONE).id(id)?)
             .await
     }
 
@@ -181,7 +181,7 @@ impl Subscriptions<'_> {
     /// Every subscription matching the filters, page after page.
     pub fn list(&self, params: &SubscriptionListParams) -> Paginator<Subscription> {
         pagination::list(
-            self.client,
+            &self.client,
             "subscriptions.list",
             "/v1/subscriptions",
             params,

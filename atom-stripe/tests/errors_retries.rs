@@ -107,16 +107,13 @@ async fn status_kinds_and_non_json_bodies() {
         )
         .mount(&server)
         .await;
-    let stripe = Client::builder(common::KEY)
+    let stripe = Client::builder()
+        .secret_key(common::KEY)
         .base_url(server.uri())
         .retry_policy(atom_core::retry::RetryPolicy::none())
         .build()
         .unwrap();
-    let e = stripe
-        .customers()
-        .retrieve("cus_missing")
-        .await
-        .unwrap_err();
+    let e = stripe.customers().get("cus_missing").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.provider_code(), Some("resource_missing"));
     assert_eq!(e.request_id(), Some("req_404"));
@@ -124,10 +121,10 @@ async fn status_kinds_and_non_json_bodies() {
         StripeErrorInfo::of(&e).unwrap().param.as_deref(),
         Some("id")
     );
-    let e = stripe.balance().retrieve().await.unwrap_err();
+    let e = stripe.balance().get().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert_eq!(e.request_id(), Some("req_401"));
-    let e = stripe.charges().retrieve("ch_proxy").await.unwrap_err();
+    let e = stripe.charges().get("ch_proxy").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
     assert_eq!(e.status(), Some(502));
     assert_eq!(e.request_id(), Some("req_502"));
@@ -183,7 +180,7 @@ async fn should_retry_false_stops_a_500() {
         .expect(1)
         .mount(&server)
         .await;
-    let e = client(&server).balance().retrieve().await.unwrap_err();
+    let e = client(&server).balance().get().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
     assert!(!e.is_retryable());
 }
@@ -207,7 +204,7 @@ async fn a_500_without_the_header_is_retried_until_success() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).balance().retrieve().await.unwrap();
+    client(&server).balance().get().await.unwrap();
 }
 
 #[tokio::test]

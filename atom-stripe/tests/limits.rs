@@ -46,7 +46,8 @@ async fn search_calls_typed_or_raw_are_paced_by_the_search_class_only() {
         "search",
         RateLimitConfig::new(1, Duration::from_secs(3600), 4).burst(1),
     );
-    let stripe = Client::builder(KEY)
+    let stripe = Client::builder()
+        .secret_key(KEY)
         .base_url(server.uri())
         .retry_policy(fast_retries())
         .shared_limiter(Arc::new(limiter))

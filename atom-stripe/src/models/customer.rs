@@ -8,7 +8,7 @@ use super::common::{Currency, Metadata, has_id, ts};
 
 /// A customer (`cus_…`).
 ///
-/// A deleted customer retrieved by id comes back with `deleted: true` and only its id, so the
+/// A deleted customer fetched by id comes back with `deleted: true` and only its id, so the
 /// other fields are optional here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Customer {

@@ -123,7 +123,8 @@ pub async fn run() -> LegResult {
     section("atom-stripe: payments, paging, declines and webhooks (local mock)");
     let server = MockServer::start().await;
     mount(&server).await?;
-    let stripe = Client::builder("sk_test_tour")
+    let stripe = Client::builder()
+        .secret_key("sk_test_tour")
         .base_url(server.uri())
         .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(20)))
         .build()?;
