@@ -1,6 +1,6 @@
 //! Balance (get), balance transactions and payouts (get, list): reconciliation.
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 
@@ -99,12 +99,22 @@ impl BalanceTransactions {
 
     /// Every balance transaction matching the filters, page after page.
     pub fn list(&self, params: &BalanceTransactionListParams) -> Paginator<BalanceTransaction> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &BalanceTransactionListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<BalanceTransaction> {
         pagination::list(
             &self.client,
             "balance_transactions.list",
             "/v1/balance_transactions",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }
@@ -118,12 +128,22 @@ impl Payouts {
 
     /// Every payout matching the filters, page after page.
     pub fn list(&self, params: &PayoutListParams) -> Paginator<Payout> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &PayoutListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Payout> {
         pagination::list(
             &self.client,
             "payouts.list",
             "/v1/payouts",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

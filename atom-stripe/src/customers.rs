@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -116,23 +116,43 @@ impl Customers {
 
     /// Every customer matching the filters, page after page.
     pub fn list(&self, params: &CustomerListParams) -> Paginator<Customer> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &CustomerListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Customer> {
         pagination::list(
             &self.client,
             "customers.list",
             "/v1/customers",
             params,
             &self.options,
+            checkpoint,
         )
     }
 
     /// Every customer matching a search query, page after page.
     pub fn search(&self, params: &SearchParams) -> Paginator<Customer> {
+        self.search_from(params, Checkpoint::default())
+    }
+
+    /// [`search`](Self::search) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn search_from(
+        &self,
+        params: &SearchParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Customer> {
         pagination::search(
             &self.client,
             "customers.search",
             "/v1/customers/search",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

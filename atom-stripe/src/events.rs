@@ -1,6 +1,6 @@
 //! Events: get, list (by type and created range).
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 
@@ -47,12 +47,18 @@ impl Events {
 
     /// Every event matching the filters, newest first, page after page.
     pub fn list(&self, params: &EventListParams) -> Paginator<Event> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(&self, params: &EventListParams, checkpoint: Checkpoint) -> Paginator<Event> {
         pagination::list(
             &self.client,
             "events.list",
             "/v1/events",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -205,12 +205,22 @@ impl Invoices {
 
     /// Every invoice matching the filters, page after page.
     pub fn list(&self, params: &InvoiceListParams) -> Paginator<Invoice> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &InvoiceListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Invoice> {
         pagination::list(
             &self.client,
             "invoices.list",
             "/v1/invoices",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -234,23 +234,43 @@ impl PaymentIntents {
 
     /// Every PaymentIntent matching the filters, page after page.
     pub fn list(&self, params: &PaymentIntentListParams) -> Paginator<PaymentIntent> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &PaymentIntentListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<PaymentIntent> {
         pagination::list(
             &self.client,
             "payment_intents.list",
             "/v1/payment_intents",
             params,
             &self.options,
+            checkpoint,
         )
     }
 
     /// Every PaymentIntent matching a search query, page after page.
     pub fn search(&self, params: &SearchParams) -> Paginator<PaymentIntent> {
+        self.search_from(params, Checkpoint::default())
+    }
+
+    /// [`search`](Self::search) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn search_from(
+        &self,
+        params: &SearchParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<PaymentIntent> {
         pagination::search(
             &self.client,
             "payment_intents.search",
             "/v1/payment_intents/search",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -156,12 +156,22 @@ impl Products {
 
     /// Every product matching the filters, page after page.
     pub fn list(&self, params: &ProductListParams) -> Paginator<Product> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &ProductListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Product> {
         pagination::list(
             &self.client,
             "products.list",
             "/v1/products",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }
@@ -181,12 +191,18 @@ impl Prices {
 
     /// Every price matching the filters, page after page.
     pub fn list(&self, params: &PriceListParams) -> Paginator<Price> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(&self, params: &PriceListParams, checkpoint: Checkpoint) -> Paginator<Price> {
         pagination::list(
             &self.client,
             "prices.list",
             "/v1/prices",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -83,12 +83,22 @@ impl Refunds {
 
     /// Every refund matching the filters, page after page.
     pub fn list(&self, params: &RefundListParams) -> Paginator<Refund> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &RefundListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Refund> {
         pagination::list(
             &self.client,
             "refunds.list",
             "/v1/refunds",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

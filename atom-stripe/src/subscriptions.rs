@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -180,12 +180,22 @@ impl Subscriptions {
 
     /// Every subscription matching the filters, page after page.
     pub fn list(&self, params: &SubscriptionListParams) -> Paginator<Subscription> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &SubscriptionListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Subscription> {
         pagination::list(
             &self.client,
             "subscriptions.list",
             "/v1/subscriptions",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

@@ -105,9 +105,13 @@ pub struct SearchResult<T> {
     /// The `page` token of the next page.
     #[serde(default)]
     pub next_page: Option<String>,
+    /// How many objects match in all, when the search asked for it
+    /// (`expand[]=total_count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<u64>,
     /// The search URL.
     pub url: String,
-    /// Fields this crate does not model (`total_count` when asked for).
+    /// Fields this crate does not model.
     #[serde(flatten)]
     pub extra: Extra,
 }
