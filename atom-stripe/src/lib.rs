@@ -36,7 +36,7 @@
 //!   a test signer.
 //!
 //! What it does not do: no Stripe.js / client-side confirmation, no webhook HTTP server
-//! (hand the raw body and header to [`webhook::Webhook`] from your framework), no v2 API
+//! (hand the raw body and headers to [`webhook::Webhook`] from your framework), no v2 API
 //! (`/v2/...` JSON endpoints), no file uploads. Models type the fields reconciliation and
 //! billing code reads; everything else is kept in each model's `extra` map.
 //!
@@ -173,13 +173,13 @@
 //! Webhooks:
 //!
 //! ```no_run
-//! # fn demo(raw_body: &[u8], signature_header: &str) -> atom_core::Result<()> {
+//! # fn demo(headers: &http::HeaderMap, raw_body: &[u8]) -> atom_core::Result<()> {
 //! use atom_stripe::webhook::Webhook;
-//! let hook = Webhook::with_secrets(vec![
+//! let hook = Webhook::new([
 //!     atom_core::Secret::new("whsec_new"),
 //!     atom_core::Secret::new("whsec_old"), // while rolling
 //! ]);
-//! let event = hook.construct_event(raw_body, signature_header)?;
+//! let event = hook.verify(headers, raw_body)?;
 //! println!("{} {}", event.event_type, event.id);
 //! # Ok(()) }
 //! ```
