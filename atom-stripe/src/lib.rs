@@ -27,8 +27,9 @@
 //!   `Stripe-Should-Retry` wins, 409 and 429 `lock_timeout` are retried, card errors never.
 //! * **Errors**: one `atom_core::Error`; a declined card is
 //!   [`ErrorKind::PaymentDeclined`](atom_core::ErrorKind) with code `card_declined`, and
-//!   [`error::StripeErrorInfo`] gives `decline_code`, `param`, `doc_url` without string
-//!   matching. The `Request-Id` is on every error.
+//!   [`error::StripeErrorInfo`] (`err.provider_details::<StripeErrorInfo>()`) gives
+//!   `decline_code`, `param`, `doc_url` without string matching. The `Request-Id` is on
+//!   every error.
 //! * **Limits**: client-side pacing at Stripe's published rates (100/s live, 25/s test,
 //!   20/s search), per connected account.
 //! * **Webhooks** ([`webhook`]): `Stripe-Signature` verification with several `v1` and
@@ -91,7 +92,8 @@
 //! match stripe.payment_intents().confirm("pi_123", &confirm).await {
 //!     Ok(intent) => println!("{}", intent.status),
 //!     Err(e) if e.kind() == atom_core::ErrorKind::PaymentDeclined => {
-//!         let decline = StripeErrorInfo::of(&e).and_then(|i| i.decline_code);
+//!         let info = e.provider_details::<StripeErrorInfo>();
+//!         let decline = info.and_then(|i| i.decline_code.as_deref());
 //!         println!("declined: {decline:?}");
 //!     }
 //!     Err(e) => return Err(e),

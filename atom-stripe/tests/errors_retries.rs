@@ -55,7 +55,7 @@ async fn declined_card_is_payment_declined_with_codes_and_is_not_retried() {
     assert_eq!(err.request_id(), Some("req_decline_1"));
     assert_eq!(err.message(), "Your card has insufficient funds.");
     assert!(!err.is_retryable());
-    let info = StripeErrorInfo::of(&err).unwrap();
+    let info = err.provider_details::<StripeErrorInfo>().unwrap();
     assert_eq!(info.error_type, StripeErrorType::Card);
     assert_eq!(info.decline_code.as_deref(), Some("insufficient_funds"));
     assert_eq!(info.charge.as_deref(), Some("ch_1PgafuB7WZ01zgkWXYmPNZs8"));
@@ -118,7 +118,10 @@ async fn status_kinds_and_non_json_bodies() {
     assert_eq!(e.provider_code(), Some("resource_missing"));
     assert_eq!(e.request_id(), Some("req_404"));
     assert_eq!(
-        StripeErrorInfo::of(&e).unwrap().param.as_deref(),
+        e.provider_details::<StripeErrorInfo>()
+            .unwrap()
+            .param
+            .as_deref(),
         Some("id")
     );
     let e = stripe.balance().get().await.unwrap_err();
@@ -129,7 +132,7 @@ async fn status_kinds_and_non_json_bodies() {
     assert_eq!(e.status(), Some(502));
     assert_eq!(e.request_id(), Some("req_502"));
     assert!(e.message().contains("text/html"), "{}", e.message());
-    assert!(StripeErrorInfo::of(&e).is_none());
+    assert!(e.provider_details::<StripeErrorInfo>().is_none());
 }
 
 #[tokio::test]

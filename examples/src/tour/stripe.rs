@@ -204,7 +204,9 @@ pub async fn run() -> LegResult {
         .await;
     step("confirm with a card that is declined:");
     if let Err(e) = &declined {
-        let decline = StripeErrorInfo::of(e).and_then(|i| i.decline_code);
+        let decline = e
+            .provider_details::<StripeErrorInfo>()
+            .and_then(|i| i.decline_code.as_deref());
         step(&format!(
             "kind {:?}, code {:?}, decline_code {decline:?}, not retried",
             e.kind(),
