@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::common::{Currency, Expandable, Metadata, has_id, string_enum, ts};
+use super::common::{Currency, Expandable, Metadata, has_id, ts};
 
 /// An amount in one currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,9 +53,10 @@ pub struct FeeDetail {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// Whether the funds of a balance transaction are available yet.
-    BalanceTransactionStatus {
+    #[non_exhaustive]
+    pub enum BalanceTransactionStatus {
         /// Available.
         Available = "available",
         /// Pending.
@@ -106,9 +107,10 @@ pub struct BalanceTransaction {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// Where a payout is.
-    PayoutStatus {
+    #[non_exhaustive]
+    pub enum PayoutStatus {
         /// Paid.
         Paid = "paid",
         /// Waiting to be submitted.

@@ -5,14 +5,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::catalog::Price;
-use super::common::{
-    CollectionMethod, Currency, Expandable, List, Metadata, has_id, string_enum, ts,
-};
+use super::common::{CollectionMethod, Currency, Expandable, List, Metadata, has_id, ts};
 use super::customer::Customer;
 
-string_enum! {
+atom_core::string_enum! {
     /// Where an invoice is.
-    InvoiceStatus {
+    #[non_exhaustive]
+    pub enum InvoiceStatus {
         /// Being edited.
         Draft = "draft",
         /// Finalised, waiting for payment.
@@ -186,9 +185,10 @@ pub struct InvoiceItem {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// Where a subscription is.
-    SubscriptionStatus {
+    #[non_exhaustive]
+    pub enum SubscriptionStatus {
         /// Waiting for the first payment.
         Incomplete = "incomplete",
         /// The first payment never came.

@@ -4,7 +4,7 @@ use atom_core::Extra;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::common::{Currency, Expandable, Metadata, has_id, string_enum, ts};
+use super::common::{Currency, Expandable, Metadata, has_id, ts};
 
 /// A product (`prod_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,9 +42,10 @@ pub struct Product {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// One-time or recurring.
-    PriceType {
+    #[non_exhaustive]
+    pub enum PriceType {
         /// Charged once.
         OneTime = "one_time",
         /// Charged every interval.
@@ -52,9 +53,10 @@ string_enum! {
     }
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// The billing interval of a recurring price.
-    Interval {
+    #[non_exhaustive]
+    pub enum Interval {
         /// Daily.
         Day = "day",
         /// Weekly.

@@ -130,59 +130,6 @@ pub struct Deleted {
     pub extra: Extra,
 }
 
-/// Declares a string enum with an `Other(String)` arm, so a value Stripe adds later still
-/// decodes (and re-encodes as sent).
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-            /// A value this crate does not know yet, kept as sent.
-            Other(String),
-        }
-
-        impl $name {
-            /// The value as Stripe writes it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $text,)+
-                    Self::Other(other) => other,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(text: &str) -> Self {
-                match text {
-                    $($text => Self::$variant,)+
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from(text.as_ref()))
-            }
-        }
-    };
-}
-pub(crate) use string_enum;
-
 /// Implements [`HasId`] for models with an `id: String` field.
 macro_rules! has_id {
     ($($ty:ty),+ $(,)?) => {
@@ -195,9 +142,10 @@ macro_rules! has_id {
 }
 pub(crate) use has_id;
 
-string_enum! {
+atom_core::string_enum! {
     /// How a payment is captured.
-    CaptureMethod {
+    #[non_exhaustive]
+    pub enum CaptureMethod {
         /// Captured when authorised.
         Automatic = "automatic",
         /// Captured asynchronously when authorised.
@@ -207,9 +155,10 @@ string_enum! {
     }
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// How an invoice or subscription is collected.
-    CollectionMethod {
+    #[non_exhaustive]
+    pub enum CollectionMethod {
         /// Stripe charges the default payment method.
         ChargeAutomatically = "charge_automatically",
         /// Stripe emails an invoice to pay.

@@ -8,13 +8,14 @@ use serde_json::{Map, Value};
 use super::balance::{Balance, BalanceTransaction, Payout};
 use super::billing::{Invoice, InvoiceItem, Subscription};
 use super::catalog::{Price, Product};
-use super::common::{has_id, string_enum, ts};
+use super::common::{has_id, ts};
 use super::customer::Customer;
 use super::payment::{Charge, PaymentIntent, Refund};
 
-string_enum! {
+atom_core::string_enum! {
     /// The event type. Types this crate does not list decode as `Other` with the text.
-    EventType {
+    #[non_exhaustive]
+    pub enum EventType {
         /// `customer.created`
         CustomerCreated = "customer.created",
         /// `customer.updated`
