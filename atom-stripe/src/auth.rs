@@ -21,6 +21,7 @@ use crate::{SEARCH_CLASS, SERVICE};
 
 /// Live or test mode, read from the key's prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub enum KeyMode {
     /// `sk_live_…`, `rk_live_…`.
     Live,
@@ -111,6 +112,7 @@ impl ConnectScope {
 
 /// A connected account that finished the OAuth flow.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ConnectedAccount {
     /// The connected account id (`acct_…`): use it with [`crate::Client::with_account`].
     pub stripe_user_id: String,

@@ -8,9 +8,15 @@
 //!
 //! * **Resources** (typed parameters and models; every list is an auto-paging `Stream`):
 //!   customers, PaymentIntents, charges, refunds, invoices and invoice items, subscriptions,
-//!   products and prices, events, balance, balance transactions and payouts. Anything else
-//!   goes through [`Connector::request`](atom_core::Connector::request) with the same key,
-//!   version, limits, retries and error mapping.
+//!   products and prices, events, balance, balance transactions and payouts; one verb per
+//!   action (`get`, `create`, `update`, `delete`, `list`, `search`), and each list and
+//!   search has a `*_from(params, checkpoint)` twin that resumes from
+//!   [`Paginator::checkpoint`](atom_core::Paginator::checkpoint). Anything else goes through
+//!   [`Client::send`] with the same key, version, limits, retries and error mapping.
+//! * **Construction**: [`Client::new`] with a key, or [`Client::builder`] with the options
+//!   every atom crate shares (`base_url`, `timeout`, `rate_limits`, `tenant`,
+//!   `user_agent`, …) and Stripe's own (`secret_key`, `api_version`, `stripe_account`,
+//!   `class_limits`).
 //! * **Auth**: a secret or restricted key as bearer; Connect through `Stripe-Account` per
 //!   client ([`Client::with_account`]) or per call ([`RequestOptions`]), and the Connect
 //!   OAuth flow ([`auth::ConnectOAuth`]: authorize URL, code exchange → `stripe_user_id`,
@@ -32,9 +38,9 @@
 //!   every error.
 //! * **Limits**: client-side pacing at Stripe's published rates (100/s live, 25/s test,
 //!   20/s search), per connected account.
-//! * **Webhooks** ([`webhook`]): `Stripe-Signature` verification with several `v1` and
-//!   several secrets, a 300 s tolerance and an injectable clock; a typed [`models::Event`];
-//!   a test signer.
+//! * **Webhooks** ([`webhook`]): `Webhook::new(secrets).verify(&headers, body)`:
+//!   `Stripe-Signature` verification with several `v1` and several secrets, a 300 s
+//!   tolerance and an injectable clock; a typed [`models::Event`]; a test signer.
 //!
 //! What it does not do: no Stripe.js / client-side confirmation, no webhook HTTP server
 //! (hand the raw body and headers to [`webhook::Webhook`] from your framework), no v2 API

@@ -42,6 +42,7 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
 /// A parsed `Stripe-Signature` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignatureHeader {
     /// `t=`: when Stripe signed, in Unix seconds.
     pub timestamp: i64,

@@ -9,6 +9,7 @@ use super::common::{Currency, Expandable, Metadata, has_id, ts};
 
 /// An amount in one currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BalanceAmount {
     /// Minor units of `currency`.
     pub amount: i64,
@@ -21,6 +22,7 @@ pub struct BalanceAmount {
 
 /// The account balance (`GET /v1/balance`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Balance {
     /// Always `balance`.
     pub object: String,
@@ -37,6 +39,7 @@ pub struct Balance {
 
 /// One fee on a balance transaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeeDetail {
     /// Minor units of `currency`.
     pub amount: i64,
@@ -66,6 +69,7 @@ atom_core::string_enum! {
 
 /// A movement of the balance (`txn_…`): the ledger line for reconciliation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BalanceTransaction {
     /// The id.
     pub id: String,
@@ -126,6 +130,7 @@ atom_core::string_enum! {
 
 /// A payout (`po_…`): money sent to a bank account or card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Payout {
     /// The id.
     pub id: String,

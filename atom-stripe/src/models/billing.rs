@@ -27,6 +27,7 @@ atom_core::string_enum! {
 
 /// A billing period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Period {
     /// Start.
     #[serde(with = "ts::required")]
@@ -38,6 +39,7 @@ pub struct Period {
 
 /// One line of an invoice (`il_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvoiceLineItem {
     /// The id.
     pub id: String,
@@ -66,6 +68,7 @@ pub struct InvoiceLineItem {
 
 /// An invoice (`in_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Invoice {
     /// The id.
     pub id: String,
@@ -143,6 +146,7 @@ pub struct Invoice {
 
 /// An invoice item (`ii_…`): a charge added to a customer's next or a draft invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvoiceItem {
     /// The id.
     pub id: String,
@@ -210,6 +214,7 @@ atom_core::string_enum! {
 
 /// One price on a subscription (`si_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItem {
     /// The id.
     pub id: String,
@@ -235,6 +240,7 @@ pub struct SubscriptionItem {
 
 /// A subscription (`sub_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Subscription {
     /// The id.
     pub id: String,

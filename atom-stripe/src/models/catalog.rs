@@ -8,6 +8,7 @@ use super::common::{Currency, Expandable, Metadata, has_id, ts};
 
 /// A product (`prod_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Product {
     /// The id.
     pub id: String,
@@ -70,6 +71,7 @@ atom_core::string_enum! {
 
 /// How a recurring price repeats.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Recurring {
     /// The interval.
     pub interval: Interval,
@@ -82,6 +84,7 @@ pub struct Recurring {
 
 /// A price (`price_…`): how much and how often for a product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Price {
     /// The id.
     pub id: String,

@@ -79,6 +79,7 @@ impl HasId for Value {
 
 /// One page of a list endpoint (`"object": "list"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct List<T> {
     /// Always `list`.
     pub object: String,
@@ -95,6 +96,7 @@ pub struct List<T> {
 
 /// One page of a search endpoint (`"object": "search_result"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchResult<T> {
     /// Always `search_result`.
     pub object: String,
@@ -118,6 +120,7 @@ pub struct SearchResult<T> {
 
 /// What a delete returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Deleted {
     /// The deleted object's id.
     pub id: String,

@@ -83,6 +83,7 @@ atom_core::string_enum! {
 /// `Debug` of [`EventObject::Raw`] hides secret-named fields (a SetupIntent's
 /// `client_secret`), as the typed models do.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventObject {
     /// A customer.
     Customer(Box<Customer>),
@@ -215,6 +216,7 @@ impl<'de> Deserialize<'de> for EventObject {
 
 /// The event's payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventData {
     /// The object after the change.
     pub object: EventObject,
@@ -228,6 +230,7 @@ pub struct EventData {
 
 /// The API request that caused an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventRequest {
     /// The request id (`req_…`), `None` for automatic changes.
     #[serde(default)]
@@ -239,6 +242,7 @@ pub struct EventRequest {
 
 /// An event (`evt_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Event {
     /// The id.
     pub id: String,

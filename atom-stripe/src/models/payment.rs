@@ -33,6 +33,7 @@ atom_core::string_enum! {
 
 /// A PaymentIntent (`pi_…`): one attempt to collect an amount from a customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentIntent {
     /// The id.
     pub id: String,
@@ -108,6 +109,7 @@ atom_core::string_enum! {
 
 /// A charge (`ch_…`): one attempt to move money from a payment method.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Charge {
     /// The id.
     pub id: String,
@@ -202,6 +204,7 @@ atom_core::string_enum! {
 
 /// A refund (`re_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Refund {
     /// The id.
     pub id: String,
