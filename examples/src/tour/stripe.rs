@@ -1,5 +1,5 @@
 //! The Stripe leg: a customer and a PaymentIntent created with idempotency keys, a list walked
-//! page by page, a lock timeout retried with the same key, a declined card as an envelope, and
+//! page by page and resumed from a checkpoint, a lock timeout retried with the same key, a declined card as an envelope, and
 //! a signed webhook verified. Offline against a local mock loaded with Stripe's own fixture
 //! objects; with `STRIPE_SECRET_KEY` (a test or restricted key) set, it also makes read-only
 //! calls to the real API.
@@ -191,6 +191,28 @@ pub async fn run() -> LegResult {
         "list customers, 2 per page, expand kept on every page: {ids:?}"
     ));
     ensure(all.len() == 6, "three pages walked")?;
+
+    // Stop after three customers, keep the checkpoint (it serialises), resume later.
+    let mut stream = stripe.customers().list(&list);
+    for _ in 0..3 {
+        stream.try_next().await?;
+    }
+    let checkpoint = stream.checkpoint();
+    drop(stream);
+    let rest: Vec<_> = stripe
+        .customers()
+        .list_from(&list, checkpoint.clone())
+        .try_collect()
+        .await?;
+    let ids: Vec<&str> = rest.iter().map(|c| c.id.as_str()).collect();
+    step(&format!(
+        "resume the list from checkpoint {}: {ids:?}",
+        serde_json::to_string(&checkpoint)?
+    ));
+    ensure(
+        ids == ["cus_D", "cus_E", "cus_F"],
+        "list_from resumed after the third customer",
+    )?;
 
     let declined = stripe
         .payment_intents()
