@@ -25,6 +25,11 @@ fn a_builder_without_a_key_or_authenticator_is_a_config_error() {
         .build()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
+    // The builder and the client show no key.
+    let builder = Client::builder().secret_key("sk_live_51DebugMustNotShowThis");
+    assert!(!format!("{builder:?}").contains("DebugMustNotShowThis"));
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains("DebugMustNotShowThis"));
 }
 
 #[tokio::test]

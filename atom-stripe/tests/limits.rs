@@ -109,7 +109,11 @@ async fn rate_limits_keep_stripes_search_limit_on_top() {
     for _ in 0..60 {
         let _permit = limiter.acquire("", None).await.unwrap();
     }
-    assert_eq!(start.elapsed(), Duration::ZERO, "the global pace is unlimited");
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "the global pace is unlimited"
+    );
     for _ in 0..60 {
         let _permit = limiter.acquire("", Some(SEARCH_CLASS)).await.unwrap();
     }
