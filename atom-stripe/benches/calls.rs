@@ -165,7 +165,8 @@ fn bench(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let stripe = Client::builder("sk_test_bench")
+    let stripe = Client::builder()
+        .secret_key("sk_test_bench")
         .base_url(base.clone())
         .rate_limits(RateLimitConfig::unlimited())
         .build()

@@ -9,17 +9,19 @@
 use std::time::Duration;
 
 use atom_core::{
-    ApiClient, Body, ClientAuth, Credentials, Error, OAuthClient, OAuthConfig,
-    PendingAuthorization, RateLimitConfig, RateLimiter, Request, Result, Secret, TokenSet,
+    ApiClient, Body, ClientAuth, ClientOptions, Credentials, Error, OAuthClient, OAuthConfig,
+    PendingAuthorization, ProviderDefaults, RateLimitConfig, RateLimiter, Request, Result, Secret,
+    TokenSet,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::SERVICE;
-use crate::client::{StripeProvider, validate_account};
+use crate::client::{StripeProvider, USER_AGENT, validate_account};
+use crate::{SEARCH_CLASS, SERVICE};
 
 /// Live or test mode, read from the key's prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub enum KeyMode {
     /// `sk_live_…`, `rk_live_…`.
     Live,
@@ -63,12 +65,27 @@ impl KeyMode {
 pub const SEARCH_REQUESTS_PER_SECOND: u32 = 20;
 
 /// The default pacing for a key's mode: the global limit per second per account (each
-/// connected account is its own tenant key), and the search limit for `*/search` calls.
+/// connected account is its own tenant key), and the search limit for `*/search` calls
+/// ([`SEARCH_CLASS`]).
 pub fn default_limiter(mode: KeyMode) -> RateLimiter {
-    let per_second = mode.requests_per_second();
-    let global = RateLimitConfig::new(per_second, Duration::from_secs(1), 32);
+    limiter(mode, None, &[])
+}
+
+/// The client's limiter: `global` (the mode's published limit when `None`), Stripe's search
+/// limit on top, then any class the caller configured.
+pub(crate) fn limiter(
+    mode: KeyMode,
+    global: Option<RateLimitConfig>,
+    classes: &[(&'static str, RateLimitConfig)],
+) -> RateLimiter {
+    let global = global.unwrap_or_else(|| {
+        RateLimitConfig::new(mode.requests_per_second(), Duration::from_secs(1), 32)
+    });
     let search = RateLimitConfig::new(SEARCH_REQUESTS_PER_SECOND, Duration::from_secs(1), 32);
-    RateLimiter::new(SERVICE, global).with_class("search", search)
+    classes.iter().fold(
+        RateLimiter::new(SERVICE, global).with_class(SEARCH_CLASS, search),
+        |limiter, (class, config)| limiter.with_class(class, config.clone()),
+    )
 }
 
 /// Where the Connect OAuth endpoints live (tests point this at a local mock).
@@ -95,6 +112,7 @@ impl ConnectScope {
 
 /// A connected account that finished the OAuth flow.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ConnectedAccount {
     /// The connected account id (`acct_…`): use it with [`crate::Client::with_account`].
     pub stripe_user_id: String,
@@ -186,9 +204,17 @@ impl ConnectOAuth {
             config = config.redirect_url(redirect);
         }
         let oauth = OAuthClient::new(SERVICE, config)?;
-        let api = ApiClient::builder(StripeProvider, base_url)?
+        // The same construction as the API client's: Stripe's defaults, its error mapping,
+        // and the test-mode pace (deauthorizing is rare).
+        let mut options = ClientOptions::default();
+        options.base_url = Some(base_url.to_owned());
+        let api = options
+            .api_client(
+                StripeProvider,
+                ProviderDefaults::new(CONNECT_BASE_URL, USER_AGENT),
+                |limits| limiter(KeyMode::of(&secret_key), limits, &[]),
+            )?
             .credentials(Credentials::Bearer(secret_key))
-            .user_agent(concat!("atom-stripe/", env!("CARGO_PKG_VERSION")))?
             .build()?;
         Ok(Self {
             oauth,

@@ -1,6 +1,6 @@
-//! Balance (retrieve), balance transactions and payouts (retrieve, list): reconciliation.
+//! Balance (get), balance transactions and payouts (get, list): reconciliation.
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 
@@ -63,35 +63,35 @@ handler! {
 
 impl Client {
     /// The balance.
-    pub fn balance(&self) -> BalanceApi<'_> {
+    pub fn balance(&self) -> BalanceApi {
         BalanceApi::new(self)
     }
 
     /// Balance transactions.
-    pub fn balance_transactions(&self) -> BalanceTransactions<'_> {
+    pub fn balance_transactions(&self) -> BalanceTransactions {
         BalanceTransactions::new(self)
     }
 
     /// Payouts.
-    pub fn payouts(&self) -> Payouts<'_> {
+    pub fn payouts(&self) -> Payouts {
         Payouts::new(self)
     }
 }
 
-impl BalanceApi<'_> {
+impl BalanceApi {
     /// The current balance (of the connected account, when one is set).
-    pub async fn retrieve(&self) -> Result<Balance> {
-        self.send(Call::new(Method::GET, "balance.retrieve", "/v1/balance"))
+    pub async fn get(&self) -> Result<Balance> {
+        self.send(Call::new(Method::GET, "balance.get", "/v1/balance"))
             .await
     }
 }
 
-impl BalanceTransactions<'_> {
-    /// Retrieves a balance transaction.
-    pub async fn retrieve(&self, id: &str) -> Result<BalanceTransaction> {
+impl BalanceTransactions {
+    /// Gets a balance transaction.
+    pub async fn get(&self, id: &str) -> Result<BalanceTransaction> {
         let call = Call::new(
             Method::GET,
-            "balance_transactions.retrieve",
+            "balance_transactions.get",
             "/v1/balance_transactions/{id}",
         );
         self.send(call.id(id)?).await
@@ -99,31 +99,51 @@ impl BalanceTransactions<'_> {
 
     /// Every balance transaction matching the filters, page after page.
     pub fn list(&self, params: &BalanceTransactionListParams) -> Paginator<BalanceTransaction> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &BalanceTransactionListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<BalanceTransaction> {
         pagination::list(
-            self.client,
+            &self.client,
             "balance_transactions.list",
             "/v1/balance_transactions",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }
 
-impl Payouts<'_> {
-    /// Retrieves a payout.
-    pub async fn retrieve(&self, id: &str) -> Result<Payout> {
-        self.send(Call::new(Method::GET, "payouts.retrieve", "/v1/payouts/{id}").id(id)?)
+impl Payouts {
+    /// Gets a payout.
+    pub async fn get(&self, id: &str) -> Result<Payout> {
+        self.send(Call::new(Method::GET, "payouts.get", "/v1/payouts/{id}").id(id)?)
             .await
     }
 
     /// Every payout matching the filters, page after page.
     pub fn list(&self, params: &PayoutListParams) -> Paginator<Payout> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &PayoutListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Payout> {
         pagination::list(
-            self.client,
+            &self.client,
             "payouts.list",
             "/v1/payouts",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

@@ -1,13 +1,12 @@
 //! The Stripe client: configuration, the provider hooks, and the one place requests are built.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use atom_core::{
-    ApiClient, ApiResponse, AuthKind, Authenticator, Body, Category, Connector, ConnectorInfo,
-    Credentials, Error, Health, Provider, RateLimitConfig, RateLimiter, Request, Result, Secret,
-    reqwest,
+    ApiClient, ApiResponse, AuthKind, Body, Category, ClientOptions, Connector, ConnectorInfo,
+    Credentials, Error, Health, Provider, ProviderDefaults, RateLimitConfig, RateLimitSnapshot,
+    Request, Result, Secret,
 };
 use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -25,6 +24,12 @@ pub const DEFAULT_BASE_URL: &str = "https://api.stripe.com";
 /// The models of this crate follow this version; another version may rename fields, which
 /// then land in the models' `extra` maps instead of their typed fields.
 pub const DEFAULT_API_VERSION: &str = "2025-08-27.basil";
+
+/// The default `User-Agent`.
+pub(crate) const USER_AGENT: &str = concat!("atom-stripe/", env!("CARGO_PKG_VERSION"));
+
+/// The rate class of search calls (`…/search`): Stripe allows 20 a second in both modes.
+pub const SEARCH_CLASS: &str = "search";
 
 /// The hooks Stripe adds to the shared request path: its error body, its
 /// `Stripe-Should-Retry` header, `Idempotency-Key`.
@@ -64,7 +69,8 @@ pub struct RequestOptions {
     pub stripe_account: Option<String>,
 }
 
-/// A Stripe API client. Cheap to clone; clones share connections and rate limits.
+/// A Stripe API client. Cheap to clone (an `Arc` inside); clones share connections and
+/// rate limits.
 ///
 /// ```no_run
 /// # async fn demo() -> atom_core::Result<()> {
@@ -79,37 +85,54 @@ pub struct RequestOptions {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     api: ApiClient,
     account: Option<String>,
     api_version: String,
     mode: KeyMode,
 }
 
-/// Configures a [`Client`].
-#[derive(Debug)]
+/// Configures a [`Client`]: the secret key, Stripe's own settings (`api_version`,
+/// `stripe_account`, `class_limits`) and every [`ClientOptions`] setter.
+///
+/// ```no_run
+/// # fn demo() -> atom_core::Result<()> {
+/// use atom_core::RateLimitConfig;
+/// use atom_stripe::{Client, SEARCH_CLASS};
+/// let stripe = Client::builder()
+///     .secret_key(std::env::var("STRIPE_SECRET_KEY").unwrap_or_default())
+///     .api_version("2025-08-27.basil")
+///     .timeout(std::time::Duration::from_secs(40))
+///     .class_limits(SEARCH_CLASS, RateLimitConfig::new(10, std::time::Duration::from_secs(1), 8))
+///     .build()?;
+/// # let _ = stripe; Ok(()) }
+/// ```
+#[derive(Debug, Default)]
 pub struct ClientBuilder {
-    key: Secret,
-    base_url: String,
-    api_version: String,
+    options: ClientOptions,
+    key: Option<Secret>,
+    api_version: Option<String>,
     account: Option<String>,
-    retry: Option<atom_core::retry::RetryPolicy>,
-    limits: Option<RateLimitConfig>,
-    limiter: Option<Arc<RateLimiter>>,
-    http: Option<reqwest::Client>,
-    timeout: Option<Duration>,
-    authenticator: Option<Arc<dyn Authenticator>>,
+    class_limits: Vec<(&'static str, RateLimitConfig)>,
 }
 
 impl ClientBuilder {
-    /// Another base URL (a local mock, a proxy). Must be https, or http on loopback.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+    atom_core::client_options_setters!(options);
+
+    /// The secret (`sk_…`) or restricted (`rk_…`) key, sent as a bearer token. Its prefix
+    /// sets the default pacing (live or test mode). Not needed with an `authenticator`.
+    pub fn secret_key(mut self, key: impl Into<Secret>) -> Self {
+        self.key = Some(key.into());
         self
     }
 
-    /// Pins another API version (`Stripe-Version`).
+    /// Pins another API version (`Stripe-Version`, default [`DEFAULT_API_VERSION`]).
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = version.into();
+        self.api_version = Some(version.into());
         self
     }
 
@@ -120,80 +143,47 @@ impl ClientBuilder {
         self
     }
 
-    /// The retry policy (default: atom-core's).
-    pub fn retry_policy(mut self, policy: atom_core::retry::RetryPolicy) -> Self {
-        self.retry = Some(policy);
+    /// Pacing of one rate class on top of the global limit: [`SEARCH_CLASS`] (default
+    /// Stripe's published 20 searches per second). Ignored with a `shared_limiter`, which
+    /// carries its own classes.
+    pub fn class_limits(mut self, class: &'static str, limits: RateLimitConfig) -> Self {
+        self.class_limits.retain(|(c, _)| *c != class);
+        self.class_limits.push((class, limits));
         self
     }
 
-    /// Client-side pacing (default: Stripe's published limits for the key's mode, see
-    /// [`crate::auth::default_limiter`]).
-    pub fn rate_limits(mut self, limits: RateLimitConfig) -> Self {
-        self.limits = Some(limits);
-        self
-    }
-
-    /// A limiter shared with other clients of the same Stripe account.
-    pub fn shared_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
-        self.limiter = Some(limiter);
-        self
-    }
-
-    /// Injects a `reqwest::Client` (proxies, TLS roots, a shared pool); use
-    /// `atom_core::reqwest` so the versions match.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
-    /// The timeout of one attempt (default 30 s; Stripe recommends at least 30 s for writes).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Authenticates with something other than the secret key given to the builder (a
-    /// Connect OAuth access token through atom-core's `TokenManager`).
-    pub fn authenticator(mut self, auth: Arc<dyn Authenticator>) -> Self {
-        self.authenticator = Some(auth);
-        self
-    }
-
-    /// Builds the client. Fails on an empty key, a bad base URL, version or account id.
+    /// Builds the client. Fails on a missing or empty key (without an `authenticator`), a
+    /// bad base URL, user agent, version or account id.
     pub fn build(self) -> Result<Client> {
-        if self.key.is_empty() && self.authenticator.is_none() {
+        let key = self.key.unwrap_or_else(|| Secret::new(""));
+        if key.is_empty() && self.options.authenticator.is_none() {
             return Err(Error::config(SERVICE, "the Stripe secret key is empty"));
         }
         if let Some(account) = &self.account {
             validate_account(account)?;
         }
-        let mode = KeyMode::of(&self.key);
-        let mut builder = ApiClient::builder(StripeProvider, &self.base_url)?
-            .user_agent(concat!("atom-stripe/", env!("CARGO_PKG_VERSION")))?
-            .default_header("stripe-version", &self.api_version)?;
-        builder = match self.authenticator {
-            Some(auth) => builder.authenticator(auth),
-            None => builder.credentials(Credentials::Bearer(self.key)),
-        };
-        builder = match (self.limiter, self.limits) {
-            (Some(limiter), _) => builder.shared_limiter(limiter),
-            (None, Some(limits)) => builder.rate_limits(limits),
-            (None, None) => builder.shared_limiter(Arc::new(crate::auth::default_limiter(mode))),
-        };
-        if let Some(retry) = self.retry {
-            builder = builder.retry_policy(retry);
-        }
-        if let Some(http) = self.http {
-            builder = builder.http_client(http);
-        }
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
+        let api_version = self
+            .api_version
+            .unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
+        let mode = KeyMode::of(&key);
+        let class_limits = self.class_limits;
+        let defaults = ProviderDefaults::new(DEFAULT_BASE_URL, USER_AGENT);
+        let mut builder = self
+            .options
+            .api_client(StripeProvider, defaults, |limits| {
+                crate::auth::limiter(mode, limits, &class_limits)
+            })?
+            .default_header("stripe-version", &api_version)?;
+        if self.options.authenticator.is_none() {
+            builder = builder.credentials(Credentials::Bearer(key));
         }
         Ok(Client {
-            api: builder.build()?,
-            account: self.account,
-            api_version: self.api_version,
-            mode,
+            inner: Arc::new(Inner {
+                api: builder.build()?,
+                account: self.account,
+                api_version,
+                mode,
+            }),
         })
     }
 }
@@ -286,72 +276,83 @@ impl Call {
 }
 
 impl Client {
-    /// A client for a secret (`sk_…`) or restricted (`rk_…`) key with every default.
+    /// A client for a secret (`sk_…`) or restricted (`rk_…`) key with every default: the
+    /// shortcut for `Client::builder().secret_key(key).build()`.
     pub fn new(secret_key: impl Into<Secret>) -> Result<Self> {
-        Self::builder(secret_key).build()
+        Self::builder().secret_key(secret_key).build()
     }
 
-    /// A builder for a secret or restricted key.
-    pub fn builder(secret_key: impl Into<Secret>) -> ClientBuilder {
-        ClientBuilder {
-            key: secret_key.into(),
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            api_version: DEFAULT_API_VERSION.to_owned(),
-            account: None,
-            retry: None,
-            limits: None,
-            limiter: None,
-            http: None,
-            timeout: None,
-            authenticator: None,
-        }
+    /// A builder: set the key with [`ClientBuilder::secret_key`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 
     /// The same client acting on a connected account (`Stripe-Account`); its calls count
     /// against that account's rate limits.
     pub fn with_account(&self, account: &str) -> Result<Self> {
         validate_account(account)?;
+        let inner = &self.inner;
         Ok(Self {
-            account: Some(account.to_owned()),
-            ..self.clone()
+            inner: Arc::new(Inner {
+                api: inner.api.clone(),
+                account: Some(account.to_owned()),
+                api_version: inner.api_version.clone(),
+                mode: inner.mode,
+            }),
         })
     }
 
     /// The pinned API version.
     pub fn api_version(&self) -> &str {
-        &self.api_version
+        &self.inner.api_version
     }
 
     /// Live or test mode, from the key's prefix.
     pub fn mode(&self) -> KeyMode {
-        self.mode
+        self.inner.mode
     }
 
     /// The connected account every call acts on, if any.
     pub fn stripe_account(&self) -> Option<&str> {
-        self.account.as_deref()
+        self.inner.account.as_deref()
     }
 
     /// The underlying core client (limits, retry policy, base URL).
     pub fn api(&self) -> &ApiClient {
-        &self.api
+        &self.inner.api
+    }
+
+    /// The last rate-limit position reported for the client's account (the connected
+    /// account, or the platform's tenant).
+    pub fn rate_limit(&self) -> Option<RateLimitSnapshot> {
+        match &self.inner.account {
+            Some(account) => self.inner.api.limiter().snapshot(account),
+            None => self.inner.api.rate_limit(),
+        }
     }
 
     /// Adds `Stripe-Account`, and an idempotency key to a POST without one; returns the
     /// rate-limit tenant (the account, or `""` for the platform).
-    fn prepare(&self, mut request: Request, options: &RequestOptions) -> Result<(String, Request)> {
-        let account = options.stripe_account.as_ref().or(self.account.as_ref());
+    fn prepare(
+        &self,
+        mut request: Request,
+        options: &RequestOptions,
+    ) -> Result<(Option<String>, Request)> {
+        let account = options
+            .stripe_account
+            .as_ref()
+            .or(self.inner.account.as_ref());
         let tenant = match account {
             Some(account) => {
                 validate_account(account)?;
                 request = request.header("stripe-account", account)?;
-                account.clone()
+                Some(account.clone())
             }
-            None => String::new(),
+            None => None,
         };
         // Search has its own, stricter limit; raw `Connector::request` calls are paced too.
         if request.rate_class_name().is_none() && request.template().ends_with("/search") {
-            request = request.rate_class("search");
+            request = request.rate_class(SEARCH_CLASS);
         }
         if request.method() == Method::POST && request.idempotency().is_none() {
             let key = options
@@ -366,14 +367,33 @@ impl Client {
         Ok((tenant, request))
     }
 
-    /// Sends a core request with the client's account and idempotency rules.
-    pub(crate) async fn send(
+    /// Sends any request on the typed calls' path: the client's key, `Stripe-Version`,
+    /// `Stripe-Account`, limits (a `…/search` path is paced by [`SEARCH_CLASS`]), retries and
+    /// error mapping; a POST without an idempotency key gets a fresh UUID v4, kept on every
+    /// retry.
+    ///
+    /// ```no_run
+    /// # async fn demo(stripe: atom_stripe::Client) -> atom_core::Result<()> {
+    /// let response = stripe.send(atom_core::Request::get("/v1/tax_rates").query("limit", "3")).await?;
+    /// let body: serde_json::Value = response.json()?;
+    /// # let _ = body; Ok(()) }
+    /// ```
+    pub async fn send(&self, request: Request) -> Result<ApiResponse> {
+        self.send_with(request, &RequestOptions::default()).await
+    }
+
+    /// [`Client::send`] with per-call options.
+    pub(crate) async fn send_with(
         &self,
         request: Request,
         options: &RequestOptions,
     ) -> Result<ApiResponse> {
         let (tenant, request) = self.prepare(request, options)?;
-        self.api.send_for(&tenant, request).await
+        match tenant {
+            Some(account) => self.inner.api.send_for(&account, request).await,
+            // The platform's own calls count against the client's tenant (`""` unless set).
+            None => self.inner.api.send(request).await,
+        }
     }
 
     /// Builds the core request of a call.
@@ -398,28 +418,33 @@ impl Client {
         call: Call,
         options: &RequestOptions,
     ) -> Result<T> {
-        let response = self.send(Self::request_of(call), options).await?;
+        let response = self.send_with(Self::request_of(call), options).await?;
         response.json()
     }
 }
 
-/// Declares a resource handler: a borrowed client plus per-call options.
+/// Declares a resource handler: a clone of the client (cheap: an `Arc`) plus per-call
+/// options, so a handler can be kept, moved into a task or returned.
 macro_rules! handler {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone)]
-        pub struct $name<'a> {
-            client: &'a $crate::Client,
+        pub struct $name {
+            client: $crate::Client,
             options: $crate::RequestOptions,
             expand: Vec<String>,
         }
 
-        impl<'a> $name<'a> {
-            pub(crate) fn new(client: &'a $crate::Client) -> Self {
-                Self { client, options: $crate::RequestOptions::default(), expand: Vec::new() }
+        impl $name {
+            pub(crate) fn new(client: &$crate::Client) -> Self {
+                Self {
+                    client: client.clone(),
+                    options: $crate::RequestOptions::default(),
+                    expand: Vec::new(),
+                }
             }
 
-            /// Expands a field in the object the next retrieve, create or update returns
+            /// Expands a field in the object the next get, create or update returns
             /// (`customer`, `latest_charge`); lists take `expand` in their parameters.
             pub fn expand(mut self, field: impl Into<String>) -> Self {
                 self.expand.push(field.into());
@@ -476,19 +501,19 @@ impl Connector for Client {
             Category::Payments,
             &[AuthKind::ApiKey, AuthKind::OAuth2],
         )
-        .api_version(self.api_version.clone())
+        .api_version(self.inner.api_version.clone())
     }
 
     /// `GET /v1/balance`: cheap, authenticated, readable by restricted keys with balance read.
     async fn health(&self) -> Result<Health> {
-        let request = Request::get("/v1/balance").operation("balance.retrieve");
-        let response = self.send(request, &RequestOptions::default()).await?;
+        let request = Request::get("/v1/balance").operation("balance.get");
+        let response = self.send(request).await?;
         Ok(Health::from_response(&response))
     }
 
     /// Any endpoint: with the client's key, `Stripe-Version`, `Stripe-Account`, limits,
     /// retries and error mapping; a POST without an idempotency key gets a fresh one.
     async fn request(&self, request: Request) -> Result<ApiResponse> {
-        self.send(request, &RequestOptions::default()).await
+        self.send(request).await
     }
 }

@@ -1,8 +1,8 @@
-//! Customers: create, retrieve, update, delete, list, search.
+//! Customers: create, get, update, delete, list, search.
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -82,21 +82,21 @@ handler! {
 
 impl Client {
     /// Customers.
-    pub fn customers(&self) -> Customers<'_> {
+    pub fn customers(&self) -> Customers {
         Customers::new(self)
     }
 }
 
-impl Customers<'_> {
+impl Customers {
     /// Creates a customer.
     pub async fn create(&self, params: &CustomerCreateParams) -> Result<Customer> {
         self.send(Call::new(Method::POST, "customers.create", "/v1/customers").params(params)?)
             .await
     }
 
-    /// Retrieves a customer (a deleted one comes back with `deleted: true`).
-    pub async fn retrieve(&self, id: &str) -> Result<Customer> {
-        self.send(Call::new(Method::GET, "customers.retrieve", "/v1/customers/{id}").id(id)?)
+    /// Gets a customer (a deleted one comes back with `deleted: true`).
+    pub async fn get(&self, id: &str) -> Result<Customer> {
+        self.send(Call::new(Method::GET, "customers.get", "/v1/customers/{id}").id(id)?)
             .await
     }
 
@@ -116,23 +116,43 @@ impl Customers<'_> {
 
     /// Every customer matching the filters, page after page.
     pub fn list(&self, params: &CustomerListParams) -> Paginator<Customer> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &CustomerListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Customer> {
         pagination::list(
-            self.client,
+            &self.client,
             "customers.list",
             "/v1/customers",
             params,
             &self.options,
+            checkpoint,
         )
     }
 
     /// Every customer matching a search query, page after page.
     pub fn search(&self, params: &SearchParams) -> Paginator<Customer> {
+        self.search_from(params, Checkpoint::default())
+    }
+
+    /// [`search`](Self::search) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn search_from(
+        &self,
+        params: &SearchParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Customer> {
         pagination::search(
-            self.client,
+            &self.client,
             "customers.search",
             "/v1/customers/search",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

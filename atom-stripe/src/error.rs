@@ -13,14 +13,13 @@
 //! | others (`invalid_request_error`, `authentication_error`, …) | from the status |
 //!
 //! The provider code is `error.code` (`card_declined`), else `error.type`. The other fields
-//! are kept as provider fields and read back through [`StripeErrorInfo`], so a caller tells a
-//! declined card (and its `decline_code`) apart without matching message text. Objects in
-//! the error body that can hold secrets (the PaymentIntent with its `client_secret`) are
-//! reduced to their id, and secret-looking words in the message (keys such as `sk_live_…`,
-//! client secrets `…_secret_…`, Connect `rt_…`/`ac_…` codes) are replaced by `[redacted]`
-//! ([`redact_secrets`]), since Stripe's messages sometimes quote what the request sent.
-
-use std::borrow::Cow;
+//! are kept as provider fields, and typed as [`StripeErrorInfo`] on the error
+//! (`err.provider_details::<StripeErrorInfo>()`), so a caller tells a declined card (and its
+//! `decline_code`) apart without matching message text. Objects in the error body that can
+//! hold secrets (the PaymentIntent with its `client_secret`) are reduced to their id;
+//! secret-looking words in the message (keys such as `sk_live_…`, client secrets
+//! `…_secret_…`, Connect `rt_…`/`ac_…` codes), which Stripe's messages sometimes quote, are
+//! replaced by `[redacted]` by `atom_core::Error` itself.
 
 use atom_core::{Error, ErrorKind};
 use http::{HeaderMap, StatusCode};
@@ -46,55 +45,6 @@ const KEPT_FIELDS: &[&str] = &[
 /// Objects in the error body reduced to their id (`payment_intent` → `payment_intent_id`).
 const ID_ONLY: &[&str] = &["payment_intent", "setup_intent", "payment_method", "source"];
 
-/// Prefixes of Stripe credentials and one-time codes: secret and restricted keys, ephemeral
-/// keys, webhook secrets, Connect refresh tokens and authorization codes.
-const SECRET_PREFIXES: &[&str] = &[
-    "sk_live_", "sk_test_", "rk_live_", "rk_test_", "ek_live_", "ek_test_", "whsec_", "rt_", "ac_",
-];
-
-/// Replaces every secret-looking word of `text` by `[redacted]`: a word (letters, digits,
-/// `_`) that starts with a key prefix (`sk_live_…`) or holds `_secret_` (a PaymentIntent's
-/// `pi_…_secret_…`). A bare prefix (Stripe's own mask, `sk_test_****`) is kept.
-///
-/// ```
-/// use atom_stripe::error::redact_secrets;
-/// assert_eq!(
-///     redact_secrets("Invalid API Key provided: sk_live_51Habc; see pi_1_secret_x."),
-///     "Invalid API Key provided: [redacted]; see [redacted]."
-/// );
-/// assert_eq!(redact_secrets("No such customer: 'cus_1'"), "No such customer: 'cus_1'");
-/// ```
-pub fn redact_secrets(text: &str) -> Cow<'_, str> {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let secret = |word: &str| {
-        word.contains("_secret_")
-            || SECRET_PREFIXES
-                .iter()
-                .any(|p| word.len() > p.len() && word.starts_with(p))
-    };
-    if !text.split(|c| !is_word(c)).any(secret) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let word_len = rest.find(|c| !is_word(c)).unwrap_or(rest.len());
-        let (word, after) = rest.split_at(word_len);
-        if secret(word) {
-            out.push_str("[redacted]");
-        } else {
-            out.push_str(word);
-        }
-        // The separator after the word (one character), kept as it is.
-        let mut chars = after.chars();
-        if let Some(c) = chars.next() {
-            out.push(c);
-        }
-        rest = chars.as_str();
-    }
-    Cow::Owned(out)
-}
-
 /// Maps an error response to the core error.
 pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
@@ -107,7 +57,7 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
                 .as_ref()
                 .and_then(|v| v.get("error_description"))
                 .and_then(Value::as_str)
-                .map_or_else(|| code.clone(), |m| redact_secrets(m).into_owned());
+                .map_or_else(|| code.clone(), str::to_owned);
             let kind = if code == "invalid_grant" {
                 ErrorKind::ReauthorizationRequired
             } else {
@@ -118,16 +68,7 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
                 .with_provider_code(code.clone())
         }
         // Not Stripe's error shape (a proxy, a load balancer): the core's generic reading.
-        _ => {
-            let error = atom_core::default_error(SERVICE, status, headers, body);
-            match redact_secrets(error.message()) {
-                Cow::Borrowed(_) => error,
-                // The core error has no message setter: rebuild what the generic reading set.
-                Cow::Owned(message) => Error::new(error.kind(), SERVICE, message)
-                    .with_status(status.as_u16())
-                    .with_retryable(error.is_retryable()),
-            }
-        }
+        _ => atom_core::default_error(SERVICE, status, headers, body),
     }
 }
 
@@ -143,7 +84,7 @@ fn map_api_error(status: StatusCode, fields: &Map<String, Value>) -> Error {
     };
     let message = text("message").map_or_else(
         || format!("Stripe {error_type} (HTTP {})", status.as_u16()),
-        |m| redact_secrets(m).into_owned(),
+        str::to_owned,
     );
     let mut kept = Map::new();
     for name in KEPT_FIELDS {
@@ -161,9 +102,24 @@ fn map_api_error(status: StatusCode, fields: &Map<String, Value>) -> Error {
             kept.insert(format!("{name}_id"), Value::String(id));
         }
     }
+    let info = StripeErrorInfo {
+        error_type: StripeErrorType::from(error_type),
+        code: text("code").map(str::to_owned),
+        decline_code: text("decline_code").map(str::to_owned),
+        param: text("param").map(str::to_owned),
+        doc_url: text("doc_url").map(str::to_owned),
+        charge: text("charge").map(str::to_owned),
+        payment_intent_id: kept
+            .get("payment_intent_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        advice_code: text("advice_code").map(str::to_owned),
+        request_log_url: text("request_log_url").map(str::to_owned),
+    };
     let mut error = Error::new(kind, SERVICE, message)
         .with_status(status.as_u16())
-        .with_provider_fields(kept);
+        .with_provider_fields(kept)
+        .with_provider_details(info);
     if let Some(code) = text("code").filter(|c| !c.is_empty()) {
         error = error.with_provider_code(code);
     } else if !error_type.is_empty() {
@@ -201,40 +157,28 @@ pub fn should_retry(status: u16, should_retry_header: Option<&str>, error: &Erro
     None
 }
 
-/// Stripe's `error.type`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StripeErrorType {
-    /// The API failed (`api_error`).
-    Api,
-    /// The card was declined or cannot be charged (`card_error`).
-    Card,
-    /// An idempotency key was reused with other parameters (`idempotency_error`).
-    Idempotency,
-    /// The request was invalid (`invalid_request_error`).
-    InvalidRequest,
-    /// Authentication failed (`authentication_error`).
-    Authentication,
-    /// Too many requests (`rate_limit_error`).
-    RateLimit,
-    /// A type this crate does not know.
-    Other(String),
-}
-
-impl From<&str> for StripeErrorType {
-    fn from(text: &str) -> Self {
-        match text {
-            "api_error" => Self::Api,
-            "card_error" => Self::Card,
-            "idempotency_error" => Self::Idempotency,
-            "invalid_request_error" => Self::InvalidRequest,
-            "authentication_error" => Self::Authentication,
-            "rate_limit_error" => Self::RateLimit,
-            other => Self::Other(other.to_owned()),
-        }
+atom_core::string_enum! {
+    /// Stripe's `error.type`.
+    #[non_exhaustive]
+    pub enum StripeErrorType {
+        /// The API failed (`api_error`).
+        Api = "api_error",
+        /// The card was declined or cannot be charged (`card_error`).
+        Card = "card_error",
+        /// An idempotency key was reused with other parameters (`idempotency_error`).
+        Idempotency = "idempotency_error",
+        /// The request was invalid (`invalid_request_error`).
+        InvalidRequest = "invalid_request_error",
+        /// Authentication failed (`authentication_error`).
+        Authentication = "authentication_error",
+        /// Too many requests (`rate_limit_error`).
+        RateLimit = "rate_limit_error",
     }
 }
 
-/// A typed view of the Stripe fields of a core [`Error`].
+/// The typed Stripe fields of an error that came from a Stripe error body, attached by
+/// [`map_error`]: read it with `err.provider_details::<StripeErrorInfo>()` (`None` for
+/// errors that did not come from Stripe's `{"error": {…}}` shape).
 ///
 /// ```
 /// use atom_stripe::error::{map_error, StripeErrorInfo, StripeErrorType};
@@ -242,12 +186,13 @@ impl From<&str> for StripeErrorType {
 ///   "decline_code":"insufficient_funds","message":"Your card has insufficient funds."}}"#;
 /// let err = map_error(http::StatusCode::PAYMENT_REQUIRED, &http::HeaderMap::new(), body);
 /// assert_eq!(err.kind(), atom_core::ErrorKind::PaymentDeclined);
-/// let info = StripeErrorInfo::of(&err).unwrap();
+/// let info = err.provider_details::<StripeErrorInfo>().unwrap();
 /// assert_eq!(info.error_type, StripeErrorType::Card);
 /// assert_eq!(info.decline_code.as_deref(), Some("insufficient_funds"));
 /// assert!(info.is_card_declined());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StripeErrorInfo {
     /// `error.type`.
     pub error_type: StripeErrorType,
@@ -263,29 +208,13 @@ pub struct StripeErrorInfo {
     pub charge: Option<String>,
     /// The id of the PaymentIntent in the error body.
     pub payment_intent_id: Option<String>,
+    /// `error.advice_code`: what to do about a declined card (`try_again_later`).
+    pub advice_code: Option<String>,
+    /// `error.request_log_url`: the request in the Dashboard's logs.
+    pub request_log_url: Option<String>,
 }
 
 impl StripeErrorInfo {
-    /// The Stripe fields of an error that came from a Stripe error body; `None` otherwise.
-    pub fn of(error: &Error) -> Option<Self> {
-        let field = |name: &str| {
-            error
-                .provider_field(name)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
-        let error_type = field("type")?;
-        Some(Self {
-            error_type: StripeErrorType::from(error_type.as_str()),
-            code: field("code"),
-            decline_code: field("decline_code"),
-            param: field("param"),
-            doc_url: field("doc_url"),
-            charge: field("charge"),
-            payment_intent_id: field("payment_intent_id"),
-        })
-    }
-
     /// True for a card error, the case to show the customer "your card was declined".
     pub fn is_card_declined(&self) -> bool {
         self.error_type == StripeErrorType::Card
@@ -342,6 +271,11 @@ mod tests {
         );
         assert!(e.provider_field("payment_intent").is_none());
         assert!(!format!("{e:?}").contains("secret_x"));
+        let info = e.provider_details::<StripeErrorInfo>();
+        assert_eq!(
+            info.and_then(|i| i.payment_intent_id.as_deref()),
+            Some("pi_1")
+        );
     }
 
     #[test]

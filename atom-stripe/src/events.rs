@@ -1,6 +1,6 @@
-//! Events: retrieve, list (by type and created range).
+//! Events: get, list (by type and created range).
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 
@@ -33,26 +33,32 @@ handler! {
 
 impl Client {
     /// Events.
-    pub fn events(&self) -> Events<'_> {
+    pub fn events(&self) -> Events {
         Events::new(self)
     }
 }
 
-impl Events<'_> {
-    /// Retrieves an event (of the last 30 days).
-    pub async fn retrieve(&self, id: &str) -> Result<Event> {
-        self.send(Call::new(Method::GET, "events.retrieve", "/v1/events/{id}").id(id)?)
+impl Events {
+    /// Gets an event (of the last 30 days).
+    pub async fn get(&self, id: &str) -> Result<Event> {
+        self.send(Call::new(Method::GET, "events.get", "/v1/events/{id}").id(id)?)
             .await
     }
 
     /// Every event matching the filters, newest first, page after page.
     pub fn list(&self, params: &EventListParams) -> Paginator<Event> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(&self, params: &EventListParams, checkpoint: Checkpoint) -> Paginator<Event> {
         pagination::list(
-            self.client,
+            &self.client,
             "events.list",
             "/v1/events",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

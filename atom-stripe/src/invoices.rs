@@ -1,8 +1,8 @@
-//! Invoices (create, retrieve, update, finalize, pay, void, list) and invoice items (create).
+//! Invoices (create, get, update, finalize, pay, void, list) and invoice items (create).
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -150,28 +150,28 @@ handler! {
 
 impl Client {
     /// Invoices.
-    pub fn invoices(&self) -> Invoices<'_> {
+    pub fn invoices(&self) -> Invoices {
         Invoices::new(self)
     }
 
     /// Invoice items.
-    pub fn invoice_items(&self) -> InvoiceItems<'_> {
+    pub fn invoice_items(&self) -> InvoiceItems {
         InvoiceItems::new(self)
     }
 }
 
 const ONE: &str = "/v1/invoices/{id}";
 
-impl Invoices<'_> {
+impl Invoices {
     /// Creates a draft invoice.
     pub async fn create(&self, params: &InvoiceCreateParams) -> Result<Invoice> {
         self.send(Call::new(Method::POST, "invoices.create", "/v1/invoices").params(params)?)
             .await
     }
 
-    /// Retrieves an invoice.
-    pub async fn retrieve(&self, id: &str) -> Result<Invoice> {
-        self.send(Call::new(Method::GET, "invoices.retrieve", ONE).id(id)?)
+    /// Gets an invoice.
+    pub async fn get(&self, id: &str) -> Result<Invoice> {
+        self.send(Call::new(Method::GET, "invoices.get", ONE).id(id)?)
             .await
     }
 
@@ -205,17 +205,27 @@ impl Invoices<'_> {
 
     /// Every invoice matching the filters, page after page.
     pub fn list(&self, params: &InvoiceListParams) -> Paginator<Invoice> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &InvoiceListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Invoice> {
         pagination::list(
-            self.client,
+            &self.client,
             "invoices.list",
             "/v1/invoices",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }
 
-impl InvoiceItems<'_> {
+impl InvoiceItems {
     /// Adds an invoice item.
     pub async fn create(&self, params: &InvoiceItemCreateParams) -> Result<InvoiceItem> {
         let call = Call::new(Method::POST, "invoice_items.create", "/v1/invoiceitems");

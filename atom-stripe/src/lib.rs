@@ -8,9 +8,15 @@
 //!
 //! * **Resources** (typed parameters and models; every list is an auto-paging `Stream`):
 //!   customers, PaymentIntents, charges, refunds, invoices and invoice items, subscriptions,
-//!   products and prices, events, balance, balance transactions and payouts. Anything else
-//!   goes through [`Connector::request`](atom_core::Connector::request) with the same key,
-//!   version, limits, retries and error mapping.
+//!   products and prices, events, balance, balance transactions and payouts; one verb per
+//!   action (`get`, `create`, `update`, `delete`, `list`, `search`), and each list and
+//!   search has a `*_from(params, checkpoint)` twin that resumes from
+//!   [`Paginator::checkpoint`](atom_core::Paginator::checkpoint). Anything else goes through
+//!   [`Client::send`] with the same key, version, limits, retries and error mapping.
+//! * **Construction**: [`Client::new`] with a key, or [`Client::builder`] with the options
+//!   every atom crate shares (`base_url`, `timeout`, `rate_limits`, `tenant`,
+//!   `user_agent`, …) and Stripe's own (`secret_key`, `api_version`, `stripe_account`,
+//!   `class_limits`).
 //! * **Auth**: a secret or restricted key as bearer; Connect through `Stripe-Account` per
 //!   client ([`Client::with_account`]) or per call ([`RequestOptions`]), and the Connect
 //!   OAuth flow ([`auth::ConnectOAuth`]: authorize URL, code exchange → `stripe_user_id`,
@@ -27,16 +33,17 @@
 //!   `Stripe-Should-Retry` wins, 409 and 429 `lock_timeout` are retried, card errors never.
 //! * **Errors**: one `atom_core::Error`; a declined card is
 //!   [`ErrorKind::PaymentDeclined`](atom_core::ErrorKind) with code `card_declined`, and
-//!   [`error::StripeErrorInfo`] gives `decline_code`, `param`, `doc_url` without string
-//!   matching. The `Request-Id` is on every error.
+//!   [`error::StripeErrorInfo`] (`err.provider_details::<StripeErrorInfo>()`) gives
+//!   `decline_code`, `param`, `doc_url` without string matching. The `Request-Id` is on
+//!   every error.
 //! * **Limits**: client-side pacing at Stripe's published rates (100/s live, 25/s test,
 //!   20/s search), per connected account.
-//! * **Webhooks** ([`webhook`]): `Stripe-Signature` verification with several `v1` and
-//!   several secrets, a 300 s tolerance and an injectable clock; a typed [`models::Event`];
-//!   a test signer.
+//! * **Webhooks** ([`webhook`]): `Webhook::new(secrets).verify(&headers, body)`:
+//!   `Stripe-Signature` verification with several `v1` and several secrets, a 300 s
+//!   tolerance and an injectable clock; a typed [`models::Event`]; a test signer.
 //!
 //! What it does not do: no Stripe.js / client-side confirmation, no webhook HTTP server
-//! (hand the raw body and header to [`webhook::Webhook`] from your framework), no v2 API
+//! (hand the raw body and headers to [`webhook::Webhook`] from your framework), no v2 API
 //! (`/v2/...` JSON endpoints), no file uploads. Models type the fields reconciliation and
 //! billing code reads; everything else is kept in each model's `extra` map.
 //!
@@ -91,7 +98,8 @@
 //! match stripe.payment_intents().confirm("pi_123", &confirm).await {
 //!     Ok(intent) => println!("{}", intent.status),
 //!     Err(e) if e.kind() == atom_core::ErrorKind::PaymentDeclined => {
-//!         let decline = StripeErrorInfo::of(&e).and_then(|i| i.decline_code);
+//!         let info = e.provider_details::<StripeErrorInfo>();
+//!         let decline = info.and_then(|i| i.decline_code.as_deref());
 //!         println!("declined: {decline:?}");
 //!     }
 //!     Err(e) => return Err(e),
@@ -104,7 +112,7 @@
 //! ```no_run
 //! # async fn demo(stripe: atom_stripe::Client) -> atom_core::Result<()> {
 //! use atom_stripe::RefundCreateParams;
-//! let charge = stripe.charges().expand("balance_transaction").retrieve("ch_123").await?;
+//! let charge = stripe.charges().expand("balance_transaction").get("ch_123").await?;
 //! let refund = stripe
 //!     .refunds()
 //!     .idempotency_key("refund-order-6735")
@@ -166,20 +174,20 @@
 //!         println!("{} settled {} lines", payout.id, settled.len());
 //!     }
 //! }
-//! println!("{:?}", stripe.balance().retrieve().await?.available);
+//! println!("{:?}", stripe.balance().get().await?.available);
 //! # Ok(()) }
 //! ```
 //!
 //! Webhooks:
 //!
 //! ```no_run
-//! # fn demo(raw_body: &[u8], signature_header: &str) -> atom_core::Result<()> {
+//! # fn demo(headers: &http::HeaderMap, raw_body: &[u8]) -> atom_core::Result<()> {
 //! use atom_stripe::webhook::Webhook;
-//! let hook = Webhook::with_secrets(vec![
+//! let hook = Webhook::new([
 //!     atom_core::Secret::new("whsec_new"),
 //!     atom_core::Secret::new("whsec_old"), // while rolling
 //! ]);
-//! let event = hook.construct_event(raw_body, signature_header)?;
+//! let event = hook.verify(headers, raw_body)?;
 //! println!("{} {}", event.event_type, event.id);
 //! # Ok(()) }
 //! ```
@@ -210,7 +218,7 @@ pub use balance::{
 pub use charges::{ChargeListParams, Charges};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MAX_IDEMPOTENCY_KEY_LEN,
-    RequestOptions, StripeProvider,
+    RequestOptions, SEARCH_CLASS, StripeProvider,
 };
 pub use customers::{CustomerCreateParams, CustomerListParams, CustomerUpdateParams, Customers};
 pub use events::{EventListParams, Events};

@@ -9,8 +9,8 @@
 
 use std::sync::Arc;
 
-use atom_core::{Checkpoint, Error, Page, Paginator, Result};
-use futures::FutureExt as _;
+use atom_core::{ApiResponse, Checkpoint, Error, Page, Paginator, Request, Result};
+use futures::future::BoxFuture;
 use http::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -236,73 +236,6 @@ fn checked_cursor(next: Option<String>, what: &str) -> Result<Option<String>> {
     }
 }
 
-/// Streams every item of a list endpoint.
-pub(crate) fn list_stream<T>(client: &Client, call: Call, options: &RequestOptions) -> Paginator<T>
-where
-    T: DeserializeOwned + HasId + Send + 'static,
-{
-    let mut params = call.params;
-    let start = params
-        .iter()
-        .position(|(k, _)| k == "starting_after")
-        .map(|i| params.remove(i).1);
-    let shared = Arc::new((client.clone(), params, options.clone()));
-    let (method, template, operation) = (call.method, call.template, call.operation);
-    let path = call.path;
-    Paginator::new(
-        Checkpoint {
-            cursor: start,
-            skip: 0,
-        },
-        move |cursor: Option<String>| {
-            let shared = shared.clone();
-            let mut call = Call::new(method.clone(), operation, template);
-            call.path = path.clone();
-            async move {
-                let (client, params, options) = &*shared;
-                call.params = params.clone();
-                if let Some(cursor) = cursor {
-                    call.params.push(("starting_after".to_owned(), cursor));
-                }
-                let page: List<T> = client.call(call, options).await?;
-                let next = checked_cursor(list_next(&page), "last item id")?;
-                Ok(Page::new(page.data, next))
-            }
-            .boxed()
-        },
-    )
-}
-
-/// Streams every item of a search endpoint.
-pub(crate) fn search_stream<T>(
-    client: &Client,
-    call: Call,
-    options: &RequestOptions,
-) -> Paginator<T>
-where
-    T: DeserializeOwned + Send + 'static,
-{
-    let shared = Arc::new((client.clone(), call.params, options.clone()));
-    let (template, operation, path) = (call.template, call.operation, call.path);
-    Paginator::new(Checkpoint::default(), move |cursor: Option<String>| {
-        let shared = shared.clone();
-        let mut call = Call::new(Method::GET, operation, template);
-        call.path = path.clone();
-        async move {
-            let (client, params, options) = &*shared;
-            call.params = params.clone();
-            if let Some(cursor) = cursor {
-                call.params.push(("page".to_owned(), cursor));
-            }
-            let page: SearchResult<T> = client.call(call, options).await?;
-            let next = if page.has_more { page.next_page } else { None };
-            let next = checked_cursor(next, "next_page")?;
-            Ok(Page::new(page.data, next))
-        }
-        .boxed()
-    })
-}
-
 /// Builds a list call from parameters (shared by the resource handlers).
 pub(crate) fn list_call<P: Serialize>(
     operation: &'static str,
@@ -312,39 +245,110 @@ pub(crate) fn list_call<P: Serialize>(
     Call::new(Method::GET, operation, template).params(params)
 }
 
-/// A list stream, or a stream of the parameter error.
+/// Walks the pages of `call` from `from`: `next` adds the cursor to the first request,
+/// `decode` reads a page. Every page goes through the client's own path (account, limits,
+/// retries), with the first page's parameters.
+fn walk<T, N, D>(
+    client: &Client,
+    call: Call,
+    options: &RequestOptions,
+    from: Checkpoint,
+    next: N,
+    decode: D,
+) -> Paginator<T>
+where
+    T: Send + 'static,
+    N: Fn(&Request, &str) -> Request + Send + Sync + 'static,
+    D: Fn(&ApiResponse) -> Result<Page<T>> + Send + Sync + 'static,
+{
+    let shared = Arc::new((client.clone(), options.clone()));
+    let send = move |request: Request| -> BoxFuture<'static, Result<ApiResponse>> {
+        let shared = shared.clone();
+        Box::pin(async move {
+            let (client, options) = &*shared;
+            client.send_with(request, options).await
+        })
+    };
+    Paginator::walk(SERVICE, from, Client::request_of(call), send, next, decode)
+}
+
+/// Every item of a list endpoint from `from` (`Checkpoint::default()`: the first page), or a
+/// stream of the parameter error. A `starting_after` in the parameters is the first page's
+/// cursor.
 pub(crate) fn list<T, P>(
     client: &Client,
     operation: &'static str,
     template: &'static str,
     params: &P,
     options: &RequestOptions,
+    from: Checkpoint,
 ) -> Paginator<T>
 where
     T: DeserializeOwned + HasId + Send + 'static,
     P: Serialize,
 {
-    match list_call(operation, template, params) {
-        Ok(call) => list_stream(client, call, options),
-        Err(e) => Paginator::failed(e),
-    }
+    let mut call = match list_call(operation, template, params) {
+        Ok(call) => call,
+        Err(e) => return Paginator::failed(e),
+    };
+    let start = call
+        .params
+        .iter()
+        .position(|(k, _)| k == "starting_after")
+        .map(|i| call.params.remove(i).1);
+    let from = Checkpoint {
+        cursor: from.cursor.or(start),
+        skip: from.skip,
+    };
+    walk(
+        client,
+        call,
+        options,
+        from,
+        |first, cursor| first.clone().query("starting_after", cursor),
+        |response| {
+            let page: List<T> = response.json()?;
+            let next = checked_cursor(list_next(&page), "last item id")?;
+            Ok(Page::new(page.data, next))
+        },
+    )
 }
 
-/// A search stream, or a stream of the parameter error.
+/// Every item of a search endpoint from `from`, or a stream of the parameter error. The
+/// paginator's `total()` is Stripe's `total_count` when the search asked for it
+/// (`expand[]=total_count`).
 pub(crate) fn search<T>(
     client: &Client,
     operation: &'static str,
     template: &'static str,
     params: &SearchParams,
     options: &RequestOptions,
+    from: Checkpoint,
 ) -> Paginator<T>
 where
     T: DeserializeOwned + Send + 'static,
 {
-    match list_call(operation, template, params) {
-        Ok(call) => search_stream(client, call, options),
-        Err(e) => Paginator::failed(e),
-    }
+    let call = match list_call(operation, template, params) {
+        Ok(call) => call,
+        Err(e) => return Paginator::failed(e),
+    };
+    walk(
+        client,
+        call,
+        options,
+        from,
+        |first, cursor| first.clone().query("page", cursor),
+        |response| {
+            let page: SearchResult<T> = response.json()?;
+            let next = if page.has_more { page.next_page } else { None };
+            let next = checked_cursor(next, "next_page")?;
+            let mut out = Page::new(page.data, next);
+            if let Some(total) = page.total_count {
+                out = out.with_total(total);
+            }
+            Ok(out)
+        },
+    )
 }
 
 #[cfg(test)]

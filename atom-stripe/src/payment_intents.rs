@@ -1,8 +1,8 @@
-//! PaymentIntents: create, retrieve, update, confirm, capture, cancel, list, search.
+//! PaymentIntents: create, get, update, confirm, capture, cancel, list, search.
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -156,14 +156,14 @@ handler! {
 
 impl Client {
     /// PaymentIntents.
-    pub fn payment_intents(&self) -> PaymentIntents<'_> {
+    pub fn payment_intents(&self) -> PaymentIntents {
         PaymentIntents::new(self)
     }
 }
 
 const ONE: &str = "/v1/payment_intents/{id}";
 
-impl PaymentIntents<'_> {
+impl PaymentIntents {
     /// Creates a PaymentIntent.
     pub async fn create(&self, params: &PaymentIntentCreateParams) -> Result<PaymentIntent> {
         let call = Call::new(
@@ -174,9 +174,9 @@ impl PaymentIntents<'_> {
         self.send(call.params(params)?).await
     }
 
-    /// Retrieves a PaymentIntent.
-    pub async fn retrieve(&self, id: &str) -> Result<PaymentIntent> {
-        self.send(Call::new(Method::GET, "payment_intents.retrieve", ONE).id(id)?)
+    /// Gets a PaymentIntent.
+    pub async fn get(&self, id: &str) -> Result<PaymentIntent> {
+        self.send(Call::new(Method::GET, "payment_intents.get", ONE).id(id)?)
             .await
     }
 
@@ -234,23 +234,43 @@ impl PaymentIntents<'_> {
 
     /// Every PaymentIntent matching the filters, page after page.
     pub fn list(&self, params: &PaymentIntentListParams) -> Paginator<PaymentIntent> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &PaymentIntentListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<PaymentIntent> {
         pagination::list(
-            self.client,
+            &self.client,
             "payment_intents.list",
             "/v1/payment_intents",
             params,
             &self.options,
+            checkpoint,
         )
     }
 
     /// Every PaymentIntent matching a search query, page after page.
     pub fn search(&self, params: &SearchParams) -> Paginator<PaymentIntent> {
+        self.search_from(params, Checkpoint::default())
+    }
+
+    /// [`search`](Self::search) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn search_from(
+        &self,
+        params: &SearchParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<PaymentIntent> {
         pagination::search(
-            self.client,
+            &self.client,
             "payment_intents.search",
             "/v1/payment_intents/search",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

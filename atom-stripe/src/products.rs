@@ -1,8 +1,8 @@
-//! Products and Prices: create, retrieve, list.
+//! Products and Prices: create, get, list.
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -131,62 +131,78 @@ handler! {
 
 impl Client {
     /// Products.
-    pub fn products(&self) -> Products<'_> {
+    pub fn products(&self) -> Products {
         Products::new(self)
     }
 
     /// Prices.
-    pub fn prices(&self) -> Prices<'_> {
+    pub fn prices(&self) -> Prices {
         Prices::new(self)
     }
 }
 
-impl Products<'_> {
+impl Products {
     /// Creates a product.
     pub async fn create(&self, params: &ProductCreateParams) -> Result<Product> {
         self.send(Call::new(Method::POST, "products.create", "/v1/products").params(params)?)
             .await
     }
 
-    /// Retrieves a product.
-    pub async fn retrieve(&self, id: &str) -> Result<Product> {
-        self.send(Call::new(Method::GET, "products.retrieve", "/v1/products/{id}").id(id)?)
+    /// Gets a product.
+    pub async fn get(&self, id: &str) -> Result<Product> {
+        self.send(Call::new(Method::GET, "products.get", "/v1/products/{id}").id(id)?)
             .await
     }
 
     /// Every product matching the filters, page after page.
     pub fn list(&self, params: &ProductListParams) -> Paginator<Product> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &ProductListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Product> {
         pagination::list(
-            self.client,
+            &self.client,
             "products.list",
             "/v1/products",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }
 
-impl Prices<'_> {
+impl Prices {
     /// Creates a price.
     pub async fn create(&self, params: &PriceCreateParams) -> Result<Price> {
         self.send(Call::new(Method::POST, "prices.create", "/v1/prices").params(params)?)
             .await
     }
 
-    /// Retrieves a price.
-    pub async fn retrieve(&self, id: &str) -> Result<Price> {
-        self.send(Call::new(Method::GET, "prices.retrieve", "/v1/prices/{id}").id(id)?)
+    /// Gets a price.
+    pub async fn get(&self, id: &str) -> Result<Price> {
+        self.send(Call::new(Method::GET, "prices.get", "/v1/prices/{id}").id(id)?)
             .await
     }
 
     /// Every price matching the filters, page after page.
     pub fn list(&self, params: &PriceListParams) -> Paginator<Price> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(&self, params: &PriceListParams, checkpoint: Checkpoint) -> Paginator<Price> {
         pagination::list(
-            self.client,
+            &self.client,
             "prices.list",
             "/v1/prices",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

@@ -1,8 +1,8 @@
-//! Refunds: create, retrieve, list.
+//! Refunds: create, get, list.
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -56,12 +56,12 @@ handler! {
 
 impl Client {
     /// Refunds.
-    pub fn refunds(&self) -> Refunds<'_> {
+    pub fn refunds(&self) -> Refunds {
         Refunds::new(self)
     }
 }
 
-impl Refunds<'_> {
+impl Refunds {
     /// Refunds a charge or PaymentIntent. Pass your own idempotency key (the refund request
     /// id of your system) so that a retry after a crash cannot refund twice.
     pub async fn create(&self, params: &RefundCreateParams) -> Result<Refund> {
@@ -75,20 +75,30 @@ impl Refunds<'_> {
             .await
     }
 
-    /// Retrieves a refund.
-    pub async fn retrieve(&self, id: &str) -> Result<Refund> {
-        self.send(Call::new(Method::GET, "refunds.retrieve", "/v1/refunds/{id}").id(id)?)
+    /// Gets a refund.
+    pub async fn get(&self, id: &str) -> Result<Refund> {
+        self.send(Call::new(Method::GET, "refunds.get", "/v1/refunds/{id}").id(id)?)
             .await
     }
 
     /// Every refund matching the filters, page after page.
     pub fn list(&self, params: &RefundListParams) -> Paginator<Refund> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &RefundListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Refund> {
         pagination::list(
-            self.client,
+            &self.client,
             "refunds.list",
             "/v1/refunds",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

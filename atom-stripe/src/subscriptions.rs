@@ -1,8 +1,8 @@
-//! Subscriptions: create, retrieve, update, cancel, list.
+//! Subscriptions: create, get, update, cancel, list.
 
 use std::collections::BTreeMap;
 
-use atom_core::{Paginator, Result};
+use atom_core::{Checkpoint, Paginator, Result};
 use http::Method;
 use serde::Serialize;
 use serde_json::Value;
@@ -138,23 +138,23 @@ handler! {
 
 impl Client {
     /// Subscriptions.
-    pub fn subscriptions(&self) -> Subscriptions<'_> {
+    pub fn subscriptions(&self) -> Subscriptions {
         Subscriptions::new(self)
     }
 }
 
 const ONE: &str = "/v1/subscriptions/{id}";
 
-impl Subscriptions<'_> {
+impl Subscriptions {
     /// Creates a subscription.
     pub async fn create(&self, params: &SubscriptionCreateParams) -> Result<Subscription> {
         let call = Call::new(Method::POST, "subscriptions.create", "/v1/subscriptions");
         self.send(call.params(params)?).await
     }
 
-    /// Retrieves a subscription.
-    pub async fn retrieve(&self, id: &str) -> Result<Subscription> {
-        self.send(Call::new(Method::GET, "subscriptions.retrieve", ONE).id(id)?)
+    /// Gets a subscription.
+    pub async fn get(&self, id: &str) -> Result<Subscription> {
+        self.send(Call::new(Method::GET, "subscriptions.get", ONE).id(id)?)
             .await
     }
 
@@ -180,12 +180,22 @@ impl Subscriptions<'_> {
 
     /// Every subscription matching the filters, page after page.
     pub fn list(&self, params: &SubscriptionListParams) -> Paginator<Subscription> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`] (same parameters).
+    pub fn list_from(
+        &self,
+        params: &SubscriptionListParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<Subscription> {
         pagination::list(
-            self.client,
+            &self.client,
             "subscriptions.list",
             "/v1/subscriptions",
             params,
             &self.options,
+            checkpoint,
         )
     }
 }

@@ -15,8 +15,9 @@
 //!   "data":{"object":{"id":"x_1","object":"thing"}},"livemode":false,"pending_webhooks":0,
 //!   "request":{"id":null,"idempotency_key":null},"type":"thing.happened"}"#;
 //! let now = chrono::Utc::now().timestamp();
-//! let header = sign_header(&secret, now, body);
-//! let event = Webhook::new(secret).construct_event(body, &header).unwrap();
+//! let mut headers = http::HeaderMap::new();
+//! headers.insert("stripe-signature", sign_header(&secret, now, body).parse().unwrap());
+//! let event = Webhook::new([secret]).verify(&headers, body).unwrap();
 //! assert_eq!(event.event_type.as_str(), "thing.happened");
 //! ```
 
@@ -24,9 +25,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atom_core::webhook::{
-    Clock, SignatureEncoding, SystemClock, check_timestamp, sign, verify_hmac_sha256,
+    Clock, SignatureEncoding, SystemClock, WebhookVerifier, check_timestamp, sign,
+    verify_hmac_sha256,
 };
 use atom_core::{Error, ErrorKind, Result, Secret, decode_json};
+use http::HeaderMap;
 
 use crate::SERVICE;
 use crate::models::Event;
@@ -39,6 +42,7 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
 /// A parsed `Stripe-Signature` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignatureHeader {
     /// `t=`: when Stripe signed, in Unix seconds.
     pub timestamp: i64,
@@ -98,7 +102,9 @@ pub fn sign_header(secret: &Secret, timestamp: i64, payload: &[u8]) -> String {
     format!("t={t},v1={v1}")
 }
 
-/// Verifies webhook deliveries for one endpoint (one or more secrets while rolling).
+/// Verifies webhook deliveries for one endpoint (one or more secrets while rolling):
+/// `Webhook::new(secrets).verify(&headers, body)`, also through
+/// [`WebhookVerifier`].
 #[derive(Clone)]
 pub struct Webhook {
     secrets: Vec<Secret>,
@@ -116,21 +122,25 @@ impl std::fmt::Debug for Webhook {
 }
 
 impl Webhook {
-    /// A verifier for one endpoint secret, 300 s tolerance, the system clock.
-    pub fn new(secret: Secret) -> Self {
-        Self::with_secrets(vec![secret])
-    }
-
-    /// A verifier that accepts any of several secrets (secret rotation).
-    pub fn with_secrets(secrets: Vec<Secret>) -> Self {
+    /// A verifier for one endpoint that accepts any of its secrets (several while a secret
+    /// is rolled), with a 300 s tolerance and the system clock.
+    ///
+    /// ```
+    /// use atom_core::Secret;
+    /// use atom_stripe::webhook::Webhook;
+    /// let one = Webhook::new([Secret::new("whsec_current")]);
+    /// let rolling = Webhook::new(["whsec_new", "whsec_old"]);
+    /// # let _ = (one, rolling);
+    /// ```
+    pub fn new<S: Into<Secret>>(secrets: impl IntoIterator<Item = S>) -> Self {
         Self {
-            secrets,
+            secrets: secrets.into_iter().map(Into::into).collect(),
             tolerance: DEFAULT_TOLERANCE,
             clock: Arc::new(SystemClock),
         }
     }
 
-    /// Another tolerance.
+    /// Another tolerance between Stripe's timestamp and now (default 300 s).
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
         self
@@ -142,16 +152,28 @@ impl Webhook {
         self
     }
 
-    /// Checks the signature of a raw body; `Ok` when one `v1` matches one secret and the
-    /// timestamp is within the tolerance.
-    pub fn verify(&self, payload: &[u8], header: &str) -> Result<()> {
-        let parsed = parse_header(header)?;
+    /// Authenticates a delivery from its headers (`Stripe-Signature`) and raw body, then
+    /// decodes the typed [`Event`]. A missing, wrong, stale or malformed signature is a
+    /// `WebhookSignature` error; a signed body that is not an event is a `Decode` error.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Event> {
+        let header = headers
+            .get(SIGNATURE_HEADER)
+            .ok_or_else(|| malformed("no Stripe-Signature header"))?
+            .to_str()
+            .map_err(|_| malformed("Stripe-Signature is not visible ASCII"))?;
+        self.verify_header(header, body)
+    }
+
+    /// [`Webhook::verify`] for a framework that hands over the `Stripe-Signature` value
+    /// alone.
+    pub fn verify_header(&self, signature_header: &str, body: &[u8]) -> Result<Event> {
+        let parsed = parse_header(signature_header)?;
         let t = parsed.timestamp.to_string();
         let candidates: Vec<&str> = parsed.v1.iter().map(String::as_str).collect();
         verify_hmac_sha256(
             SERVICE,
             &self.secrets,
-            &[t.as_bytes(), b".", payload],
+            &[t.as_bytes(), b".", body],
             &candidates,
             SignatureEncoding::Hex,
         )?;
@@ -160,12 +182,15 @@ impl Webhook {
             parsed.timestamp,
             self.clock.as_ref(),
             self.tolerance,
-        )
+        )?;
+        decode_json(SERVICE, body, None)
     }
+}
 
-    /// Verifies, then decodes the typed [`Event`].
-    pub fn construct_event(&self, payload: &[u8], header: &str) -> Result<Event> {
-        self.verify(payload, header)?;
-        decode_json(SERVICE, payload, None)
+impl WebhookVerifier for Webhook {
+    type Event = Event;
+
+    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Event> {
+        Webhook::verify(self, headers, body)
     }
 }

@@ -157,7 +157,7 @@ async fn connected_accounts_are_separate_rate_limit_tenants() {
         .with_account("acct_a")
         .unwrap()
         .balance()
-        .retrieve()
+        .get()
         .await
         .unwrap();
     let limiter = stripe.api().limiter();

@@ -26,7 +26,11 @@ async fn a_page_with_more_but_an_empty_cursor_stops_instead_of_restarting() {
         )))
         .mount(&server)
         .await;
-    let stripe = Client::builder(KEY).base_url(server.uri()).build().unwrap();
+    let stripe = Client::builder()
+        .secret_key(KEY)
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     let err = stripe
         .customers()
         .list(&CustomerListParams::default())
@@ -54,7 +58,11 @@ async fn a_search_page_with_more_but_an_empty_next_page_stops() {
         )))
         .mount(&server)
         .await;
-    let stripe = Client::builder(KEY).base_url(server.uri()).build().unwrap();
+    let stripe = Client::builder()
+        .secret_key(KEY)
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     let mut stream = stripe
         .customers()
         .search(&SearchParams::new("email:'a@example.com'"));

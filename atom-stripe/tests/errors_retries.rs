@@ -55,7 +55,7 @@ async fn declined_card_is_payment_declined_with_codes_and_is_not_retried() {
     assert_eq!(err.request_id(), Some("req_decline_1"));
     assert_eq!(err.message(), "Your card has insufficient funds.");
     assert!(!err.is_retryable());
-    let info = StripeErrorInfo::of(&err).unwrap();
+    let info = err.provider_details::<StripeErrorInfo>().unwrap();
     assert_eq!(info.error_type, StripeErrorType::Card);
     assert_eq!(info.decline_code.as_deref(), Some("insufficient_funds"));
     assert_eq!(info.charge.as_deref(), Some("ch_1PgafuB7WZ01zgkWXYmPNZs8"));
@@ -107,32 +107,32 @@ async fn status_kinds_and_non_json_bodies() {
         )
         .mount(&server)
         .await;
-    let stripe = Client::builder(common::KEY)
+    let stripe = Client::builder()
+        .secret_key(common::KEY)
         .base_url(server.uri())
         .retry_policy(atom_core::retry::RetryPolicy::none())
         .build()
         .unwrap();
-    let e = stripe
-        .customers()
-        .retrieve("cus_missing")
-        .await
-        .unwrap_err();
+    let e = stripe.customers().get("cus_missing").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.provider_code(), Some("resource_missing"));
     assert_eq!(e.request_id(), Some("req_404"));
     assert_eq!(
-        StripeErrorInfo::of(&e).unwrap().param.as_deref(),
+        e.provider_details::<StripeErrorInfo>()
+            .unwrap()
+            .param
+            .as_deref(),
         Some("id")
     );
-    let e = stripe.balance().retrieve().await.unwrap_err();
+    let e = stripe.balance().get().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert_eq!(e.request_id(), Some("req_401"));
-    let e = stripe.charges().retrieve("ch_proxy").await.unwrap_err();
+    let e = stripe.charges().get("ch_proxy").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
     assert_eq!(e.status(), Some(502));
     assert_eq!(e.request_id(), Some("req_502"));
     assert!(e.message().contains("text/html"), "{}", e.message());
-    assert!(StripeErrorInfo::of(&e).is_none());
+    assert!(e.provider_details::<StripeErrorInfo>().is_none());
 }
 
 #[tokio::test]
@@ -183,7 +183,7 @@ async fn should_retry_false_stops_a_500() {
         .expect(1)
         .mount(&server)
         .await;
-    let e = client(&server).balance().retrieve().await.unwrap_err();
+    let e = client(&server).balance().get().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
     assert!(!e.is_retryable());
 }
@@ -207,7 +207,7 @@ async fn a_500_without_the_header_is_retried_until_success() {
         .expect(1)
         .mount(&server)
         .await;
-    client(&server).balance().retrieve().await.unwrap();
+    client(&server).balance().get().await.unwrap();
 }
 
 #[tokio::test]

@@ -46,7 +46,8 @@ async fn search_calls_typed_or_raw_are_paced_by_the_search_class_only() {
         "search",
         RateLimitConfig::new(1, Duration::from_secs(3600), 4).burst(1),
     );
-    let stripe = Client::builder(KEY)
+    let stripe = Client::builder()
+        .secret_key(KEY)
         .base_url(server.uri())
         .retry_policy(fast_retries())
         .shared_limiter(Arc::new(limiter))
@@ -91,4 +92,34 @@ async fn search_calls_typed_or_raw_are_paced_by_the_search_class_only() {
     let received = server.received_requests().await.unwrap();
     let paths: Vec<&str> = received.iter().map(|r| r.url.path()).collect();
     assert_eq!(paths, ["/v1/customers/search", "/v1/customers"]);
+}
+
+/// A given `rate_limits` replaces the global pace only: Stripe's search limit (20 a second)
+/// stays on top. Measured in paused (virtual) time on the client's own limiter: 60
+/// searches cannot be admitted in under two seconds, while other calls pass at once.
+#[tokio::test(start_paused = true)]
+async fn rate_limits_keep_stripes_search_limit_on_top() {
+    let stripe = Client::builder()
+        .secret_key(KEY)
+        .rate_limits(RateLimitConfig::unlimited())
+        .build()
+        .unwrap();
+    let limiter = stripe.api().limiter();
+    let start = tokio::time::Instant::now();
+    for _ in 0..60 {
+        let _permit = limiter.acquire("", None).await.unwrap();
+    }
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "the global pace is unlimited"
+    );
+    for _ in 0..60 {
+        let _permit = limiter.acquire("", Some(SEARCH_CLASS)).await.unwrap();
+    }
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "searches were not paced: {:?}",
+        start.elapsed()
+    );
 }

@@ -326,3 +326,138 @@ async fn every_family_lists() {
         1
     );
 }
+
+/// Mounts `/v1/customers` pages a..e (two a page) without expectations, so a stream and its
+/// resumption can both read them.
+async fn five_customers(server: &MockServer) {
+    for (after, ids, more) in [
+        (None, vec!["cus_a", "cus_b"], true),
+        (Some("cus_b"), vec!["cus_c", "cus_d"], true),
+        (Some("cus_d"), vec!["cus_e"], false),
+    ] {
+        let mut mock = Mock::given(method("GET")).and(path("/v1/customers"));
+        mock = match after {
+            Some(a) => mock.and(query_param("starting_after", a)),
+            None => mock.and(query_param_is_missing("starting_after")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(list_page(
+            "/v1/customers",
+            customers(&ids),
+            more,
+        )))
+        .mount(server)
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn list_from_resumes_where_a_checkpoint_says() {
+    let server = MockServer::start().await;
+    five_customers(&server).await;
+    let stripe = client(&server);
+    let params = CustomerListParams::default();
+    let mut stream = stripe.customers().list(&params);
+    for _ in 0..3 {
+        stream.try_next().await.unwrap();
+    }
+    // Three read: the second page (after cus_b), one of its items handed out.
+    let checkpoint = stream.checkpoint();
+    assert_eq!(checkpoint.cursor.as_deref(), Some("cus_b"));
+    assert_eq!(checkpoint.skip, 1);
+    drop(stream);
+    let before = server.received_requests().await.unwrap().len();
+    let rest: Vec<Customer> = stripe
+        .customers()
+        .list_from(&params, checkpoint)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = rest.iter().map(HasId::id).collect();
+    assert_eq!(ids, ["cus_d", "cus_e"]);
+    let received = server.received_requests().await.unwrap();
+    let resumed: Vec<Option<String>> = received[before..]
+        .iter()
+        .map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "starting_after")
+                .map(|(_, v)| v.into_owned())
+        })
+        .collect();
+    assert_eq!(
+        resumed,
+        [Some("cus_b".to_owned()), Some("cus_d".to_owned())],
+        "the first page was not fetched again"
+    );
+}
+
+#[tokio::test]
+async fn search_from_resumes_and_total_count_is_kept() {
+    let server = MockServer::start().await;
+    for (page, ids, next) in [
+        (None, vec!["cus_1", "cus_2"], Some("page_2")),
+        (Some("page_2"), vec!["cus_3"], None),
+    ] {
+        let mut body = search_page(
+            "/v1/customers/search",
+            ids.iter().map(|id| with_id("customer", id)).collect(),
+            next,
+        );
+        body["total_count"] = 3.into();
+        let mut mock = Mock::given(method("GET"))
+            .and(path("/v1/customers/search"))
+            .and(query_param("expand[]", "total_count"));
+        mock = match page {
+            Some(p) => mock.and(query_param("page", p)),
+            None => mock.and(query_param_is_missing("page")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&server)
+            .await;
+    }
+    let stripe = client(&server);
+    let params = SearchParams {
+        expand: vec!["total_count".into()],
+        ..SearchParams::new("email:'jenny@example.com'")
+    };
+    let mut stream = stripe.customers().search(&params);
+    assert_eq!(stream.total(), None, "nothing read yet");
+    stream.try_next().await.unwrap();
+    assert_eq!(stream.total(), Some(3));
+    let checkpoint = atom_core::Checkpoint {
+        cursor: Some("page_2".into()),
+        skip: 0,
+    };
+    let rest: Vec<Customer> = stripe
+        .customers()
+        .search_from(&params, checkpoint)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = rest.iter().map(HasId::id).collect();
+    assert_eq!(ids, ["cus_3"]);
+}
+
+#[tokio::test]
+async fn errors_the_stream_makes_itself_name_stripe() {
+    let server = MockServer::start().await;
+    // A server that answers every page with the same last id: a repeated cursor.
+    Mock::given(method("GET"))
+        .and(path("/v1/customers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(
+            "/v1/customers",
+            customers(&["cus_a"]),
+            true,
+        )))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .customers()
+        .list(&CustomerListParams::default())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), atom_core::ErrorKind::Decode, "{err}");
+    assert_eq!(err.service(), "stripe", "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}

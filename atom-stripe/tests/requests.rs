@@ -131,7 +131,7 @@ async fn caller_idempotency_key_and_update_with_clears() {
 }
 
 #[tokio::test]
-async fn customers_retrieve_expand_delete_and_no_idempotency_on_get() {
+async fn customers_get_expand_delete_and_no_idempotency_on_get() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/customers/cus_1"))
@@ -145,7 +145,7 @@ async fn customers_retrieve_expand_delete_and_no_idempotency_on_get() {
     stripe
         .customers()
         .expand("default_source")
-        .retrieve("cus_1")
+        .get("cus_1")
         .await
         .unwrap();
     let deleted = stripe.customers().delete("cus_1").await.unwrap();
@@ -228,7 +228,7 @@ async fn payment_intents_lifecycle() {
         .update("pi_1", &update)
         .await
         .unwrap();
-    pis.retrieve("pi_1").await.unwrap();
+    pis.get("pi_1").await.unwrap();
 }
 
 #[tokio::test]
@@ -244,8 +244,8 @@ async fn charges_and_refunds() {
     )
     .await;
     let stripe = client(&server);
-    assert_eq!(stripe.charges().retrieve("ch_1").await.unwrap().amount, 100);
-    assert_eq!(stripe.refunds().retrieve("re_1").await.unwrap().amount, 100);
+    assert_eq!(stripe.charges().get("ch_1").await.unwrap().amount, 100);
+    assert_eq!(stripe.refunds().get("re_1").await.unwrap().amount, 100);
     let refund = RefundCreateParams {
         payment_intent: Some("pi_1".into()),
         amount: Some(500),
@@ -342,7 +342,7 @@ async fn invoices_and_invoice_items() {
     .await
     .unwrap();
     inv.void("in_1").await.unwrap();
-    assert_eq!(inv.retrieve("in_1").await.unwrap().total, 1000);
+    assert_eq!(inv.get("in_1").await.unwrap().total, 1000);
     let seen = requests(&server).await;
     let posts: Vec<_> = seen
         .iter()
@@ -415,7 +415,7 @@ async fn subscriptions_with_indexed_items_and_expand() {
     )
     .await
     .unwrap();
-    subs.retrieve("sub_1").await.unwrap();
+    subs.get("sub_1").await.unwrap();
 }
 
 #[tokio::test]
@@ -453,8 +453,8 @@ async fn products_and_prices() {
         interval_count: None,
     });
     stripe.prices().create(&price).await.unwrap();
-    stripe.products().retrieve("prod_1").await.unwrap();
-    stripe.prices().retrieve("price_1").await.unwrap();
+    stripe.products().get("prod_1").await.unwrap();
+    stripe.prices().get("price_1").await.unwrap();
 }
 
 #[tokio::test]
@@ -471,20 +471,10 @@ async fn events_balance_and_payouts() {
     )
     .await;
     let stripe = client(&server);
-    stripe.events().retrieve("evt_1").await.unwrap();
-    assert_eq!(
-        stripe.balance().retrieve().await.unwrap().available.len(),
-        1
-    );
-    assert_eq!(
-        stripe.payouts().retrieve("po_1").await.unwrap().amount,
-        1100
-    );
-    let txn = stripe
-        .balance_transactions()
-        .retrieve("txn_1")
-        .await
-        .unwrap();
+    stripe.events().get("evt_1").await.unwrap();
+    assert_eq!(stripe.balance().get().await.unwrap().available.len(), 1);
+    assert_eq!(stripe.payouts().get("po_1").await.unwrap().amount, 1100);
+    let txn = stripe.balance_transactions().get("txn_1").await.unwrap();
     assert_eq!(txn.net, 100);
 }
 
@@ -506,18 +496,19 @@ async fn connect_account_per_client_and_per_call_and_version_override() {
         .expect(1)
         .mount(&server)
         .await;
-    let stripe = Client::builder(KEY)
+    let stripe = Client::builder()
+        .secret_key(KEY)
         .base_url(server.uri())
         .api_version("2024-06-20")
         .build()
         .unwrap();
     assert_eq!(stripe.api_version(), "2024-06-20");
     let connected = stripe.with_account("acct_1").unwrap();
-    connected.balance().retrieve().await.unwrap();
+    connected.balance().get().await.unwrap();
     connected
         .balance()
         .stripe_account("acct_2")
-        .retrieve()
+        .get()
         .await
         .unwrap();
     // A malformed account id is refused before any request.
@@ -528,7 +519,7 @@ async fn connect_account_per_client_and_per_call_and_version_override() {
     let err = stripe
         .balance()
         .stripe_account("not-an-account")
-        .retrieve()
+        .get()
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
@@ -578,7 +569,7 @@ async fn bad_ids_are_refused_before_any_request() {
         "cus_1/../../v1/balance",
         "a b",
     ] {
-        let e = stripe.customers().retrieve(id).await.unwrap_err();
+        let e = stripe.customers().get(id).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Config, "{id:?}");
         let e = stripe
             .payment_intents()

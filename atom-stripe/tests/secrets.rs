@@ -36,7 +36,7 @@ async fn secrets_echoed_in_stripe_error_messages_are_redacted() {
     for i in 0..bodies.len() {
         let err = stripe
             .customers()
-            .retrieve(&format!("cus_{i}"))
+            .get(&format!("cus_{i}"))
             .await
             .unwrap_err();
         let shown = format!("{err} {err:?}");

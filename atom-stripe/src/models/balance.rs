@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::common::{Currency, Expandable, Metadata, has_id, string_enum, ts};
+use super::common::{Currency, Expandable, Metadata, has_id, ts};
 
 /// An amount in one currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BalanceAmount {
     /// Minor units of `currency`.
     pub amount: i64,
@@ -21,6 +22,7 @@ pub struct BalanceAmount {
 
 /// The account balance (`GET /v1/balance`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Balance {
     /// Always `balance`.
     pub object: String,
@@ -37,6 +39,7 @@ pub struct Balance {
 
 /// One fee on a balance transaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeeDetail {
     /// Minor units of `currency`.
     pub amount: i64,
@@ -53,9 +56,10 @@ pub struct FeeDetail {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// Whether the funds of a balance transaction are available yet.
-    BalanceTransactionStatus {
+    #[non_exhaustive]
+    pub enum BalanceTransactionStatus {
         /// Available.
         Available = "available",
         /// Pending.
@@ -65,6 +69,7 @@ string_enum! {
 
 /// A movement of the balance (`txn_…`): the ledger line for reconciliation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BalanceTransaction {
     /// The id.
     pub id: String,
@@ -106,9 +111,10 @@ pub struct BalanceTransaction {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// Where a payout is.
-    PayoutStatus {
+    #[non_exhaustive]
+    pub enum PayoutStatus {
         /// Paid.
         Paid = "paid",
         /// Waiting to be submitted.
@@ -124,6 +130,7 @@ string_enum! {
 
 /// A payout (`po_…`): money sent to a bank account or card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Payout {
     /// The id.
     pub id: String,

@@ -5,14 +5,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::catalog::Price;
-use super::common::{
-    CollectionMethod, Currency, Expandable, List, Metadata, has_id, string_enum, ts,
-};
+use super::common::{CollectionMethod, Currency, Expandable, List, Metadata, has_id, ts};
 use super::customer::Customer;
 
-string_enum! {
+atom_core::string_enum! {
     /// Where an invoice is.
-    InvoiceStatus {
+    #[non_exhaustive]
+    pub enum InvoiceStatus {
         /// Being edited.
         Draft = "draft",
         /// Finalised, waiting for payment.
@@ -28,6 +27,7 @@ string_enum! {
 
 /// A billing period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Period {
     /// Start.
     #[serde(with = "ts::required")]
@@ -39,6 +39,7 @@ pub struct Period {
 
 /// One line of an invoice (`il_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvoiceLineItem {
     /// The id.
     pub id: String,
@@ -67,6 +68,7 @@ pub struct InvoiceLineItem {
 
 /// An invoice (`in_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Invoice {
     /// The id.
     pub id: String,
@@ -144,6 +146,7 @@ pub struct Invoice {
 
 /// An invoice item (`ii_…`): a charge added to a customer's next or a draft invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InvoiceItem {
     /// The id.
     pub id: String,
@@ -186,9 +189,10 @@ pub struct InvoiceItem {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// Where a subscription is.
-    SubscriptionStatus {
+    #[non_exhaustive]
+    pub enum SubscriptionStatus {
         /// Waiting for the first payment.
         Incomplete = "incomplete",
         /// The first payment never came.
@@ -210,6 +214,7 @@ string_enum! {
 
 /// One price on a subscription (`si_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItem {
     /// The id.
     pub id: String,
@@ -235,6 +240,7 @@ pub struct SubscriptionItem {
 
 /// A subscription (`sub_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Subscription {
     /// The id.
     pub id: String,

@@ -4,10 +4,11 @@ use atom_core::Extra;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::common::{Currency, Expandable, Metadata, has_id, string_enum, ts};
+use super::common::{Currency, Expandable, Metadata, has_id, ts};
 
 /// A product (`prod_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Product {
     /// The id.
     pub id: String,
@@ -42,9 +43,10 @@ pub struct Product {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// One-time or recurring.
-    PriceType {
+    #[non_exhaustive]
+    pub enum PriceType {
         /// Charged once.
         OneTime = "one_time",
         /// Charged every interval.
@@ -52,9 +54,10 @@ string_enum! {
     }
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// The billing interval of a recurring price.
-    Interval {
+    #[non_exhaustive]
+    pub enum Interval {
         /// Daily.
         Day = "day",
         /// Weekly.
@@ -68,6 +71,7 @@ string_enum! {
 
 /// How a recurring price repeats.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Recurring {
     /// The interval.
     pub interval: Interval,
@@ -80,6 +84,7 @@ pub struct Recurring {
 
 /// A price (`price_…`): how much and how often for a product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Price {
     /// The id.
     pub id: String,

@@ -79,6 +79,7 @@ impl HasId for Value {
 
 /// One page of a list endpoint (`"object": "list"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct List<T> {
     /// Always `list`.
     pub object: String,
@@ -95,6 +96,7 @@ pub struct List<T> {
 
 /// One page of a search endpoint (`"object": "search_result"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchResult<T> {
     /// Always `search_result`.
     pub object: String,
@@ -105,15 +107,20 @@ pub struct SearchResult<T> {
     /// The `page` token of the next page.
     #[serde(default)]
     pub next_page: Option<String>,
+    /// How many objects match in all, when the search asked for it
+    /// (`expand[]=total_count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<u64>,
     /// The search URL.
     pub url: String,
-    /// Fields this crate does not model (`total_count` when asked for).
+    /// Fields this crate does not model.
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// What a delete returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Deleted {
     /// The deleted object's id.
     pub id: String,
@@ -125,59 +132,6 @@ pub struct Deleted {
     #[serde(flatten)]
     pub extra: Extra,
 }
-
-/// Declares a string enum with an `Other(String)` arm, so a value Stripe adds later still
-/// decodes (and re-encodes as sent).
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-            /// A value this crate does not know yet, kept as sent.
-            Other(String),
-        }
-
-        impl $name {
-            /// The value as Stripe writes it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $text,)+
-                    Self::Other(other) => other,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(text: &str) -> Self {
-                match text {
-                    $($text => Self::$variant,)+
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from(text.as_ref()))
-            }
-        }
-    };
-}
-pub(crate) use string_enum;
 
 /// Implements [`HasId`] for models with an `id: String` field.
 macro_rules! has_id {
@@ -191,9 +145,10 @@ macro_rules! has_id {
 }
 pub(crate) use has_id;
 
-string_enum! {
+atom_core::string_enum! {
     /// How a payment is captured.
-    CaptureMethod {
+    #[non_exhaustive]
+    pub enum CaptureMethod {
         /// Captured when authorised.
         Automatic = "automatic",
         /// Captured asynchronously when authorised.
@@ -203,9 +158,10 @@ string_enum! {
     }
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// How an invoice or subscription is collected.
-    CollectionMethod {
+    #[non_exhaustive]
+    pub enum CollectionMethod {
         /// Stripe charges the default payment method.
         ChargeAutomatically = "charge_automatically",
         /// Stripe emails an invoice to pay.

@@ -8,9 +8,10 @@ use super::common::{Currency, Metadata, has_id, ts};
 
 /// A customer (`cus_…`).
 ///
-/// A deleted customer retrieved by id comes back with `deleted: true` and only its id, so the
+/// A deleted customer fetched by id comes back with `deleted: true` and only its id, so the
 /// other fields are optional here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// The id.
     pub id: String,

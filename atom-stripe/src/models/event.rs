@@ -8,13 +8,14 @@ use serde_json::{Map, Value};
 use super::balance::{Balance, BalanceTransaction, Payout};
 use super::billing::{Invoice, InvoiceItem, Subscription};
 use super::catalog::{Price, Product};
-use super::common::{has_id, string_enum, ts};
+use super::common::{has_id, ts};
 use super::customer::Customer;
 use super::payment::{Charge, PaymentIntent, Refund};
 
-string_enum! {
+atom_core::string_enum! {
     /// The event type. Types this crate does not list decode as `Other` with the text.
-    EventType {
+    #[non_exhaustive]
+    pub enum EventType {
         /// `customer.created`
         CustomerCreated = "customer.created",
         /// `customer.updated`
@@ -82,6 +83,7 @@ string_enum! {
 /// `Debug` of [`EventObject::Raw`] hides secret-named fields (a SetupIntent's
 /// `client_secret`), as the typed models do.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventObject {
     /// A customer.
     Customer(Box<Customer>),
@@ -214,6 +216,7 @@ impl<'de> Deserialize<'de> for EventObject {
 
 /// The event's payload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventData {
     /// The object after the change.
     pub object: EventObject,
@@ -227,6 +230,7 @@ pub struct EventData {
 
 /// The API request that caused an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EventRequest {
     /// The request id (`req_…`), `None` for automatic changes.
     #[serde(default)]
@@ -238,6 +242,7 @@ pub struct EventRequest {
 
 /// An event (`evt_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Event {
     /// The id.
     pub id: String,

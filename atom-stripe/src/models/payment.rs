@@ -7,12 +7,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::balance::BalanceTransaction;
-use super::common::{CaptureMethod, Currency, Expandable, Metadata, has_id, string_enum, ts};
+use super::common::{CaptureMethod, Currency, Expandable, Metadata, has_id, ts};
 use super::customer::Customer;
 
-string_enum! {
+atom_core::string_enum! {
     /// Where a PaymentIntent is in its life.
-    PaymentIntentStatus {
+    #[non_exhaustive]
+    pub enum PaymentIntentStatus {
         /// Waiting for a payment method.
         RequiresPaymentMethod = "requires_payment_method",
         /// Waiting for confirmation.
@@ -32,6 +33,7 @@ string_enum! {
 
 /// A PaymentIntent (`pi_…`): one attempt to collect an amount from a customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentIntent {
     /// The id.
     pub id: String,
@@ -92,9 +94,10 @@ pub struct PaymentIntent {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// The outcome of a charge.
-    ChargeStatus {
+    #[non_exhaustive]
+    pub enum ChargeStatus {
         /// Paid.
         Succeeded = "succeeded",
         /// In progress.
@@ -106,6 +109,7 @@ string_enum! {
 
 /// A charge (`ch_…`): one attempt to move money from a payment method.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Charge {
     /// The id.
     pub id: String,
@@ -166,9 +170,10 @@ pub struct Charge {
     pub extra: Extra,
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// Why a refund was made.
-    RefundReason {
+    #[non_exhaustive]
+    pub enum RefundReason {
         /// Charged twice.
         Duplicate = "duplicate",
         /// Fraud.
@@ -180,9 +185,10 @@ string_enum! {
     }
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// Where a refund is.
-    RefundStatus {
+    #[non_exhaustive]
+    pub enum RefundStatus {
         /// Waiting.
         Pending = "pending",
         /// Needs action from the customer.
@@ -198,6 +204,7 @@ string_enum! {
 
 /// A refund (`re_…`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Refund {
     /// The id.
     pub id: String,

@@ -21,7 +21,8 @@ pub fn fast_retries() -> RetryPolicy {
 }
 
 pub fn client(server: &MockServer) -> Client {
-    Client::builder(KEY)
+    Client::builder()
+        .secret_key(KEY)
         .base_url(server.uri())
         .retry_policy(fast_retries())
         .build()

@@ -1,5 +1,5 @@
 //! The Stripe leg: a customer and a PaymentIntent created with idempotency keys, a list walked
-//! page by page, a lock timeout retried with the same key, a declined card as an envelope, and
+//! page by page and resumed from a checkpoint, a lock timeout retried with the same key, a declined card as an envelope, and
 //! a signed webhook verified. Offline against a local mock loaded with Stripe's own fixture
 //! objects; with `STRIPE_SECRET_KEY` (a test or restricted key) set, it also makes read-only
 //! calls to the real API.
@@ -123,7 +123,8 @@ pub async fn run() -> LegResult {
     section("atom-stripe: payments, paging, declines and webhooks (local mock)");
     let server = MockServer::start().await;
     mount(&server).await?;
-    let stripe = Client::builder("sk_test_tour")
+    let stripe = Client::builder()
+        .secret_key("sk_test_tour")
         .base_url(server.uri())
         .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(20)))
         .build()?;
@@ -191,6 +192,28 @@ pub async fn run() -> LegResult {
     ));
     ensure(all.len() == 6, "three pages walked")?;
 
+    // Stop after three customers, keep the checkpoint (it serialises), resume later.
+    let mut stream = stripe.customers().list(&list);
+    for _ in 0..3 {
+        stream.try_next().await?;
+    }
+    let checkpoint = stream.checkpoint();
+    drop(stream);
+    let rest: Vec<_> = stripe
+        .customers()
+        .list_from(&list, checkpoint.clone())
+        .try_collect()
+        .await?;
+    let ids: Vec<&str> = rest.iter().map(|c| c.id.as_str()).collect();
+    step(&format!(
+        "resume the list from checkpoint {}: {ids:?}",
+        serde_json::to_string(&checkpoint)?
+    ));
+    ensure(
+        ids == ["cus_D", "cus_E", "cus_F"],
+        "list_from resumed after the third customer",
+    )?;
+
     let declined = stripe
         .payment_intents()
         .confirm(
@@ -203,7 +226,9 @@ pub async fn run() -> LegResult {
         .await;
     step("confirm with a card that is declined:");
     if let Err(e) = &declined {
-        let decline = StripeErrorInfo::of(e).and_then(|i| i.decline_code);
+        let decline = e
+            .provider_details::<StripeErrorInfo>()
+            .and_then(|i| i.decline_code.as_deref());
         step(&format!(
             "kind {:?}, code {:?}, decline_code {decline:?}, not retried",
             e.kind(),
@@ -233,9 +258,14 @@ pub async fn run() -> LegResult {
     event["type"] = json!("payment_intent.succeeded");
     event["data"]["object"] = fixture(PAYMENT_INTENT)?;
     let body = serde_json::to_vec(&event)?;
-    let header = sign_header(&secret, chrono::Utc::now().timestamp(), &body);
-    let hook = Webhook::with_secrets(vec![Secret::new("whsec_old"), secret]);
-    let verified = hook.construct_event(&body, &header)?;
+    // `reqwest::header::HeaderMap` is `http::HeaderMap`, what a web framework hands over.
+    let mut headers = atom_core::reqwest::header::HeaderMap::new();
+    headers.insert(
+        "stripe-signature",
+        sign_header(&secret, chrono::Utc::now().timestamp(), &body).parse()?,
+    );
+    let hook = Webhook::new([Secret::new("whsec_old"), secret]);
+    let verified = hook.verify(&headers, &body)?;
     let typed = matches!(verified.data.object, EventObject::PaymentIntent(_));
     step(&format!(
         "webhook {} verified (second secret of two): {}, object typed as PaymentIntent: {typed}",
@@ -244,7 +274,7 @@ pub async fn run() -> LegResult {
     ensure(typed, "webhook object typed")?;
     let mut tampered = body.clone();
     tampered.extend_from_slice(b" ");
-    let refused = hook.construct_event(&tampered, &header);
+    let refused = hook.verify(&headers, &tampered);
     step("the same webhook with one byte added:");
     ensure(refused.is_err(), "tampered webhook refused")?;
     show(&Envelope::from_result("stripe", refused.map(|e| e.id)));
