@@ -29,7 +29,8 @@
 //! Not here on purpose: no server (webhook handlers belong to the app's framework), no
 //! database token store (a separate crate implements [`TokenStore`]), no blocking API.
 //!
-//! `reqwest` is re-exported: inject a client built from [`reqwest`] so versions match.
+//! `reqwest` and `http` are re-exported and part of this crate's public API (a major version
+//! bump of either is a major bump here): inject a client built from [`reqwest`] so versions match.
 //!
 //! ## Example
 //!
@@ -94,6 +95,9 @@ pub use response::{ApiResponse, RateLimitSnapshot, ResponseMeta, decode_json};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 
+/// The `http` types in this crate's API (`HeaderMap`, `Method`, `StatusCode`), re-exported so
+/// that callers need not match its version themselves.
+pub use http;
 pub use reqwest;
 
 /// What the core's macros expand to; not part of the API.

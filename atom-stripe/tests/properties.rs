@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use atom_core::testing::proptest_config as config;
 use atom_core::webhook::FixedClock;
 use atom_core::{ErrorKind, Secret};
 use atom_stripe::error::{map_error, should_retry};
@@ -15,17 +16,7 @@ use atom_stripe::form::{self, MAX_DEPTH};
 use atom_stripe::webhook::{Webhook, parse_header, sign_header};
 use http::{HeaderMap, StatusCode};
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use serde_json::{Map, Value};
-
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases,
-        rng_seed: RngSeed::Fixed(0x5eed),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
 
 /// Any text, with the characters that matter to these parsers over-represented.
 fn text() -> impl Strategy<Value = String> {
