@@ -127,3 +127,65 @@ pub trait Connector: Send + Sync {
     /// Any endpoint, with the client's auth, limits, retries and error mapping.
     async fn request(&self, request: Request) -> Result<ApiResponse>;
 }
+
+/// What a provider client supplies so that it is a [`Connector`] without writing one: its
+/// service id, its facts, its cheapest authenticated request, and its own send path (which
+/// may add provider headers or a cache in front of [`crate::ApiClient::send`]).
+///
+/// ```
+/// use atom_core::{
+///     ApiClient, ApiResponse, AuthKind, Category, Connector, ConnectorInfo, ProviderClient,
+///     Request, Result,
+/// };
+/// struct Client(ApiClient);
+/// #[async_trait::async_trait]
+/// impl ProviderClient for Client {
+///     const SERVICE: &'static str = "example";
+///     fn connector_info(&self) -> ConnectorInfo {
+///         ConnectorInfo::new("example", "Example", Category::Crm, &[AuthKind::ApiKey])
+///     }
+///     fn health_request(&self) -> Request {
+///         Request::get("/v1/me").operation("health")
+///     }
+///     async fn send_request(&self, request: Request) -> Result<ApiResponse> {
+///         self.0.send(request).await
+///     }
+/// }
+/// fn as_connector(client: Client) -> Box<dyn Connector> {
+///     Box::new(client)
+/// }
+/// ```
+#[async_trait]
+pub trait ProviderClient: Send + Sync {
+    /// The stable id (`"stripe"`).
+    const SERVICE: &'static str;
+
+    /// Static facts (name, category, auth kinds, API version).
+    fn connector_info(&self) -> ConnectorInfo;
+
+    /// The cheapest authenticated call: it proves credentials and reachability.
+    fn health_request(&self) -> Request;
+
+    /// Sends a request on the client's own path.
+    async fn send_request(&self, request: Request) -> Result<ApiResponse>;
+}
+
+#[async_trait]
+impl<T: ProviderClient> Connector for T {
+    fn service(&self) -> &'static str {
+        T::SERVICE
+    }
+
+    fn info(&self) -> ConnectorInfo {
+        self.connector_info()
+    }
+
+    async fn health(&self) -> Result<Health> {
+        let response = self.send_request(self.health_request()).await?;
+        Ok(Health::from_response(&response))
+    }
+
+    async fn request(&self, request: Request) -> Result<ApiResponse> {
+        self.send_request(request).await
+    }
+}

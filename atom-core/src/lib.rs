@@ -81,7 +81,7 @@ pub use auth::oauth::{
 pub use auth::store::{MemoryTokenStore, RefreshLease, TokenStore};
 pub use auth::token::{StoredToken, TokenKey, TokenSet};
 pub use client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
-pub use connector::{AuthKind, Category, Connector, ConnectorInfo, Health};
+pub use connector::{AuthKind, Category, Connector, ConnectorInfo, Health, ProviderClient};
 pub use envelope::Envelope;
 pub use error::{Error, ErrorKind, ProviderDetail, ProviderDetails, Result};
 pub use extra::{Extra, RedactedJson};

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use atom_core::{
-    ApiClient, ApiResponse, AuthKind, Authenticator, Category, ClientOptions, Connector,
-    ConnectorInfo, Credentials, Error, Health, OAuthAuthenticator, Provider, ProviderDefaults,
+    ApiClient, ApiResponse, AuthKind, Authenticator, Category, ClientOptions, ConnectorInfo,
+    Credentials, Error, OAuthAuthenticator, Provider, ProviderClient, ProviderDefaults,
     RateLimitConfig, RateLimitSnapshot, RateLimiter, Request, Result, Secret, TokenManager,
 };
 use futures::future::BoxFuture;
@@ -255,13 +255,12 @@ pub fn default_limits() -> RateLimitConfig {
     RateLimitConfig::unlimited().max_concurrent(MAX_CONCURRENT_PER_ORG)
 }
 
+/// [`Connector`](atom_core::Connector) comes from the core through this.
 #[async_trait]
-impl Connector for Client {
-    fn service(&self) -> &'static str {
-        SERVICE
-    }
+impl ProviderClient for Client {
+    const SERVICE: &'static str = SERVICE;
 
-    fn info(&self) -> ConnectorInfo {
+    fn connector_info(&self) -> ConnectorInfo {
         ConnectorInfo::new(
             SERVICE,
             "Salesforce",
@@ -272,12 +271,11 @@ impl Connector for Client {
     }
 
     /// `GET /services/data/vXX.X/limits`: authenticated, cheap, and reports the allocation.
-    async fn health(&self) -> Result<Health> {
-        let response = self.send(self.limits().request()).await?;
-        Ok(Health::from_response(&response))
+    fn health_request(&self) -> Request {
+        self.limits().request()
     }
 
-    async fn request(&self, request: Request) -> Result<ApiResponse> {
+    async fn send_request(&self, request: Request) -> Result<ApiResponse> {
         self.send(request).await
     }
 }

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use atom_core::{
-    ApiClient, ApiResponse, AuthKind, Body, Category, ClientOptions, Connector, ConnectorInfo,
-    Credentials, Error, Health, Provider, ProviderDefaults, RateLimitConfig, RateLimitSnapshot,
-    Request, Result, Secret,
+    ApiClient, ApiResponse, AuthKind, Body, Category, ClientOptions, ConnectorInfo, Credentials,
+    Error, Provider, ProviderClient, ProviderDefaults, RateLimitConfig, RateLimitSnapshot, Request,
+    Result, Secret,
 };
 use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -488,13 +488,12 @@ macro_rules! handler {
 }
 pub(crate) use handler;
 
+/// [`Connector`](atom_core::Connector) comes from the core through this.
 #[async_trait]
-impl Connector for Client {
-    fn service(&self) -> &'static str {
-        SERVICE
-    }
+impl ProviderClient for Client {
+    const SERVICE: &'static str = SERVICE;
 
-    fn info(&self) -> ConnectorInfo {
+    fn connector_info(&self) -> ConnectorInfo {
         ConnectorInfo::new(
             SERVICE,
             "Stripe",
@@ -505,15 +504,13 @@ impl Connector for Client {
     }
 
     /// `GET /v1/balance`: cheap, authenticated, readable by restricted keys with balance read.
-    async fn health(&self) -> Result<Health> {
-        let request = Request::get("/v1/balance").operation("balance.get");
-        let response = self.send(request).await?;
-        Ok(Health::from_response(&response))
+    fn health_request(&self) -> Request {
+        Request::get("/v1/balance").operation("balance.get")
     }
 
     /// Any endpoint: with the client's key, `Stripe-Version`, `Stripe-Account`, limits,
     /// retries and error mapping; a POST without an idempotency key gets a fresh one.
-    async fn request(&self, request: Request) -> Result<ApiResponse> {
+    async fn send_request(&self, request: Request) -> Result<ApiResponse> {
         self.send(request).await
     }
 }
