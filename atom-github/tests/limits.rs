@@ -268,7 +268,9 @@ async fn primary_limit_403_waits_until_reset() {
         waited + Duration::from_millis(50) >= until_reset,
         "{waited:?} < {until_reset:?}"
     );
-    assert!(waited >= Duration::from_secs(1), "{waited:?}");
+    // (No fixed "at least a second": the reset is whole seconds, so a loaded machine that
+    // spends most of a second before the call leaves less than one to wait; the bound
+    // above is the real one.)
     // No upper bound on the clock (a busy machine stretches it): the retry went out because
     // the wait taken from the reset (two seconds at most) is within the test policy's
     // `max_retry_after` of 5 s; a wait read any other way (a minute) fails the call instead.

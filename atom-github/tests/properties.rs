@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use atom_core::{ErrorKind, Secret};
-use atom_github::auth::{MAX_CLOCK_SKEW_SECS, clock_skew, parse_token_reply};
+use atom_github::auth::{MAX_CLOCK_SKEW_SECS, clock_skew};
 use atom_github::error::{
     LimitHit, MAX_LIMIT_WAIT, SECONDARY_LIMIT_WAIT, limit_hit, limit_wait, map_error,
 };
@@ -242,24 +242,6 @@ proptest! {
         prop_assert_eq!(skew, (offset.abs() <= MAX_CLOCK_SKEW_SECS).then_some(offset));
     }
 
-    /// Token-endpoint answers with any lifetimes: a token or a typed error, never a panic.
-    #[test]
-    fn token_replies_never_panic(
-        expires_in in prop_oneof![any::<i64>().prop_map(serde_json::Value::from), any::<u64>().prop_map(serde_json::Value::from), any::<f64>().prop_map(serde_json::Value::from)],
-        interval in any::<u64>(),
-        error in prop::option::of(prop::sample::select(vec!["slow_down", "authorization_pending", "expired_token", "other"])),
-    ) {
-        let mut body = serde_json::json!({
-            "access_token": "ghu_x",
-            "expires_in": expires_in,
-            "refresh_token_expires_in": expires_in,
-            "interval": interval,
-        });
-        if let Some(error) = error {
-            body["error"] = error.into();
-        }
-        let _ = parse_token_reply(body.to_string().as_bytes(), None, interval, now());
-    }
 }
 
 // HMAC over bodies three times a case, and the properties that build many headers or JSON
