@@ -125,7 +125,10 @@
 //!
 //! ## GitHub App installations
 //!
+//! With the `jwt` feature (on by default):
+//!
 //! ```no_run
+//! # #[cfg(feature = "jwt")]
 //! # async fn demo() -> atom_core::Result<()> {
 //! use atom_github::{Client, GitHubApp};
 //! let app = GitHubApp::builder("123456", &std::fs::read("key.pem").unwrap_or_default()).build()?;
@@ -170,7 +173,9 @@ pub mod search;
 mod users;
 pub mod webhook;
 
-pub use auth::{DeviceCode, GitHubApp, GitHubAppBuilder, GitHubOAuth, TokenReply};
+pub use auth::{DeviceCode, GitHubOAuth, TokenReply};
+#[cfg(feature = "jwt")]
+pub use auth::{GitHubApp, GitHubAppBuilder};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Limits, MEDIA_TYPE, SEARCH_CLASS,
     USER_AGENT, WRITE_CLASS,

@@ -2,7 +2,7 @@
 //!
 //! * **Token** (personal access token, or any token you already hold):
 //!   [`ClientBuilder::token`](crate::ClientBuilder::token).
-//! * **GitHub App** ([`GitHubApp`]): a JWT (RS256, `iat` 60 s in the past, `exp` 9 minutes
+//! * **GitHub App** (`GitHubApp`, with the `jwt` feature, on by default): a JWT (RS256, `iat` 60 s in the past, `exp` 9 minutes
 //!   ahead, `iss` = app id) signed with the app's private key is exchanged at
 //!   `POST /app/installations/{id}/access_tokens` for an installation token. Tokens are cached
 //!   per installation and renewed 5 minutes before `expires_at`, with one exchange in flight per
@@ -16,9 +16,11 @@
 //!   through a [`TokenManager`](atom_core::TokenManager) ([`GitHubOAuth`] is its
 //!   [`TokenRefresher`](atom_core::TokenRefresher)).
 
+#[cfg(feature = "jwt")]
 mod app;
 mod user;
 
+#[cfg(feature = "jwt")]
 pub use app::{
     AppClaims, GitHubApp, GitHubAppBuilder, MAX_CLOCK_SKEW_SECS, app_claims, clock_skew,
 };
