@@ -76,6 +76,7 @@ fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 
 /// Which rate limit a refused request hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LimitHit {
     /// The hourly quota is spent; it comes back at `x-ratelimit-reset`.
     Primary,

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use atom_core::{ErrorKind, Secret};
+use atom_core::ErrorKind;
 #[cfg(feature = "jwt")]
 use atom_github::auth::{MAX_CLOCK_SKEW_SECS, clock_skew};
 use atom_github::auth::{MAX_DEVICE_WAIT, TokenReply};
@@ -46,13 +46,15 @@ async fn token_lifetimes_at_the_edge_of_i64_do_not_panic() {
 }
 
 fn device_code(expires_in: u64, interval: u64) -> DeviceCode {
-    DeviceCode {
-        device_code: Secret::new("dc"),
-        user_code: "U".into(),
-        verification_uri: "https://github.com/login/device".into(),
-        expires_in,
-        interval,
-    }
+    // `DeviceCode` is a response type (non_exhaustive): built the way GitHub sends it.
+    serde_json::from_value(serde_json::json!({
+        "device_code": "dc",
+        "user_code": "U",
+        "verification_uri": "https://github.com/login/device",
+        "expires_in": expires_in,
+        "interval": interval,
+    }))
+    .unwrap()
 }
 
 // Paused time: the waits below are virtual, so the bound is checked on tokio's clock, and

@@ -27,6 +27,7 @@ pub const MAX_DEVICE_WAIT: Duration = Duration::from_secs(30 * 60);
 
 /// A device-flow start: show `user_code` and `verification_uri` to the user.
 #[derive(Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeviceCode {
     /// The code the app polls with (secret).
     pub device_code: Secret,

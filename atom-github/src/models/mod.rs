@@ -107,6 +107,7 @@ macro_rules! model {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct $name {
             $( $(#[doc = $doc])* pub $field: $ty, )*
             /// Every field GitHub sent that this type does not name, kept as sent.
