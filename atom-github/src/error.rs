@@ -30,6 +30,7 @@
 use std::time::Duration;
 
 use atom_core::http_util::{non_json_message, reset_time};
+use atom_core::redact::scrub;
 use atom_core::retry::parse_retry_after;
 use atom_core::{Error, ErrorKind, Provider, ProviderDetail};
 use chrono::{DateTime, Utc};
@@ -228,8 +229,10 @@ pub struct GitHubErrorEntry {
 
 impl GitHubErrorInfo {
     fn from_body(object: &Map<String, Value>) -> Self {
+        // Scrubbed like the error's own text: these are shown by the error's `Debug`.
         fn text(v: Option<&Value>) -> Option<String> {
-            v.and_then(Value::as_str).map(str::to_owned)
+            v.and_then(Value::as_str)
+                .map(|s| scrub(s, &[]).into_owned())
         }
         Self {
             message: text(object.get("message")),
@@ -242,7 +245,7 @@ impl GitHubErrorInfo {
                         .iter()
                         .map(|entry| match entry.as_str() {
                             Some(s) => GitHubErrorEntry {
-                                message: Some(s.to_owned()),
+                                message: Some(scrub(s, &[]).into_owned()),
                                 ..GitHubErrorEntry::default()
                             },
                             None => GitHubErrorEntry {
@@ -257,7 +260,7 @@ impl GitHubErrorInfo {
                 .unwrap_or_default(),
             // GitHub writes it as a string; a number is accepted too.
             status: object.get("status").and_then(|v| match v {
-                Value::String(s) => Some(s.clone()),
+                Value::String(s) => Some(scrub(s, &[]).into_owned()),
                 Value::Number(n) => Some(n.to_string()),
                 _ => None,
             }),

@@ -78,6 +78,26 @@ async fn errors_keep_message_details_docs_and_request_id() {
     assert_eq!(info.errors[1].message.as_deref(), Some("plain text"));
 }
 
+#[test]
+fn typed_error_details_hold_no_token() {
+    let token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+    let body = format!(
+        r#"{{"message":"bad {token}","errors":["echo {token}",{{"field":"f","message":"m {token}"}}]}}"#
+    );
+    let err = atom_github::error::map_error(
+        http::StatusCode::UNPROCESSABLE_ENTITY,
+        &http::HeaderMap::new(),
+        body.as_bytes(),
+        chrono::Utc::now(),
+    );
+    let info = err
+        .provider_details::<atom_github::GitHubErrorInfo>()
+        .unwrap();
+    assert_eq!(info.message.as_deref(), Some("bad [redacted]"));
+    assert!(!format!("{err:?}").contains(token), "{err:?}");
+    assert!(!format!("{info:?}").contains(token));
+}
+
 #[tokio::test]
 async fn statuses_map_to_kinds() {
     let cases = [

@@ -352,6 +352,23 @@ proptest! {
     ]) {
         let err = map_error(StatusCode::from_u16(status).unwrap(), &HeaderMap::new(), &body, now());
         prop_assert_eq!(err.status(), Some(status));
+        // A JSON object body is kept typed, entry for entry; anything else has no details.
+        let object = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.as_object().cloned());
+        let info = err.provider_details::<atom_github::GitHubErrorInfo>();
+        prop_assert_eq!(info.is_some(), object.is_some());
+        if let (Some(info), Some(object)) = (info, object) {
+            let entries = object.get("errors").and_then(|e| e.as_array()).map_or(0, Vec::len);
+            prop_assert_eq!(info.errors.len(), entries);
+            prop_assert_eq!(
+                info.message.clone(),
+                object
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .map(|m| atom_core::redact::scrub(m, &[]).into_owned())
+            );
+        }
     }
 
     /// A signature from the test signer verifies (also as the second of two secrets); any
