@@ -27,6 +27,11 @@
 //! and its body typed as [`GitHubErrorInfo`] (`errors[]`, `documentation_url`); see
 //! [`error`] for 404-for-private versus 403.
 //!
+//! ## Cargo features
+//!
+//! `rustls` (default) or `native-tls` for TLS; `jwt` (default) for GitHub App
+//! authentication (`GitHubApp`, see [`auth`]), the only part that needs a JWT library.
+//!
 //! ## Example
 //!
 //! ```no_run
