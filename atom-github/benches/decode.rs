@@ -69,7 +69,6 @@ fn whole_call(c: &mut Criterion) {
                 let all: Vec<Issue> = client
                     .issues("octocat", "Hello-World")
                     .list(&Default::default())
-                    .unwrap()
                     .try_collect()
                     .await
                     .unwrap();

@@ -96,7 +96,6 @@ fn main() {
                 let all: Vec<Issue> = client
                     .issues("octocat", "Hello-World")
                     .list(&Default::default())
-                    .unwrap()
                     .try_collect()
                     .await
                     .unwrap();

@@ -4,11 +4,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use atom_core::retry::RetryPolicy;
 use atom_core::{
-    ApiClient, ApiResponse, AuthKind, Authenticator, Category, Connector, ConnectorInfo,
-    Credentials, Error, Health, RateLimitConfig, RateLimitSnapshot, RateLimiter, Request, Result,
-    Secret,
+    ApiClient, ApiResponse, AuthKind, Category, ClientOptions, Connector, ConnectorInfo,
+    Credentials, Error, Health, ProviderDefaults, RateLimitConfig, RateLimitSnapshot, RateLimiter,
+    Request, Result, Secret,
 };
 use http::{Method, StatusCode};
 
@@ -28,8 +27,20 @@ pub const WRITE_CLASS: &str = "write";
 /// The rate class of search calls (30 per minute for authenticated callers).
 pub const SEARCH_CLASS: &str = "search";
 
-/// Client-side pacing (GitHub's published limits by default).
+/// GitHub's published pacing, for building a limiter to share between clients
+/// ([`Limits::limiter`]); a single client sets the same through
+/// [`ClientBuilder::rate_limits`] and [`ClientBuilder::class_limits`].
+///
+/// ```
+/// use std::sync::Arc;
+/// use atom_github::{Client, Limits, WRITE_CLASS};
+/// let shared = Arc::new(Limits::default().limiter());
+/// let a = Client::builder().shared_limiter(shared.clone()).tenant("installation-1").build()?;
+/// let b = Client::builder().shared_limiter(shared).tenant("installation-2").build()?;
+/// # let _ = (a, b, WRITE_CLASS); Ok::<(), atom_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Every call: no bucket (the primary limit is followed through the `x-ratelimit-*`
     /// headers: at `remaining: 0` calls wait for the reset, up to `max_wait`, then fail with
@@ -53,6 +64,30 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// Replaces the pacing of every call.
+    pub fn primary(mut self, config: RateLimitConfig) -> Self {
+        self.primary = config;
+        self
+    }
+
+    /// Replaces the pacing of one rate class ([`WRITE_CLASS`] or [`SEARCH_CLASS`]); any
+    /// other name is a `Config` error.
+    pub fn class(mut self, class: &str, config: RateLimitConfig) -> Result<Self> {
+        match class {
+            WRITE_CLASS => self.write = config,
+            SEARCH_CLASS => self.search = config,
+            other => {
+                return Err(Error::config(
+                    SERVICE,
+                    format!(
+                        "{other:?} is not a GitHub rate class (use WRITE_CLASS or SEARCH_CLASS)"
+                    ),
+                ));
+            }
+        }
+        Ok(self)
+    }
+
     /// The limiter these limits describe (share it between clients of one installation).
     pub fn limiter(&self) -> RateLimiter {
         RateLimiter::new(SERVICE, self.primary.clone())
@@ -63,7 +98,7 @@ impl Limits {
     }
 }
 
-/// A GitHub REST client: typed calls per resource family, and [`Connector::request`] for
+/// A GitHub REST client: typed calls per resource family, and [`Client::send`] for
 /// anything else. Cheap to clone; clones share connections, limits and the ETag cache.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -72,107 +107,56 @@ pub struct Client {
     api_version: Arc<str>,
 }
 
-/// Configures a [`Client`].
+/// Configures a [`Client`]: the shared options (`base_url`, `http_client`, `retry_policy`,
+/// `rate_limits`, `shared_limiter`, `tenant`, `user_agent`, `timeout`, `connect_timeout`,
+/// `max_redirects`, `max_response_bytes`, `authenticator`) and GitHub's own (`token`,
+/// `credentials`, `api_version`, `class_limits`, `etag_cache`).
 #[derive(Debug)]
 pub struct ClientBuilder {
-    base_url: String,
-    auth: Option<Arc<dyn Authenticator>>,
-    retry: RetryPolicy,
-    limits: Limits,
-    limiter: Option<Arc<RateLimiter>>,
-    http: Option<atom_core::reqwest::Client>,
+    options: ClientOptions,
+    class_limits: Vec<(String, RateLimitConfig)>,
     api_version: String,
-    user_agent: String,
     etag: Option<(usize, usize)>,
-    timeout: Option<Duration>,
-    tenant: Option<String>,
 }
 
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            auth: None,
-            retry: RetryPolicy::default(),
-            limits: Limits::default(),
-            limiter: None,
-            http: None,
+            options: ClientOptions::default(),
+            class_limits: Vec::new(),
             api_version: DEFAULT_API_VERSION.to_owned(),
-            user_agent: USER_AGENT.to_owned(),
             etag: None,
-            timeout: None,
-            tenant: None,
         }
     }
 }
 
 impl ClientBuilder {
-    /// The API base: `https://api.github.com` by default; GitHub Enterprise Server is
-    /// `https://HOST/api/v3`. Must be https (http only on loopback, for tests).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
-        self
-    }
+    atom_core::client_options_setters!(options);
 
-    /// A personal access token, an OAuth user token or an installation token, as bearer.
+    /// A personal access token, an OAuth user token or an installation token, as bearer
+    /// (replaces any earlier credential or authenticator).
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
-        self.auth = Some(Arc::new(Credentials::bearer(token)));
+        self.options.authenticator = Some(Arc::new(Credentials::bearer(token)));
         self
     }
 
     /// Any credentials (for `Credentials::None`: public data at 60 requests an hour).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.auth = Some(Arc::new(credentials));
+        self.options.authenticator = Some(Arc::new(credentials));
         self
     }
 
-    /// An authenticator: an app installation
-    /// ([`GitHubApp::installation_authenticator`](crate::GitHubApp::installation_authenticator)),
-    /// an expiring user token through a [`TokenManager`](atom_core::TokenManager).
-    pub fn authenticator(mut self, auth: Arc<dyn Authenticator>) -> Self {
-        self.auth = Some(auth);
-        self
-    }
-
-    /// The retry policy (default: 4 attempts, jittered backoff, `retry-after` up to 60 s).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Client-side pacing for this client's own limiter.
-    pub fn limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// A limiter shared with other clients (build it with [`Limits::limiter`]).
-    pub fn shared_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
-        self.limiter = Some(limiter);
-        self
-    }
-
-    /// The key this client's calls count against in a shared limiter (an installation id).
-    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
-        self.tenant = Some(tenant.into());
-        self
-    }
-
-    /// Injects a `reqwest::Client` (proxies, TLS roots); use [`atom_core::reqwest`].
-    pub fn http_client(mut self, client: atom_core::reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Pacing of one rate class: [`WRITE_CLASS`] (default one call a second) or
+    /// [`SEARCH_CLASS`] (default 30 a minute). Another name is refused by `build`.
+    /// Ignored when a [`shared_limiter`](Self::shared_limiter) is given.
+    pub fn class_limits(mut self, class: &str, config: RateLimitConfig) -> Self {
+        self.class_limits.push((class.to_owned(), config));
         self
     }
 
     /// Pins another `X-GitHub-Api-Version`.
     pub fn api_version(mut self, version: impl Into<String>) -> Self {
         self.api_version = version.into();
-        self
-    }
-
-    /// Replaces the `User-Agent` (GitHub asks for the app's name or the owner's login).
-    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = agent.into();
         self
     }
 
@@ -183,36 +167,28 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout of one attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Builds the client; a bad base URL, header value or HTTP setup is a `Config` error.
+    /// Builds the client; a bad base URL, header value, rate class or HTTP setup is a
+    /// `Config` error.
     pub fn build(self) -> Result<Client> {
-        let limiter = self
-            .limiter
-            .unwrap_or_else(|| Arc::new(self.limits.limiter()));
-        let mut builder = ApiClient::builder(GitHubProvider, &self.base_url)?
-            .retry_policy(self.retry)
-            .shared_limiter(limiter)
+        let mut limits = Limits::default();
+        for (class, config) in self.class_limits {
+            limits = limits.class(&class, config)?;
+        }
+        let defaults = ProviderDefaults::new(DEFAULT_BASE_URL, USER_AGENT);
+        let api = self
+            .options
+            .api_client(GitHubProvider, defaults, |primary| {
+                match primary {
+                    Some(primary) => limits.primary(primary),
+                    None => limits,
+                }
+                .limiter()
+            })?
             .default_header("accept", MEDIA_TYPE)?
             .default_header("x-github-api-version", &self.api_version)?
-            .default_header("user-agent", &self.user_agent)?;
-        if let Some(auth) = self.auth {
-            builder = builder.authenticator(auth);
-        }
-        if let Some(http) = self.http {
-            builder = builder.http_client(http);
-        }
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
-        }
-        let tenant = self.tenant.unwrap_or_default();
-        builder = builder.tenant(tenant);
+            .build()?;
         Ok(Client {
-            api: builder.build()?,
+            api,
             etags: self
                 .etag
                 .map(|(capacity, max_body)| Arc::new(EtagCache::new(capacity, max_body))),
@@ -227,8 +203,9 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client for `https://api.github.com` with a bearer token.
-    pub fn with_token(token: impl Into<Secret>) -> Result<Self> {
+    /// A client for `https://api.github.com` with a bearer token (a personal access token,
+    /// an OAuth user token or an installation token).
+    pub fn new(token: impl Into<Secret>) -> Result<Self> {
         Self::builder().token(token).build()
     }
 

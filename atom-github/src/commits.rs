@@ -1,6 +1,6 @@
 //! Commits: list, get, compare.
 
-use atom_core::{Paginator, Request, Result};
+use atom_core::{Checkpoint, Paginator, Request, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::client::Client;
@@ -52,22 +52,30 @@ impl Commits {
     }
 
     /// `GET /repos/{owner}/{repo}/commits`, every page.
-    pub fn list(&self, params: &CommitListParams) -> Result<Paginator<Commit>> {
-        let first = Request::get(format!("{}/commits", self.base()?))
-            .operation("repos.list_commits")
-            .path_template("/repos/{owner}/{repo}/commits")
-            .query_opt("sha", params.sha.as_deref())
-            .query_opt("path", params.path.as_deref())
-            .query_opt("author", params.author.as_deref())
-            .query_opt("since", time(params.since))
-            .query_opt("until", time(params.until))
-            .query("per_page", per_page(params.per_page));
-        Ok(paginate(
-            self.client.clone(),
+    pub fn list(&self, params: &CommitListParams) -> Paginator<Commit> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`].
+    pub fn list_from(&self, params: &CommitListParams, from: Checkpoint) -> Paginator<Commit> {
+        let first = self.base().map(|base| {
+            Request::get(format!("{base}/commits"))
+                .operation("repos.list_commits")
+                .path_template("/repos/{owner}/{repo}/commits")
+                .query_opt("sha", params.sha.as_deref())
+                .query_opt("path", params.path.as_deref())
+                .query_opt("author", params.author.as_deref())
+                .query_opt("since", time(params.since))
+                .query_opt("until", time(params.until))
+                .query("per_page", per_page(params.per_page))
+        });
+        paginate(
+            &self.client,
             first,
             "/repos/{owner}/{repo}/commits",
             array,
-        ))
+            from,
+        )
     }
 
     /// `GET /repos/{owner}/{repo}/commits/{ref}`: a SHA, branch (`feature/x` is fine) or tag.

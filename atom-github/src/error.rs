@@ -30,6 +30,7 @@
 use std::time::Duration;
 
 use atom_core::http_util::{non_json_message, reset_time};
+use atom_core::redact::scrub;
 use atom_core::retry::parse_retry_after;
 use atom_core::{Error, ErrorKind, Provider, ProviderDetail};
 use chrono::{DateTime, Utc};
@@ -76,6 +77,7 @@ fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
 
 /// Which rate limit a refused request hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LimitHit {
     /// The hourly quota is spent; it comes back at `x-ratelimit-reset`.
     Primary,
@@ -181,7 +183,89 @@ pub fn map_error(
     if !details.is_empty() {
         error = error.with_details(details);
     }
-    error
+    match object {
+        Some(object) => error.with_provider_details(GitHubErrorInfo::from_body(object)),
+        None => error,
+    }
+}
+
+/// GitHub's error body, typed: read it with
+/// `error.provider_details::<GitHubErrorInfo>()`.
+///
+/// ```
+/// use atom_github::error::{GitHubErrorInfo, map_error};
+/// let body = br#"{"message":"Validation Failed","errors":[{"resource":"Issue","field":"title","code":"missing_field"}],"documentation_url":"https://docs.github.com/rest/issues/issues#create-an-issue","status":"422"}"#;
+/// let err = map_error(http::StatusCode::UNPROCESSABLE_ENTITY, &http::HeaderMap::new(), body, chrono::Utc::now());
+/// let info = err.provider_details::<GitHubErrorInfo>().unwrap();
+/// assert_eq!(info.errors[0].field.as_deref(), Some("title"));
+/// assert_eq!(info.status.as_deref(), Some("422"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GitHubErrorInfo {
+    /// `message`.
+    pub message: Option<String>,
+    /// `documentation_url`: the docs page of the refused call.
+    pub documentation_url: Option<String>,
+    /// `errors[]`: what was wrong, field by field.
+    pub errors: Vec<GitHubErrorEntry>,
+    /// `status`: the HTTP status as GitHub writes it in the body (a string, `"422"`).
+    pub status: Option<String>,
+}
+
+/// One `errors[]` entry of [`GitHubErrorInfo`]; a bare string entry is its `message`.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GitHubErrorEntry {
+    /// The resource (`Issue`, `PullRequest`, `Label`).
+    pub resource: Option<String>,
+    /// The field (`title`).
+    pub field: Option<String>,
+    /// `missing`, `missing_field`, `invalid`, `already_exists`, `unprocessable`, `custom`.
+    pub code: Option<String>,
+    /// GitHub's text (sent with `custom` codes).
+    pub message: Option<String>,
+}
+
+impl GitHubErrorInfo {
+    fn from_body(object: &Map<String, Value>) -> Self {
+        // Scrubbed like the error's own text: these are shown by the error's `Debug`.
+        fn text(v: Option<&Value>) -> Option<String> {
+            v.and_then(Value::as_str)
+                .map(|s| scrub(s, &[]).into_owned())
+        }
+        Self {
+            message: text(object.get("message")),
+            documentation_url: text(object.get("documentation_url")),
+            errors: object
+                .get("errors")
+                .and_then(Value::as_array)
+                .map(|entries| {
+                    entries
+                        .iter()
+                        .map(|entry| match entry.as_str() {
+                            Some(s) => GitHubErrorEntry {
+                                message: Some(scrub(s, &[]).into_owned()),
+                                ..GitHubErrorEntry::default()
+                            },
+                            None => GitHubErrorEntry {
+                                resource: text(entry.get("resource")),
+                                field: text(entry.get("field")),
+                                code: text(entry.get("code")),
+                                message: text(entry.get("message")),
+                            },
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            // GitHub writes it as a string; a number is accepted too.
+            status: object.get("status").and_then(|v| match v {
+                Value::String(s) => Some(scrub(s, &[]).into_owned()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }),
+        }
+    }
 }
 
 /// One `errors[]` entry: an object `{resource, field, code, message}` or a bare string.

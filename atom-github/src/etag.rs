@@ -41,6 +41,7 @@ pub(crate) struct EtagCache {
 
 /// How the ETag cache is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct EtagStats {
     /// 304s answered from the cache.
     pub hits: u64,

@@ -1,6 +1,6 @@
 //! Issues: list, get, create, update, close/reopen, lock/unlock; comments; labels.
 
-use atom_core::{Error, Paginator, Request, Result};
+use atom_core::{Checkpoint, Error, Paginator, Request, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
@@ -38,7 +38,7 @@ pub struct IssueListParams {
 
 /// A new issue.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct NewIssue {
+pub struct IssueCreateParams {
     /// The title.
     pub title: String,
     /// The body (Markdown).
@@ -55,7 +55,7 @@ pub struct NewIssue {
     pub milestone: Option<u64>,
 }
 
-impl NewIssue {
+impl IssueCreateParams {
     /// An issue with a title.
     pub fn new(title: impl Into<String>) -> Self {
         Self {
@@ -79,7 +79,7 @@ impl NewIssue {
 
 /// Changes to an issue; `None` fields are left as they are.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct IssueUpdate {
+pub struct IssueUpdateParams {
     /// A new title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -151,8 +151,24 @@ impl Issues {
         self.base.as_deref().map_err(Clone::clone)
     }
 
-    /// `GET /repos/{owner}/{repo}/issues`: issues and pull requests, every page.
-    pub fn list(&self, params: &IssueListParams) -> Result<Paginator<Issue>> {
+    /// `GET /repos/{owner}/{repo}/issues`: issues and pull requests, every page. A label
+    /// that is empty or holds a `,` is the stream's only item, a `Config` error.
+    pub fn list(&self, params: &IssueListParams) -> Paginator<Issue> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`].
+    pub fn list_from(&self, params: &IssueListParams, from: Checkpoint) -> Paginator<Issue> {
+        paginate(
+            &self.client,
+            self.list_request(params),
+            "/repos/{owner}/{repo}/issues",
+            array,
+            from,
+        )
+    }
+
+    fn list_request(&self, params: &IssueListParams) -> Result<Request> {
         // `bug,wontfix` as one label would filter on two; an empty one would drop the filter.
         if params
             .labels
@@ -168,7 +184,7 @@ impl Issues {
         let since = params
             .since
             .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
-        let first = Request::get(format!("{}/issues", self.base()?))
+        Ok(Request::get(format!("{}/issues", self.base()?))
             .operation("issues.list_for_repo")
             .path_template("/repos/{owner}/{repo}/issues")
             .query_opt("state", params.state.as_deref())
@@ -180,13 +196,7 @@ impl Issues {
             .query_opt("sort", params.sort.as_deref())
             .query_opt("direction", params.direction.as_deref())
             .query_opt("since", since)
-            .query("per_page", per_page(params.per_page));
-        Ok(paginate(
-            self.client.clone(),
-            first,
-            "/repos/{owner}/{repo}/issues",
-            array,
-        ))
+            .query("per_page", per_page(params.per_page)))
     }
 
     /// `GET /repos/{owner}/{repo}/issues/{number}`.
@@ -199,7 +209,7 @@ impl Issues {
 
     /// `POST /repos/{owner}/{repo}/issues` (paced as a write; not retried on 5xx, since a
     /// retry could open the issue twice).
-    pub async fn create(&self, issue: &NewIssue) -> Result<Issue> {
+    pub async fn create(&self, issue: &IssueCreateParams) -> Result<Issue> {
         let request = Request::post(format!("{}/issues", self.base()?))
             .operation("issues.create")
             .path_template("/repos/{owner}/{repo}/issues")
@@ -209,7 +219,7 @@ impl Issues {
     }
 
     /// `PATCH /repos/{owner}/{repo}/issues/{number}`.
-    pub async fn update(&self, number: u64, update: &IssueUpdate) -> Result<Issue> {
+    pub async fn update(&self, number: u64, update: &IssueUpdateParams) -> Result<Issue> {
         let request = Request::patch(format!("{}/issues/{number}", self.base()?))
             .operation("issues.update")
             .path_template("/repos/{owner}/{repo}/issues/{issue_number}")
@@ -220,19 +230,19 @@ impl Issues {
 
     /// Closes an issue, optionally saying why.
     pub async fn close(&self, number: u64, reason: Option<StateReason>) -> Result<Issue> {
-        let update = IssueUpdate {
+        let update = IssueUpdateParams {
             state: Some("closed".into()),
             state_reason: reason,
-            ..IssueUpdate::default()
+            ..IssueUpdateParams::default()
         };
         self.update(number, &update).await
     }
 
     /// Reopens an issue.
     pub async fn reopen(&self, number: u64) -> Result<Issue> {
-        let update = IssueUpdate {
+        let update = IssueUpdateParams {
             state: Some("open".into()),
-            ..IssueUpdate::default()
+            ..IssueUpdateParams::default()
         };
         self.update(number, &update).await
     }
@@ -259,21 +269,30 @@ impl Issues {
     }
 
     /// `GET /repos/{owner}/{repo}/issues/{number}/comments`, every page.
-    pub fn list_comments(
+    pub fn list_comments(&self, number: u64, page_size: Option<u8>) -> Paginator<IssueComment> {
+        self.list_comments_from(number, page_size, Checkpoint::default())
+    }
+
+    /// [`list_comments`](Self::list_comments) resumed from a [`Paginator::checkpoint`].
+    pub fn list_comments_from(
         &self,
         number: u64,
         page_size: Option<u8>,
-    ) -> Result<Paginator<IssueComment>> {
-        let first = Request::get(format!("{}/issues/{number}/comments", self.base()?))
-            .operation("issues.list_comments")
-            .path_template("/repos/{owner}/{repo}/issues/{issue_number}/comments")
-            .query("per_page", per_page(page_size));
-        Ok(paginate(
-            self.client.clone(),
+        from: Checkpoint,
+    ) -> Paginator<IssueComment> {
+        let first = self.base().map(|base| {
+            Request::get(format!("{base}/issues/{number}/comments"))
+                .operation("issues.list_comments")
+                .path_template("/repos/{owner}/{repo}/issues/{issue_number}/comments")
+                .query("per_page", per_page(page_size))
+        });
+        paginate(
+            &self.client,
             first,
             "/repos/{owner}/{repo}/issues/{issue_number}/comments",
             array,
-        ))
+            from,
+        )
     }
 
     /// `POST /repos/{owner}/{repo}/issues/{number}/comments`.

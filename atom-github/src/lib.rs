@@ -9,20 +9,28 @@
 //! user, the rate-limit status and search, each list an auto-paging [`futures::Stream`]
 //! (the core [`Paginator`](atom_core::Paginator), following `Link: rel="next"`); personal,
 //! installation and OAuth user tokens ([`auth`]); GitHub's primary and secondary rate limits
-//! and write/search pacing ([`error`], [`Limits`]); an opt-in ETag cache ([`etag`]);
-//! webhook verification and typed events ([`webhook`]). Anything else goes through
-//! [`Connector::request`](atom_core::Connector::request) with the same auth, limits and errors.
+//! and write/search pacing ([`error`], [`ClientBuilder::class_limits`], [`Limits`]); an
+//! opt-in ETag cache ([`etag`]); webhook verification and typed events
+//! ([`webhook::Webhook`]). Anything else goes through [`Client::send`] with the same auth,
+//! limits and errors.
 //!
 //! **What it does not:** GraphQL, uploads (release assets), the Git data API, Actions,
-//! webhook delivery management; no server for webhooks (hand [`webhook::verify_and_parse`]
-//! the raw body in your framework's handler); no blocking API.
+//! webhook delivery management; no server for webhooks (hand
+//! [`Webhook::verify`](webhook::Webhook::verify) the raw body in your framework's handler);
+//! no blocking API.
 //!
 //! Every request carries `Accept: application/vnd.github+json`, a pinned
 //! `X-GitHub-Api-Version` ([`ClientBuilder::api_version`] changes it) and
 //! `User-Agent: atom-github/<version>`. Owner, repository and user names are validated and
 //! refs encoded segment by segment, so no input can change a request's path. Errors are the
-//! core [`Error`](atom_core::Error) with GitHub's message, `errors[]`, `documentation_url`,
-//! status and `x-github-request-id`; see [`error`] for 404-for-private versus 403.
+//! core [`Error`](atom_core::Error) with GitHub's message, status and `x-github-request-id`,
+//! and its body typed as [`GitHubErrorInfo`] (`errors[]`, `documentation_url`); see
+//! [`error`] for 404-for-private versus 403.
+//!
+//! ## Cargo features
+//!
+//! `rustls` (default) or `native-tls` for TLS; `jwt` (default) for GitHub App
+//! authentication (`GitHubApp`, see [`auth`]), the only part that needs a JWT library.
 //!
 //! ## Example
 //!
@@ -32,10 +40,10 @@
 //! use atom_github::{Client, issues::IssueListParams};
 //!
 //! # async fn demo() -> atom_core::Result<()> {
-//! let github = Client::with_token(std::env::var("GITHUB_TOKEN").unwrap_or_default())?;
+//! let github = Client::new(std::env::var("GITHUB_TOKEN").unwrap_or_default())?;
 //! let open: Vec<_> = github
 //!     .issues("rust-lang", "rust")
-//!     .list(&IssueListParams { labels: vec!["E-easy".into()], ..Default::default() })?
+//!     .list(&IssueListParams { labels: vec!["E-easy".into()], ..Default::default() })
 //!     .try_collect()
 //!     .await?;
 //! println!("{}", serde_json::to_string(&Envelope::from_result("github", Ok(open.len()))).unwrap_or_default());
@@ -49,7 +57,7 @@
 //! use futures::TryStreamExt as _;
 //! let repo = github.repos().get("octocat", "Hello-World").await?;
 //! let mine: Vec<_> = github.repos().list_mine(&Default::default()).try_collect().await?;
-//! let org = github.repos().list_for_org("github", &Default::default())?;
+//! let org = github.repos().list_for_org("github", &Default::default());
 //! # let _ = (repo, mine, org); Ok(()) }
 //! ```
 //!
@@ -57,9 +65,9 @@
 //!
 //! ```no_run
 //! # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
-//! use atom_github::issues::NewIssue;
+//! use atom_github::issues::IssueCreateParams;
 //! let issues = github.issues("octocat", "Hello-World");
-//! let issue = issues.create(&NewIssue::new("Found a bug").body("It crashes").label("bug")).await?;
+//! let issue = issues.create(&IssueCreateParams::new("Found a bug").body("It crashes").label("bug")).await?;
 //! issues.create_comment(issue.number, "Looking into it").await?;
 //! issues.add_labels(issue.number, &["triaged"]).await?;
 //! issues.close(issue.number, Some(atom_github::models::StateReason::Completed)).await?;
@@ -71,11 +79,11 @@
 //! ```no_run
 //! # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
 //! use futures::TryStreamExt as _;
-//! use atom_github::pulls::{MergeParams, NewReview};
+//! use atom_github::pulls::{PullMergeParams, ReviewCreateParams};
 //! let pulls = github.pulls("octocat", "Hello-World");
-//! let files: Vec<_> = pulls.files(1347, None)?.try_collect().await?;
-//! pulls.create_review(1347, &NewReview { event: Some("APPROVE".into()), ..Default::default() }).await?;
-//! let merged = pulls.merge(1347, &MergeParams { merge_method: Some("squash".into()), ..Default::default() }).await?;
+//! let files: Vec<_> = pulls.files(1347, None).try_collect().await?;
+//! pulls.create_review(1347, &ReviewCreateParams { event: Some("APPROVE".into()), ..Default::default() }).await?;
+//! let merged = pulls.merge(1347, &PullMergeParams { merge_method: Some("squash".into()), ..Default::default() }).await?;
 //! # let _ = (files, merged); Ok(()) }
 //! ```
 //!
@@ -112,15 +120,20 @@
 //! use futures::TryStreamExt as _;
 //! use atom_github::search::SearchQuery;
 //! let q = SearchQuery::new().repo("rust-lang", "rust")?.qualifier("label", "good first issue")?.is("open");
-//! let found: Vec<_> = github.search().issues(&q, &Default::default())?.try_collect().await?;
+//! let mut found = github.search().issues(&q, &Default::default());
+//! let first = found.try_next().await?;
+//! println!("{:?} matches (complete: {:?})", found.total(), found.complete());
 //! let either = SearchQuery::new().group(SearchQuery::new().text("panic").or().text("abort")).not("flaky");
-//! let also: Vec<_> = github.search().issues(&either, &Default::default())?.try_collect().await?;
-//! # let _ = (found, also); Ok(()) }
+//! let also: Vec<_> = github.search().issues(&either, &Default::default()).try_collect().await?;
+//! # let _ = (first, also); Ok(()) }
 //! ```
 //!
 //! ## GitHub App installations
 //!
+//! With the `jwt` feature (on by default):
+//!
 //! ```no_run
+//! # #[cfg(feature = "jwt")]
 //! # async fn demo() -> atom_core::Result<()> {
 //! use atom_github::{Client, GitHubApp};
 //! let app = GitHubApp::builder("123456", &std::fs::read("key.pem").unwrap_or_default()).build()?;
@@ -133,6 +146,18 @@
 //! ```
 //!
 //! ## Webhooks
+//!
+//! ```
+//! # fn handler(headers: &http::HeaderMap, body: &[u8]) -> atom_core::Result<()> {
+//! use atom_core::Secret;
+//! use atom_github::webhook::{Webhook, WebhookEvent};
+//! let webhook = Webhook::new([Secret::new(std::env::var("GITHUB_WEBHOOK_SECRET").unwrap_or_default())]);
+//! match webhook.verify(headers, body)?.event {
+//!     WebhookEvent::Push(push) => println!("pushed to {}", push.git_ref),
+//!     other => println!("{other:?}"),
+//! }
+//! # Ok(()) }
+//! ```
 //!
 //! See [`webhook`].
 
@@ -153,10 +178,12 @@ pub mod search;
 mod users;
 pub mod webhook;
 
-pub use auth::{DeviceCode, GitHubApp, GitHubAppBuilder, GitHubOAuth, TokenReply};
+pub use auth::{DeviceCode, GitHubOAuth, TokenReply};
+#[cfg(feature = "jwt")]
+pub use auth::{GitHubApp, GitHubAppBuilder};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Limits, MEDIA_TYPE, SEARCH_CLASS,
     USER_AGENT, WRITE_CLASS,
 };
-pub use error::{GitHubProvider, SERVICE};
+pub use error::{GitHubErrorEntry, GitHubErrorInfo, GitHubProvider, SERVICE};
 pub use etag::EtagStats;

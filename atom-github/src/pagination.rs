@@ -131,43 +131,54 @@ pub(crate) fn per_page(requested: Option<u8>) -> String {
         .to_string()
 }
 
-/// How a page's items are read from the response body.
-pub(crate) type Extract<T> = fn(&ApiResponse) -> Result<Vec<T>>;
+/// How a page's items (and what GitHub says about the whole result) are read from the
+/// response body; the next page comes from the `Link` header.
+pub(crate) type Extract<T> = fn(&ApiResponse) -> Result<Page<T>>;
 
 /// A page body that is a JSON array.
-pub(crate) fn array<T: DeserializeOwned>(response: &ApiResponse) -> Result<Vec<T>> {
-    response.json()
+pub(crate) fn array<T: DeserializeOwned>(response: &ApiResponse) -> Result<Page<T>> {
+    Ok(Page::new(response.json()?, None))
 }
 
-/// A stream over every page: the first request as built, then each `rel="next"` URL.
+/// A stream over every page from `from`: the first request as built, then each
+/// `rel="next"` URL (the checkpoint's cursor is such a URL). A request that could not be
+/// built comes out as the stream's only item.
 pub(crate) fn paginate<T>(
-    client: Client,
-    first: Request,
+    client: &Client,
+    first: Result<Request>,
     template: &'static str,
     extract: Extract<T>,
+    from: Checkpoint,
 ) -> Paginator<T>
 where
     T: Send + 'static,
 {
-    Paginator::new(Checkpoint::default(), move |cursor: Option<String>| {
-        let client = client.clone();
-        let request = match cursor {
-            None => first.clone(),
-            Some(url) => {
-                let mut next = Request::get(url)
-                    .operation(first.operation_name().to_owned())
-                    .path_template(template);
-                if let Some(class) = first.rate_class_name() {
-                    next = next.rate_class(class);
-                }
-                next
+    let first = match first {
+        Ok(first) => first,
+        Err(error) => return Paginator::failed(error).service(SERVICE),
+    };
+    let client = client.clone();
+    Paginator::walk(
+        SERVICE,
+        from,
+        first,
+        move |request| {
+            let client = client.clone();
+            Box::pin(async move { client.send(request).await })
+        },
+        move |first, url| {
+            let next = Request::get(url)
+                .operation(first.operation_name().to_owned())
+                .path_template(template);
+            match first.rate_class_name() {
+                Some(class) => next.rate_class(class),
+                None => next,
             }
-        };
-        Box::pin(async move {
-            let response = client.send(request).await?;
-            let items = extract(&response)?;
-            let next = next_link(response.header("link"))?;
-            Ok(Page::new(items, next))
-        })
-    })
+        },
+        move |response| {
+            let mut page = extract(response)?;
+            page.next = next_link(response.header("link"))?;
+            Ok(page)
+        },
+    )
 }

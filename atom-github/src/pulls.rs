@@ -1,6 +1,6 @@
 //! Pull requests: list, get, create, update, merge; files, commits; reviews.
 
-use atom_core::{Paginator, Request, Result};
+use atom_core::{Checkpoint, Paginator, Request, Result};
 use serde::Serialize;
 
 use crate::client::{Client, WRITE_CLASS};
@@ -27,7 +27,7 @@ pub struct PullListParams {
 
 /// A new pull request.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct NewPullRequest {
+pub struct PullCreateParams {
     /// The title.
     pub title: String,
     /// The branch with the changes (`branch` or `user:branch`).
@@ -47,7 +47,7 @@ pub struct NewPullRequest {
 
 /// Changes to a pull request; `None` fields are left as they are.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct PullRequestUpdate {
+pub struct PullUpdateParams {
     /// A new title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -64,7 +64,7 @@ pub struct PullRequestUpdate {
 
 /// How to merge.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct MergeParams {
+pub struct PullMergeParams {
     /// The merge commit's title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_title: Option<String>,
@@ -81,7 +81,7 @@ pub struct MergeParams {
 
 /// A new review.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct NewReview {
+pub struct ReviewCreateParams {
     /// The summary text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -122,31 +122,42 @@ impl Pulls {
         operation: &'static str,
         template: &'static str,
         page_size: Option<u8>,
-    ) -> Result<Paginator<T>> {
-        let first = Request::get(format!("{}/pulls/{number}/{what}", self.base()?))
-            .operation(operation)
-            .path_template(template)
-            .query("per_page", per_page(page_size));
-        Ok(paginate(self.client.clone(), first, template, array))
+        from: Checkpoint,
+    ) -> Paginator<T> {
+        let first = self.base().map(|base| {
+            Request::get(format!("{base}/pulls/{number}/{what}"))
+                .operation(operation)
+                .path_template(template)
+                .query("per_page", per_page(page_size))
+        });
+        paginate(&self.client, first, template, array, from)
     }
 
     /// `GET /repos/{owner}/{repo}/pulls`, every page (items in the shorter list form).
-    pub fn list(&self, params: &PullListParams) -> Result<Paginator<PullRequest>> {
-        let first = Request::get(format!("{}/pulls", self.base()?))
-            .operation("pulls.list")
-            .path_template("/repos/{owner}/{repo}/pulls")
-            .query_opt("state", params.state.as_deref())
-            .query_opt("head", params.head.as_deref())
-            .query_opt("base", params.base.as_deref())
-            .query_opt("sort", params.sort.as_deref())
-            .query_opt("direction", params.direction.as_deref())
-            .query("per_page", per_page(params.per_page));
-        Ok(paginate(
-            self.client.clone(),
+    pub fn list(&self, params: &PullListParams) -> Paginator<PullRequest> {
+        self.list_from(params, Checkpoint::default())
+    }
+
+    /// [`list`](Self::list) resumed from a [`Paginator::checkpoint`].
+    pub fn list_from(&self, params: &PullListParams, from: Checkpoint) -> Paginator<PullRequest> {
+        let first = self.base().map(|base| {
+            Request::get(format!("{base}/pulls"))
+                .operation("pulls.list")
+                .path_template("/repos/{owner}/{repo}/pulls")
+                .query_opt("state", params.state.as_deref())
+                .query_opt("head", params.head.as_deref())
+                .query_opt("base", params.base.as_deref())
+                .query_opt("sort", params.sort.as_deref())
+                .query_opt("direction", params.direction.as_deref())
+                .query("per_page", per_page(params.per_page))
+        });
+        paginate(
+            &self.client,
             first,
             "/repos/{owner}/{repo}/pulls",
             array,
-        ))
+            from,
+        )
     }
 
     /// `GET /repos/{owner}/{repo}/pulls/{number}`.
@@ -158,7 +169,7 @@ impl Pulls {
     }
 
     /// `POST /repos/{owner}/{repo}/pulls`.
-    pub async fn create(&self, pull: &NewPullRequest) -> Result<PullRequest> {
+    pub async fn create(&self, pull: &PullCreateParams) -> Result<PullRequest> {
         let request = Request::post(format!("{}/pulls", self.base()?))
             .operation("pulls.create")
             .path_template("/repos/{owner}/{repo}/pulls")
@@ -168,7 +179,7 @@ impl Pulls {
     }
 
     /// `PATCH /repos/{owner}/{repo}/pulls/{number}`.
-    pub async fn update(&self, number: u64, update: &PullRequestUpdate) -> Result<PullRequest> {
+    pub async fn update(&self, number: u64, update: &PullUpdateParams) -> Result<PullRequest> {
         let request = Request::patch(format!("{}/pulls/{number}", self.base()?))
             .operation("pulls.update")
             .path_template("/repos/{owner}/{repo}/pulls/{pull_number}")
@@ -179,7 +190,7 @@ impl Pulls {
 
     /// `PUT /repos/{owner}/{repo}/pulls/{number}/merge` (405 `InvalidRequest` when not
     /// mergeable, 409 `Conflict` when `sha` is stale).
-    pub async fn merge(&self, number: u64, params: &MergeParams) -> Result<MergeResult> {
+    pub async fn merge(&self, number: u64, params: &PullMergeParams) -> Result<MergeResult> {
         let request = Request::put(format!("{}/pulls/{number}/merge", self.base()?))
             .operation("pulls.merge")
             .path_template("/repos/{owner}/{repo}/pulls/{pull_number}/merge")
@@ -189,40 +200,73 @@ impl Pulls {
     }
 
     /// `GET /repos/{owner}/{repo}/pulls/{number}/files`, every page (GitHub stops at 3000).
-    pub fn files(&self, number: u64, page_size: Option<u8>) -> Result<Paginator<DiffEntry>> {
+    pub fn files(&self, number: u64, page_size: Option<u8>) -> Paginator<DiffEntry> {
+        self.files_from(number, page_size, Checkpoint::default())
+    }
+
+    /// [`files`](Self::files) resumed from a [`Paginator::checkpoint`].
+    pub fn files_from(
+        &self,
+        number: u64,
+        page_size: Option<u8>,
+        from: Checkpoint,
+    ) -> Paginator<DiffEntry> {
         self.list_of(
             number,
             "files",
             "pulls.list_files",
             "/repos/{owner}/{repo}/pulls/{pull_number}/files",
             page_size,
+            from,
         )
     }
 
     /// `GET /repos/{owner}/{repo}/pulls/{number}/commits`, every page (GitHub stops at 250).
-    pub fn commits(&self, number: u64, page_size: Option<u8>) -> Result<Paginator<Commit>> {
+    pub fn commits(&self, number: u64, page_size: Option<u8>) -> Paginator<Commit> {
+        self.commits_from(number, page_size, Checkpoint::default())
+    }
+
+    /// [`commits`](Self::commits) resumed from a [`Paginator::checkpoint`].
+    pub fn commits_from(
+        &self,
+        number: u64,
+        page_size: Option<u8>,
+        from: Checkpoint,
+    ) -> Paginator<Commit> {
         self.list_of(
             number,
             "commits",
             "pulls.list_commits",
             "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
             page_size,
+            from,
         )
     }
 
     /// `GET /repos/{owner}/{repo}/pulls/{number}/reviews`, every page.
-    pub fn reviews(&self, number: u64, page_size: Option<u8>) -> Result<Paginator<Review>> {
+    pub fn reviews(&self, number: u64, page_size: Option<u8>) -> Paginator<Review> {
+        self.reviews_from(number, page_size, Checkpoint::default())
+    }
+
+    /// [`reviews`](Self::reviews) resumed from a [`Paginator::checkpoint`].
+    pub fn reviews_from(
+        &self,
+        number: u64,
+        page_size: Option<u8>,
+        from: Checkpoint,
+    ) -> Paginator<Review> {
         self.list_of(
             number,
             "reviews",
             "pulls.list_reviews",
             "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
             page_size,
+            from,
         )
     }
 
     /// `POST /repos/{owner}/{repo}/pulls/{number}/reviews`.
-    pub async fn create_review(&self, number: u64, review: &NewReview) -> Result<Review> {
+    pub async fn create_review(&self, number: u64, review: &ReviewCreateParams) -> Result<Review> {
         let request = Request::post(format!("{}/pulls/{number}/reviews", self.base()?))
             .operation("pulls.create_review")
             .path_template("/repos/{owner}/{repo}/pulls/{pull_number}/reviews")

@@ -1,7 +1,7 @@
 //! Repositories: get, and lists for the authenticated user, a user, an organisation and an
 //! app installation.
 
-use atom_core::{ApiResponse, Paginator, Request, Result};
+use atom_core::{ApiResponse, Checkpoint, Page, Paginator, Request, Result};
 use serde::Serialize;
 
 use crate::client::Client;
@@ -47,8 +47,9 @@ impl Client {
     }
 }
 
-fn installation_page(response: &ApiResponse) -> Result<Vec<Repository>> {
-    Ok(response.json::<InstallationRepositories>()?.repositories)
+fn installation_page(response: &ApiResponse) -> Result<Page<Repository>> {
+    let body = response.json::<InstallationRepositories>()?;
+    Ok(Page::new(body.repositories, None).with_total(body.total_count))
 }
 
 impl Repos {
@@ -66,65 +67,92 @@ impl Repos {
 
     /// `GET /user/repos`: repositories the authenticated user can reach.
     pub fn list_mine(&self, params: &RepoListParams) -> Paginator<Repository> {
+        self.list_mine_from(params, Checkpoint::default())
+    }
+
+    /// [`list_mine`](Self::list_mine) resumed from a [`Paginator::checkpoint`].
+    pub fn list_mine_from(
+        &self,
+        params: &RepoListParams,
+        from: Checkpoint,
+    ) -> Paginator<Repository> {
         let first = params.apply(
             Request::get("/user/repos")
                 .operation("repos.list_for_authenticated_user")
                 .path_template("/user/repos"),
         );
-        paginate(self.client.clone(), first, "/user/repos", array)
+        paginate(&self.client, Ok(first), "/user/repos", array, from)
     }
 
-    /// `GET /users/{username}/repos`: a user's public repositories.
-    pub fn list_for_user(
+    /// `GET /users/{username}/repos`: a user's public repositories (an invalid name is the
+    /// stream's only item, a `Config` error).
+    pub fn list_for_user(&self, username: &str, params: &RepoListParams) -> Paginator<Repository> {
+        self.list_for_user_from(username, params, Checkpoint::default())
+    }
+
+    /// [`list_for_user`](Self::list_for_user) resumed from a [`Paginator::checkpoint`].
+    pub fn list_for_user_from(
         &self,
         username: &str,
         params: &RepoListParams,
-    ) -> Result<Paginator<Repository>> {
-        let path = format!("/users/{}/repos", path::name("user", username)?);
-        let first = params.apply(
-            Request::get(path)
-                .operation("repos.list_for_user")
-                .path_template("/users/{username}/repos"),
-        );
-        Ok(paginate(
-            self.client.clone(),
-            first,
-            "/users/{username}/repos",
-            array,
-        ))
+        from: Checkpoint,
+    ) -> Paginator<Repository> {
+        let first = path::name("user", username).map(|name| {
+            params.apply(
+                Request::get(format!("/users/{name}/repos"))
+                    .operation("repos.list_for_user")
+                    .path_template("/users/{username}/repos"),
+            )
+        });
+        paginate(&self.client, first, "/users/{username}/repos", array, from)
     }
 
-    /// `GET /orgs/{org}/repos`.
-    pub fn list_for_org(
+    /// `GET /orgs/{org}/repos` (an invalid name is the stream's only item, a `Config`
+    /// error).
+    pub fn list_for_org(&self, org: &str, params: &RepoListParams) -> Paginator<Repository> {
+        self.list_for_org_from(org, params, Checkpoint::default())
+    }
+
+    /// [`list_for_org`](Self::list_for_org) resumed from a [`Paginator::checkpoint`].
+    pub fn list_for_org_from(
         &self,
         org: &str,
         params: &RepoListParams,
-    ) -> Result<Paginator<Repository>> {
-        let path = format!("/orgs/{}/repos", path::name("organization", org)?);
-        let first = params.apply(
-            Request::get(path)
-                .operation("repos.list_for_org")
-                .path_template("/orgs/{org}/repos"),
-        );
-        Ok(paginate(
-            self.client.clone(),
-            first,
-            "/orgs/{org}/repos",
-            array,
-        ))
+        from: Checkpoint,
+    ) -> Paginator<Repository> {
+        let first = path::name("organization", org).map(|name| {
+            params.apply(
+                Request::get(format!("/orgs/{name}/repos"))
+                    .operation("repos.list_for_org")
+                    .path_template("/orgs/{org}/repos"),
+            )
+        });
+        paginate(&self.client, first, "/orgs/{org}/repos", array, from)
     }
 
-    /// `GET /installation/repositories`: what an app installation token can reach.
+    /// `GET /installation/repositories`: what an app installation token can reach (the
+    /// stream's [`total`](Paginator::total) is GitHub's `total_count`).
     pub fn list_for_installation(&self, page_size: Option<u8>) -> Paginator<Repository> {
+        self.list_for_installation_from(page_size, Checkpoint::default())
+    }
+
+    /// [`list_for_installation`](Self::list_for_installation) resumed from a
+    /// [`Paginator::checkpoint`].
+    pub fn list_for_installation_from(
+        &self,
+        page_size: Option<u8>,
+        from: Checkpoint,
+    ) -> Paginator<Repository> {
         let first = Request::get("/installation/repositories")
             .operation("apps.list_repos_accessible_to_installation")
             .path_template("/installation/repositories")
             .query("per_page", per_page(page_size));
         paginate(
-            self.client.clone(),
-            first,
+            &self.client,
+            Ok(first),
             "/installation/repositories",
             installation_page,
+            from,
         )
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use atom_core::{ApiResponse, Error, Paginator, Request, Result};
+use atom_core::{ApiResponse, Checkpoint, Error, Page, Paginator, Request, Result};
 
 use crate::client::{Client, SEARCH_CLASS};
 use crate::error::SERVICE;
@@ -236,17 +236,22 @@ impl Client {
     }
 }
 
-fn issue_items(response: &ApiResponse) -> Result<Vec<Issue>> {
-    Ok(response.json::<IssueSearchResults>()?.items)
+fn issue_items(response: &ApiResponse) -> Result<Page<Issue>> {
+    let results = response.json::<IssueSearchResults>()?;
+    Ok(Page::new(results.items, None)
+        .with_total(results.total_count)
+        .with_complete(!results.incomplete_results))
 }
 
-fn repo_items(response: &ApiResponse) -> Result<Vec<Repository>> {
-    Ok(response.json::<RepoSearchResults>()?.items)
+fn repo_items(response: &ApiResponse) -> Result<Page<Repository>> {
+    let results = response.json::<RepoSearchResults>()?;
+    Ok(Page::new(results.items, None)
+        .with_total(results.total_count)
+        .with_complete(!results.incomplete_results))
 }
 
 impl Search {
     fn first(
-        &self,
         path: &'static str,
         operation: &'static str,
         query: &SearchQuery,
@@ -266,29 +271,53 @@ impl Search {
     }
 
     /// `GET /search/issues`: issues and pull requests, every page (GitHub serves at most
-    /// 1000 results; the relevance `score` is in each item's `extra`).
-    pub fn issues(&self, query: &SearchQuery, params: &SearchParams) -> Result<Paginator<Issue>> {
-        let first = self.first("/search/issues", "search.issues", query, params)?;
-        Ok(paginate(
-            self.client.clone(),
-            first,
-            "/search/issues",
-            issue_items,
-        ))
+    /// 1000 results; the relevance `score` is in each item's `extra`). The stream's
+    /// [`total`](Paginator::total) is GitHub's `total_count` and
+    /// [`complete`](Paginator::complete) is `false` when GitHub says the search timed out
+    /// (`incomplete_results`). An empty query is the stream's only item, a `Config` error.
+    pub fn issues(&self, query: &SearchQuery, params: &SearchParams) -> Paginator<Issue> {
+        self.issues_from(query, params, Checkpoint::default())
     }
 
-    /// `GET /search/repositories`, every page.
+    /// [`issues`](Self::issues) resumed from a [`Paginator::checkpoint`].
+    pub fn issues_from(
+        &self,
+        query: &SearchQuery,
+        params: &SearchParams,
+        from: Checkpoint,
+    ) -> Paginator<Issue> {
+        paginate(
+            &self.client,
+            Self::first("/search/issues", "search.issues", query, params),
+            "/search/issues",
+            issue_items,
+            from,
+        )
+    }
+
+    /// `GET /search/repositories`, every page, with `total` and `complete` as for
+    /// [`issues`](Self::issues).
     pub fn repositories(
         &self,
         query: &SearchQuery,
         params: &SearchParams,
-    ) -> Result<Paginator<Repository>> {
-        let first = self.first("/search/repositories", "search.repos", query, params)?;
-        Ok(paginate(
-            self.client.clone(),
-            first,
+    ) -> Paginator<Repository> {
+        self.repositories_from(query, params, Checkpoint::default())
+    }
+
+    /// [`repositories`](Self::repositories) resumed from a [`Paginator::checkpoint`].
+    pub fn repositories_from(
+        &self,
+        query: &SearchQuery,
+        params: &SearchParams,
+        from: Checkpoint,
+    ) -> Paginator<Repository> {
+        paginate(
+            &self.client,
+            Self::first("/search/repositories", "search.repos", query, params),
             "/search/repositories",
             repo_items,
-        ))
+            from,
+        )
     }
 }

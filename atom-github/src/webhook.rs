@@ -1,24 +1,27 @@
 //! Webhooks: `X-Hub-Signature-256` verification, typed events, and a test signer.
 //!
 //! GitHub signs the raw body with HMAC-SHA256 under the webhook secret and sends
-//! `X-Hub-Signature-256: sha256=<hex>`. [`verify`] checks it against one or more secrets (for
-//! rotation) in constant time; always verify the bytes as received, before parsing.
-//! [`parse`] gives typed events for `ping`, `push`, `issues`, `issue_comment` and
-//! `pull_request`, and [`WebhookEvent::Other`] with the raw JSON for every other
-//! `X-GitHub-Event`. GitHub signs no timestamp: deduplicate replays by `X-GitHub-Delivery`.
+//! `X-Hub-Signature-256: sha256=<hex>`. [`Webhook::verify`] checks it against one or more
+//! secrets (for rotation) in constant time, on the bytes as received, then decodes the
+//! event named by `X-GitHub-Event`: typed for `ping`, `push`, `issues`, `issue_comment` and
+//! `pull_request`, and [`WebhookEvent::Other`] with the raw JSON for every other event.
+//! GitHub signs no timestamp (so there is no tolerance to set): deduplicate replays by
+//! `X-GitHub-Delivery` ([`Delivery::id`]).
 //!
 //! ```
 //! use atom_core::Secret;
-//! use atom_github::webhook::{self, WebhookEvent};
+//! use atom_github::webhook::{self, Webhook, WebhookEvent};
 //! let secret = Secret::new("It's a Secret to Everybody");
 //! let body = br#"{"zen":"Design for failure.","hook_id":1}"#;
 //! let headers = webhook::test_headers(&secret, "ping", "d-1", body);
-//! let delivery = webhook::verify_and_parse(&[secret], &headers, body)?;
+//! let delivery = Webhook::new([secret]).verify(&headers, body)?;
 //! assert!(matches!(delivery.event, WebhookEvent::Ping(_)));
 //! # Ok::<(), atom_core::Error>(())
 //! ```
 
-use atom_core::webhook::{SignatureEncoding, sign as core_sign, verify_hmac_sha256};
+use atom_core::webhook::{
+    SignatureEncoding, WebhookVerifier, sign as core_sign, verify_hmac_sha256,
+};
 use atom_core::{Error, ErrorKind, Result, Secret};
 use http::{HeaderMap, HeaderValue};
 use serde_json::Value;
@@ -191,6 +194,7 @@ model! {
 
 /// A webhook event.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 #[serde(tag = "event", content = "payload", rename_all = "snake_case")]
 pub enum WebhookEvent {
     /// `ping`.
@@ -214,6 +218,7 @@ pub enum WebhookEvent {
 
 /// A verified delivery.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Delivery {
     /// `X-GitHub-Delivery`: a unique id, for deduplication.
     pub id: Option<String>,
@@ -223,8 +228,62 @@ pub struct Delivery {
     pub event: WebhookEvent,
 }
 
-/// Checks `X-Hub-Signature-256` (`sha256=<hex>`) against any of `secrets`, in constant time.
-pub fn verify(secrets: &[Secret], body: &[u8], signature: Option<&str>) -> Result<()> {
+/// GitHub's webhook check, built once with the webhook secrets (several while one is
+/// rotated): [`verify`](Self::verify) authenticates a delivery and decodes its event.
+#[derive(Clone)]
+pub struct Webhook {
+    secrets: Vec<Secret>,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("secrets", &self.secrets.len())
+            .finish()
+    }
+}
+
+impl Webhook {
+    /// A check against any of `secrets`.
+    pub fn new(secrets: impl IntoIterator<Item = Secret>) -> Self {
+        Self {
+            secrets: secrets.into_iter().collect(),
+        }
+    }
+
+    /// Checks `X-Hub-Signature-256` (`sha256=<hex>`) over the raw `body` in constant time
+    /// (a missing, malformed or wrong signature is `WebhookSignature`), then decodes the
+    /// event named by `X-GitHub-Event` (missing: `InvalidRequest`; a body that does not
+    /// decode: `Decode`).
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery> {
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        check_signature(&self.secrets, body, text(SIGNATURE_HEADER))?;
+        let event_name = text(EVENT_HEADER)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    SERVICE,
+                    "the X-GitHub-Event header is missing",
+                )
+            })?
+            .to_owned();
+        Ok(Delivery {
+            id: text(DELIVERY_HEADER).map(str::to_owned),
+            event: parse(&event_name, body)?,
+            event_name,
+        })
+    }
+}
+
+impl WebhookVerifier for Webhook {
+    type Event = Delivery;
+
+    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery> {
+        Webhook::verify(self, headers, body)
+    }
+}
+
+fn check_signature(secrets: &[Secret], body: &[u8], signature: Option<&str>) -> Result<()> {
     let Some(signature) = signature else {
         return Err(signature_error("the X-Hub-Signature-256 header is missing"));
     };
@@ -249,7 +308,8 @@ fn typed<T: serde::de::DeserializeOwned>(name: &str, body: &[u8]) -> Result<Box<
     })
 }
 
-/// Parses a payload by its `X-GitHub-Event` name (verify first).
+/// Decodes a payload by its `X-GitHub-Event` name. This proves nothing about the sender:
+/// use [`Webhook::verify`] on deliveries, this on payloads already authenticated.
 pub fn parse(event_name: &str, body: &[u8]) -> Result<WebhookEvent> {
     Ok(match event_name {
         "ping" => WebhookEvent::Ping(typed(event_name, body)?),
@@ -266,26 +326,6 @@ pub fn parse(event_name: &str, body: &[u8]) -> Result<WebhookEvent> {
                 )
             })?,
         },
-    })
-}
-
-/// Verifies a delivery's signature from its headers, then parses it.
-pub fn verify_and_parse(secrets: &[Secret], headers: &HeaderMap, body: &[u8]) -> Result<Delivery> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    verify(secrets, body, text(SIGNATURE_HEADER))?;
-    let event_name = text(EVENT_HEADER)
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidRequest,
-                SERVICE,
-                "the X-GitHub-Event header is missing",
-            )
-        })?
-        .to_owned();
-    Ok(Delivery {
-        id: text(DELIVERY_HEADER).map(str::to_owned),
-        event: parse(&event_name, body)?,
-        event_name,
     })
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use atom_core::ErrorKind;
 use atom_github::auth::{AppClaims, app_claims, clock_skew};
 use atom_github::{Client, GitHubApp};
-use common::{fast_limits, fast_retry, fixture};
+use common::{fast_retry, fast_writes, fixture};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use wiremock::matchers::{header, method, path};
@@ -102,7 +102,7 @@ async fn many_concurrent_calls_cause_one_exchange() {
         .authenticator(app.installation_authenticator(42))
         .tenant("installation-42")
         .retry_policy(fast_retry())
-        .limits(fast_limits())
+        .class_limits(atom_github::WRITE_CLASS, fast_writes())
         .build()
         .unwrap();
     let calls = (0..50).map(|_| {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use atom_github::issues::{IssueListParams, IssueUpdate, LockReason, NewIssue};
+use atom_github::issues::{IssueCreateParams, IssueListParams, IssueUpdateParams, LockReason};
 use atom_github::models::StateReason;
 use common::{client, fixture, received, serve};
 use futures::TryStreamExt as _;
@@ -34,7 +34,6 @@ async fn issues_list_sends_filters() {
     let issues: Vec<_> = client(&server.uri())
         .issues("octocat", "Hello-World")
         .list(&params)
-        .unwrap()
         .try_collect()
         .await
         .unwrap();
@@ -76,7 +75,7 @@ async fn issue_get_create_update_close_reopen() {
     .await;
     let created = issues
         .create(
-            &NewIssue::new("Found a bug")
+            &IssueCreateParams::new("Found a bug")
                 .body("I'm having a problem with this.")
                 .label("bug"),
         )
@@ -99,9 +98,9 @@ async fn issue_get_create_update_close_reopen() {
         &issue,
     )
     .await;
-    let update = IssueUpdate {
+    let update = IssueUpdateParams {
         title: Some("New title".into()),
-        ..IssueUpdate::default()
+        ..IssueUpdateParams::default()
     };
     issues.update(1347, &update).await.unwrap();
     assert_eq!(received(&server).await.3, r#"{"title":"New title"}"#);
@@ -163,7 +162,6 @@ async fn lock_comments_and_labels() {
     .await;
     let comments: Vec<_> = issues
         .list_comments(1347, Some(50))
-        .unwrap()
         .try_collect()
         .await
         .unwrap();

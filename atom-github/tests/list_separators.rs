@@ -24,7 +24,8 @@ async fn a_label_filter_with_a_comma_or_empty_is_refused() {
         let err = gh
             .issues("octocat", "Hello-World")
             .list(&params)
-            .map(|_| ())
+            .try_collect::<Vec<_>>()
+            .await
             .expect_err("refused");
         assert_eq!(err.kind(), ErrorKind::Config, "{labels:?}: {err}");
         assert!(err.message().contains("label"), "{err}");
@@ -47,7 +48,6 @@ async fn a_label_filter_with_a_comma_or_empty_is_refused() {
     let found: Vec<_> = gh
         .issues("octocat", "Hello-World")
         .list(&params)
-        .unwrap()
         .try_collect()
         .await
         .unwrap();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use atom_core::{ErrorKind, MemoryTokenStore, Secret, TokenKey, TokenSet, TokenStore};
 use atom_github::GitHubOAuth;
-use atom_github::auth::{TokenReply, parse_token_reply};
+use atom_github::auth::TokenReply;
 use common::{fast_retry, fixture};
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -19,61 +19,87 @@ fn oauth(uri: &str) -> Arc<GitHubOAuth> {
     )
 }
 
-#[test]
-fn token_replies_table() {
-    let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-    let r = |body: &str| parse_token_reply(body.as_bytes(), None, 5, now);
-    let Ok(TokenReply::Token(t)) = r(
+/// Answers every token request with `body`, once.
+async fn answer_once(server: &MockServer, body: &str) {
+    Mock::given(method("POST"))
+        .and(path("/login/oauth/access_token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_owned(), "application/json"))
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn device_poll_replies_table() {
+    let server = MockServer::start().await;
+    let oauth = oauth(&server.uri());
+    let code: atom_github::DeviceCode = serde_json::from_str(
+        r#"{"device_code":"dc","user_code":"U","verification_uri":"https://github.com/login/device","expires_in":900,"interval":5}"#,
+    )
+    .unwrap();
+    let poll = async |body: &str| {
+        answer_once(&server, body).await;
+        oauth.poll_device_flow(&code, 5).await
+    };
+    let sent = chrono::Utc::now();
+    let Ok(TokenReply::Token(t)) = poll(
         r#"{"access_token":"ghu_a","expires_in":28800,"refresh_token":"ghr_b","refresh_token_expires_in":15811200,"scope":"repo,gist","token_type":"bearer"}"#,
-    ) else {
+    )
+    .await
+    else {
         panic!("token")
     };
     assert_eq!(t.access_token.expose(), "ghu_a");
     assert_eq!(t.refresh_token.as_ref().map(Secret::expose), Some("ghr_b"));
-    assert_eq!(t.expires_at.map(|t| t.timestamp()), Some(1_700_028_800));
+    let expires = t.expires_at.unwrap() - sent;
+    assert!(
+        (28_790..=28_800).contains(&expires.num_seconds()),
+        "{expires}"
+    );
     assert_eq!(t.scopes, vec!["repo", "gist"]);
-    assert!(t.extra.contains_key("refresh_token_expires_at"));
+    assert_eq!(
+        t.extra.get("refresh_token_expires_in"),
+        Some(&serde_json::json!(15811200))
+    );
     assert!(matches!(
-        r(r#"{"error":"authorization_pending"}"#),
+        poll(r#"{"error":"authorization_pending"}"#).await,
         Ok(TokenReply::Pending)
     ));
     assert!(matches!(
-        r(r#"{"error":"slow_down","interval":10}"#),
+        poll(r#"{"error":"slow_down","interval":10}"#).await,
         Ok(TokenReply::SlowDown { interval: 10 })
     ));
-    assert!(matches!(
-        r(r#"{"error":"slow_down"}"#),
-        Ok(TokenReply::SlowDown { interval: 10 })
-    ));
-    let kind = |body: &str| {
-        r(body)
-            .err()
-            .map(|e| (e.kind(), e.provider_code().map(str::to_owned)))
-    };
-    assert_eq!(
-        kind(r#"{"error":"expired_token"}"#),
-        Some((
+    let cases = [
+        (
+            r#"{"error":"expired_token"}"#,
             ErrorKind::ReauthorizationRequired,
-            Some("expired_token".into())
-        ))
-    );
-    assert_eq!(kind(r#"{"error":"bad_refresh_token","error_description":"The refresh token passed is incorrect or expired."}"#).map(|k| k.0), Some(ErrorKind::ReauthorizationRequired));
-    assert_eq!(
-        kind(r#"{"error":"access_denied"}"#).map(|k| k.0),
-        Some(ErrorKind::Forbidden)
-    );
-    assert_eq!(
-        kind(r#"{"error":"incorrect_client_credentials"}"#).map(|k| k.0),
-        Some(ErrorKind::Unauthorized)
-    );
-    assert_eq!(
-        kind("access_token=x&scope=repo").map(|k| k.0),
-        Some(ErrorKind::Decode)
-    );
-    assert_eq!(
-        kind(r#"{"token_type":"bearer"}"#).map(|k| k.0),
-        Some(ErrorKind::Decode)
-    );
+        ),
+        (
+            r#"{"error":"incorrect_device_code"}"#,
+            ErrorKind::ReauthorizationRequired,
+        ),
+        (r#"{"error":"access_denied"}"#, ErrorKind::Forbidden),
+        (
+            r#"{"error":"incorrect_client_credentials"}"#,
+            ErrorKind::Unauthorized,
+        ),
+        (
+            r#"{"error":"unsupported_grant_type"}"#,
+            ErrorKind::InvalidRequest,
+        ),
+        (r#"{"token_type":"bearer"}"#, ErrorKind::Decode),
+        ("not json", ErrorKind::Decode),
+    ];
+    for (body, kind) in cases {
+        let err = poll(body).await.unwrap_err();
+        assert_eq!(err.kind(), kind, "{body}");
+        assert_eq!(err.service(), "github");
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(body)
+            && let Some(code) = value["error"].as_str()
+        {
+            assert_eq!(err.provider_code(), Some(code));
+        }
+    }
 }
 
 #[tokio::test]
@@ -113,7 +139,8 @@ async fn device_flow_start_pending_slow_down_token() {
         .expect(1)
         .mount(&server)
         .await;
-    let poll_body = "client_id=Iv1.client&device_code=3584d83530557fdd1f46af8289938c8ef79f9dc5&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code";
+    // A public client's poll: no client secret.
+    let poll_body = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=3584d83530557fdd1f46af8289938c8ef79f9dc5&client_id=Iv1.client";
     for (reply, times) in [
         (
             r#"{"error":"authorization_pending","error_description":"The authorization request is still pending."}"#,
@@ -162,7 +189,7 @@ async fn expiring_user_tokens_rotate_through_the_token_manager() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/login/oauth/access_token"))
-        .and(body_string("client_id=Iv1.client&client_secret=shh&grant_type=refresh_token&refresh_token=ghr_old"))
+        .and(body_string("grant_type=refresh_token&refresh_token=ghr_old&client_id=Iv1.client&client_secret=shh"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(
             r#"{"access_token":"ghu_new","expires_in":28800,"refresh_token":"ghr_new","refresh_token_expires_in":15811200,"scope":"","token_type":"bearer"}"#,
             "application/json",
@@ -267,7 +294,7 @@ async fn web_flow_code_exchange_checks_state_and_reads_errors() {
             .starts_with(&format!("{}/login/oauth/authorize?", server.uri()))
     );
     let expected = format!(
-        "client_id=Iv1.client&client_secret=shh&code=good-code&code_verifier={}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb",
+        "grant_type=authorization_code&code=good-code&code_verifier={}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&client_id=Iv1.client&client_secret=shh",
         pending.pkce_verifier.expose()
     );
     Mock::given(method("POST"))

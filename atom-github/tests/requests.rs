@@ -4,7 +4,7 @@
 mod common;
 
 use atom_core::{Connector as _, ErrorKind};
-use atom_github::pulls::{MergeParams, NewPullRequest, NewReview, PullListParams};
+use atom_github::pulls::{PullCreateParams, PullListParams, PullMergeParams, ReviewCreateParams};
 use atom_github::search::{SearchParams, SearchQuery};
 use common::{client, fixture, received, serve};
 use futures::TryStreamExt as _;
@@ -79,7 +79,7 @@ async fn pull_requests() {
         base: Some("main".into()),
         ..Default::default()
     };
-    let list: Vec<_> = pulls.list(&params).unwrap().try_collect().await.unwrap();
+    let list: Vec<_> = pulls.list(&params).try_collect().await.unwrap();
     assert_eq!(list[0].number, 1347);
     assert_eq!(
         received(&server).await.2.as_deref(),
@@ -92,7 +92,7 @@ async fn pull_requests() {
     server.reset().await;
 
     serve(&server, "POST", base, 201, &pr).await;
-    let new = NewPullRequest {
+    let new = PullCreateParams {
         title: "Amazing new feature".into(),
         head: "octocat:new-feature".into(),
         base: "master".into(),
@@ -110,7 +110,7 @@ async fn pull_requests() {
     pulls
         .update(
             1347,
-            &atom_github::pulls::PullRequestUpdate {
+            &atom_github::pulls::PullUpdateParams {
                 state: Some("closed".into()),
                 ..Default::default()
             },
@@ -131,7 +131,7 @@ async fn pull_requests() {
     let merged = pulls
         .merge(
             1347,
-            &MergeParams {
+            &PullMergeParams {
                 merge_method: Some("squash".into()),
                 sha: Some("6dcb09b".into()),
                 ..Default::default()
@@ -154,12 +154,7 @@ async fn pull_requests() {
         &fixture("diff-entry-items.json"),
     )
     .await;
-    let files: Vec<_> = pulls
-        .files(1347, None)
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let files: Vec<_> = pulls.files(1347, None).try_collect().await.unwrap();
     assert_eq!(files[0].filename, "file1.txt");
     server.reset().await;
 
@@ -171,12 +166,7 @@ async fn pull_requests() {
         &fixture("commit-items.json"),
     )
     .await;
-    let commits: Vec<_> = pulls
-        .commits(1347, None)
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let commits: Vec<_> = pulls.commits(1347, None).try_collect().await.unwrap();
     assert_eq!(commits.len(), 1);
     server.reset().await;
 
@@ -188,12 +178,7 @@ async fn pull_requests() {
         &fixture("pull-request-review-items.json"),
     )
     .await;
-    let reviews: Vec<_> = pulls
-        .reviews(1347, None)
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let reviews: Vec<_> = pulls.reviews(1347, None).try_collect().await.unwrap();
     assert_eq!(reviews[0].id, 80);
     server.reset().await;
 
@@ -208,7 +193,7 @@ async fn pull_requests() {
     pulls
         .create_review(
             1347,
-            &NewReview {
+            &ReviewCreateParams {
                 body: Some("Looks good".into()),
                 event: Some("APPROVE".into()),
                 ..Default::default()
@@ -241,7 +226,6 @@ async fn commits_refs_keep_slashes_and_escape_the_rest() {
             path: Some("src/lib.rs".into()),
             ..Default::default()
         })
-        .unwrap()
         .try_collect()
         .await
         .unwrap();
@@ -314,7 +298,6 @@ async fn repositories_and_installation() {
     let _: Vec<_> = gh
         .repos()
         .list_for_user("octocat", &Default::default())
-        .unwrap()
         .try_collect()
         .await
         .unwrap();
@@ -324,7 +307,6 @@ async fn repositories_and_installation() {
     let _: Vec<_> = gh
         .repos()
         .list_for_org("github", &Default::default())
-        .unwrap()
         .try_collect()
         .await
         .unwrap();
@@ -373,13 +355,7 @@ async fn search_quotes_the_query() {
         order: Some("asc".into()),
         per_page: None,
     };
-    let found: Vec<_> = gh
-        .search()
-        .issues(&q, &params)
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let found: Vec<_> = gh.search().issues(&q, &params).try_collect().await.unwrap();
     assert_eq!(found[0].number, 132);
     let (_, _, query, _) = received(&server).await;
     assert_eq!(
@@ -405,17 +381,17 @@ async fn search_quotes_the_query() {
     let repos: Vec<_> = gh
         .search()
         .repositories(&q, &Default::default())
-        .unwrap()
         .try_collect()
         .await
         .unwrap();
     assert_eq!(repos[0].full_name, "dtrupenn/Tetris");
     assert!(SearchQuery::new().qualifier("repo:x label", "y").is_err());
-    assert!(
-        gh.search()
-            .issues(&SearchQuery::new(), &Default::default())
-            .is_err()
-    );
+    // An empty query is the stream's only item, a `Config` error, and nothing is sent.
+    let mut empty = gh.search().issues(&SearchQuery::new(), &Default::default());
+    let err = empty.try_next().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert_eq!(err.service(), "github");
+    assert!(empty.try_next().await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -444,11 +420,12 @@ async fn bad_names_fail_before_any_request() {
             .kind(),
         ErrorKind::Config
     );
-    assert!(
-        gh.repos()
-            .list_for_user("a/b", &Default::default())
-            .is_err()
+    let mut refused = gh.repos().list_for_user("a/b", &Default::default());
+    assert_eq!(
+        refused.try_next().await.unwrap_err().kind(),
+        ErrorKind::Config
     );
+    assert!(refused.try_next().await.unwrap().is_none());
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 

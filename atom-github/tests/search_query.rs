@@ -89,7 +89,7 @@ async fn the_q_parameter_sent_for_each_query() {
         ),
     ];
     for (query, _) in &table {
-        let mut items = gh.search().issues(query, &SearchParams::default()).unwrap();
+        let mut items = gh.search().issues(query, &SearchParams::default());
         items.try_next().await.unwrap();
     }
     let sent = sent_queries(&server).await;

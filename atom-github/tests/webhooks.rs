@@ -4,8 +4,31 @@
 mod common;
 
 use atom_core::{ErrorKind, Secret};
-use atom_github::webhook::{self, WebhookEvent};
+use atom_github::webhook::{self, Webhook, WebhookEvent};
 use common::fixture;
+
+/// The signature check alone: `Webhook::verify` with `signature` as `X-Hub-Signature-256`;
+/// a body that then fails to decode as a `ping` passed the check.
+fn check(secrets: &[Secret], body: &[u8], signature: Option<&str>) -> atom_core::Result<()> {
+    let mut headers = http::HeaderMap::new();
+    if let Some(value) = signature.and_then(|s| http::HeaderValue::from_str(s).ok()) {
+        headers.insert(webhook::SIGNATURE_HEADER, value);
+    } else if signature.is_some() {
+        // Not a valid header value: send a signature that cannot match instead.
+        headers.insert(
+            webhook::SIGNATURE_HEADER,
+            http::HeaderValue::from_static("sha256=00"),
+        );
+    }
+    headers.insert(
+        webhook::EVENT_HEADER,
+        http::HeaderValue::from_static("ping"),
+    );
+    match Webhook::new(secrets.to_vec()).verify(&headers, body) {
+        Err(e) if e.kind() == ErrorKind::Decode => Ok(()),
+        other => other.map(drop),
+    }
+}
 
 #[test]
 fn githubs_documented_vector() {
@@ -13,7 +36,7 @@ fn githubs_documented_vector() {
     let secret = Secret::new("It's a Secret to Everybody");
     let sig = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
     assert_eq!(webhook::sign(&secret, b"Hello, World!"), sig);
-    assert!(webhook::verify(&[secret], b"Hello, World!", Some(sig)).is_ok());
+    assert!(check(&[secret], b"Hello, World!", Some(sig)).is_ok());
 }
 
 #[test]
@@ -24,7 +47,7 @@ fn signature_cases() {
     let good = webhook::sign(&new, body.as_bytes());
     let both = [old.clone(), new.clone()];
     let kind = |secrets: &[Secret], body: &[u8], sig: Option<&str>| {
-        webhook::verify(secrets, body, sig).map_err(|e| e.kind())
+        check(secrets, body, sig).map_err(|e| e.kind())
     };
     assert_eq!(
         kind(&both, body.as_bytes(), Some(&good)),
@@ -84,7 +107,9 @@ fn typed_events_and_raw_fallback() {
             "72d3162e-cc78-11e3-81ab-4c9367dc0958",
             body.as_bytes(),
         );
-        webhook::verify_and_parse(std::slice::from_ref(&secret), &headers, body.as_bytes()).unwrap()
+        Webhook::new([secret.clone()])
+            .verify(&headers, body.as_bytes())
+            .unwrap()
     };
     let ping = parse("ping", "webhook-ping.json");
     assert_eq!(
@@ -139,10 +164,37 @@ fn malformed_deliveries_are_typed_errors() {
     let secret = Secret::new("s");
     let body = br#"{"action":"opened"}"#;
     let headers = webhook::test_headers(&secret, "issues", "d", body);
-    let err = webhook::verify_and_parse(std::slice::from_ref(&secret), &headers, body).unwrap_err();
+    let err = Webhook::new([secret.clone()])
+        .verify(&headers, body)
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     let mut headers = webhook::test_headers(&secret, "issues", "d", body);
     headers.remove(webhook::EVENT_HEADER);
-    let err = webhook::verify_and_parse(&[secret], &headers, body).unwrap_err();
+    let err = Webhook::new([secret]).verify(&headers, body).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
+
+#[test]
+fn the_webhook_is_the_core_verifier() {
+    // Generic code over `WebhookVerifier` gets the same typed delivery.
+    fn run<V: atom_core::webhook::WebhookVerifier>(
+        v: &V,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> atom_core::Result<V::Event> {
+        v.verify(headers, body)
+    }
+    let secret = Secret::new("s");
+    let body = fixture("webhook-ping.json");
+    let headers = webhook::test_headers(&secret, "ping", "d-1", body.as_bytes());
+    let delivery = run(&Webhook::new([secret]), &headers, body.as_bytes()).unwrap();
+    assert_eq!(delivery.event_name, "ping");
+    assert!(matches!(delivery.event, WebhookEvent::Ping(_)));
+    let other = Webhook::new([Secret::new("other")]);
+    assert_eq!(
+        run(&other, &headers, body.as_bytes()).unwrap_err().kind(),
+        ErrorKind::WebhookSignature
+    );
+    // The secrets never show in Debug.
+    assert!(!format!("{other:?}").contains("other"));
 }

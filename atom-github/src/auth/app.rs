@@ -22,6 +22,7 @@ use crate::error::{GitHubProvider, SERVICE};
 
 /// The claims of a GitHub App JWT.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppClaims {
     /// Issued at (Unix seconds), 60 s in the past against clock drift.
     pub iat: i64,

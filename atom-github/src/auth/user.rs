@@ -6,13 +6,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use atom_core::retry::RetryPolicy;
-use atom_core::webhook::constant_time_eq;
 use atom_core::{
     ApiClient, Authenticator, Body, ClientAuth, Error, ErrorKind, OAuthAuthenticator, OAuthClient,
     OAuthConfig, PendingAuthorization, Request, Result, Secret, TokenKey, TokenManager,
     TokenRefresher, TokenSet, TokenStore,
 };
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
@@ -29,6 +27,7 @@ pub const MAX_DEVICE_WAIT: Duration = Duration::from_secs(30 * 60);
 
 /// A device-flow start: show `user_code` and `verification_uri` to the user.
 #[derive(Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeviceCode {
     /// The code the app polls with (secret).
     pub device_code: Secret,
@@ -53,100 +52,40 @@ impl fmt::Debug for DeviceCode {
     }
 }
 
-/// What one answer of the token endpoint means.
+/// What one device-flow poll means.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum TokenReply {
     /// Tokens.
     Token(TokenSet),
-    /// Device flow: the user has not finished yet; poll again after the interval.
+    /// The user has not finished yet; poll again after the interval.
     Pending,
-    /// Device flow: poll more slowly, every `interval` seconds from now on.
+    /// Poll more slowly, every `interval` seconds from now on.
     SlowDown {
         /// The new interval.
         interval: u64,
     },
 }
 
-/// Reads a token endpoint answer (GitHub answers errors with HTTP 200 and an `error` field).
-/// `previous` supplies what a refresh answer leaves out; `interval` is the current polling
-/// interval (pure).
-pub fn parse_token_reply(
-    body: &[u8],
-    previous: Option<&TokenSet>,
-    interval: u64,
-    now: DateTime<Utc>,
-) -> Result<TokenReply> {
-    let value: Map<String, Value> = serde_json::from_slice(body).map_err(|e| {
-        Error::decode(
-            SERVICE,
-            format!("token endpoint answer did not decode: {e}"),
-        )
-    })?;
-    let text = |name: &str| value.get(name).and_then(Value::as_str);
-    if let Some(code) = text("error") {
-        let message = text("error_description").unwrap_or(code).to_owned();
-        let kind = match code {
-            "authorization_pending" => return Ok(TokenReply::Pending),
-            "slow_down" => {
-                let interval = value
-                    .get("interval")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(interval.saturating_add(5));
-                return Ok(TokenReply::SlowDown { interval });
-            }
+/// The device-code grant type (RFC 8628).
+const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// GitHub's own token-endpoint error codes, read into the core kinds (the core reads the
+/// RFC 6749 ones; the codes are kept as `provider_code`).
+fn github_kind(error: Error) -> Error {
+    let kind = match error.provider_code() {
+        Some(
             "expired_token"
             | "bad_refresh_token"
             | "bad_verification_code"
-            | "incorrect_device_code" => ErrorKind::ReauthorizationRequired,
-            "access_denied" => ErrorKind::Forbidden,
-            "incorrect_client_credentials" => ErrorKind::Unauthorized,
-            _ => ErrorKind::InvalidRequest,
-        };
-        return Err(Error::new(kind, SERVICE, message).with_provider_code(code));
-    }
-    let access = text("access_token")
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| Error::decode(SERVICE, "token endpoint answer has no access_token"))?;
-    let after = |name: &str| {
-        value
-            .get(name)
-            .and_then(Value::as_i64)
-            // `TimeDelta::seconds` panics beyond ±2^63 ms: a hostile `expires_in` must not.
-            .and_then(chrono::TimeDelta::try_seconds)
-            .and_then(|d| now.checked_add_signed(d))
+            | "incorrect_device_code"
+            | "invalid_grant",
+        ) => ErrorKind::ReauthorizationRequired,
+        Some("access_denied") => ErrorKind::Forbidden,
+        Some("incorrect_client_credentials" | "invalid_client") => ErrorKind::Unauthorized,
+        _ => return error,
     };
-    let mut extra = previous.map(|p| p.extra.clone()).unwrap_or_default();
-    for (name, v) in &value {
-        if !matches!(
-            name.as_str(),
-            "access_token" | "refresh_token" | "expires_in" | "scope"
-        ) {
-            extra.insert(name.clone(), v.clone());
-        }
-    }
-    if let Some(at) = after("refresh_token_expires_in") {
-        extra.insert(
-            "refresh_token_expires_at".into(),
-            Value::String(at.to_rfc3339()),
-        );
-    }
-    let scopes = match text("scope") {
-        Some(s) => s
-            .split([',', ' '])
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        None => previous.map(|p| p.scopes.clone()).unwrap_or_default(),
-    };
-    Ok(TokenReply::Token(TokenSet {
-        access_token: Secret::new(access),
-        refresh_token: text("refresh_token")
-            .map(Secret::new)
-            .or_else(|| previous.and_then(|p| p.refresh_token.clone())),
-        expires_at: after("expires_in"),
-        scopes,
-        extra,
-    }))
+    error.with_kind(kind)
 }
 
 /// Refuses a scope GitHub would read as several (it splits on spaces and commas) or none.
@@ -178,7 +117,12 @@ pub struct GitHubOAuth {
     client_id: String,
     client_secret: Option<Secret>,
     web_base: Url,
+    /// `POST /login/device/code`, which is not a token endpoint.
     api: ApiClient,
+    /// The token endpoint with the client secret: code exchange and refresh.
+    tokens: OAuthClient,
+    /// The token endpoint as a public client: device-flow polls send no secret.
+    device: OAuthClient,
 }
 
 impl fmt::Debug for GitHubOAuth {
@@ -190,7 +134,7 @@ impl fmt::Debug for GitHubOAuth {
                 &self.client_secret.as_ref().map(|_| "[redacted]"),
             )
             .field("web_base", &self.web_base.as_str())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -200,13 +144,15 @@ impl GitHubOAuth {
         Self::with_base_url(client_id, client_secret, GITHUB_WEB, RetryPolicy::default())
     }
 
-    /// An app on another host (GitHub Enterprise Server's web root, or a test server).
+    /// An app on another host (GitHub Enterprise Server's web root, or a test server);
+    /// `retry` applies to starting the device flow.
     pub fn with_base_url(
         client_id: impl Into<String>,
         client_secret: Option<Secret>,
         web_base: &str,
         retry: RetryPolicy,
     ) -> Result<Self> {
+        let client_id = client_id.into();
         let web_base = Url::parse(web_base)
             .map_err(|e| Error::config(SERVICE, format!("invalid OAuth base URL: {e}")))?;
         let api = ApiClient::builder(GitHubProvider, web_base.as_str())?
@@ -214,110 +160,66 @@ impl GitHubOAuth {
             .default_header("accept", "application/json")?
             .default_header("user-agent", USER_AGENT)?
             .build()?;
+        let config = OAuthConfig::new(
+            client_id.clone(),
+            join(&web_base, "/login/oauth/authorize")?,
+            join(&web_base, "/login/oauth/access_token")?,
+        )
+        .client_auth(ClientAuth::RequestBody);
+        let device = OAuthClient::new(SERVICE, config.clone())?;
+        let tokens = match client_secret.clone() {
+            Some(secret) => OAuthClient::new(SERVICE, config.client_secret(secret))?,
+            None => device.clone(),
+        };
         Ok(Self {
-            client_id: client_id.into(),
+            client_id,
             client_secret,
             web_base,
             api,
+            tokens,
+            device,
         })
     }
 
-    fn url(&self, path: &str) -> Result<Url> {
-        self.web_base
-            .join(path)
-            .map_err(|e| Error::config(SERVICE, format!("invalid OAuth URL: {e}")))
-    }
-
-    /// The web flow's consent side, through the core [`OAuthClient`]: `authorize_url()`
-    /// gives the URL with a fresh `state` and a PKCE challenge. Finish the callback with
-    /// [`GitHubOAuth::exchange_code`], which reads GitHub's error answers (sent with HTTP 200)
-    /// into typed errors. A scope that is empty or holds a space or a comma is a `Config`
+    /// The web flow's client, through the core [`OAuthClient`]: `authorize_url()` gives the
+    /// URL with a fresh `state` and a PKCE challenge, and `exchange_code` finishes the
+    /// callback (or use [`GitHubOAuth::exchange_code`], which also reads GitHub's own error
+    /// codes into kinds). A scope that is empty or holds a space or a comma is a `Config`
     /// error.
     pub fn web_flow(&self, redirect_url: Url, scopes: Vec<String>) -> Result<OAuthClient> {
         check_scopes(&scopes)?;
-        OAuthClient::new(SERVICE, {
-            let config = OAuthConfig::new(
-                self.client_id.clone(),
-                self.url("/login/oauth/authorize")?,
-                self.url("/login/oauth/access_token")?,
-            )
-            .redirect_url(redirect_url)
-            .scopes(scopes)
-            .client_auth(ClientAuth::RequestBody);
-            match self.client_secret.clone() {
-                Some(secret) => config.client_secret(secret),
-                None => config,
-            }
-        })
+        OAuthClient::new(SERVICE, self.web_config(Some(redirect_url)).scopes(scopes))
     }
 
-    /// Finishes the web flow: checks the callback's `state` against the pending
-    /// authorization (constant time), then exchanges `code` with the PKCE verifier and the
-    /// same `redirect_uri`. A used or expired code is `ReauthorizationRequired`
-    /// (`bad_verification_code`); a wrong redirect is `InvalidRequest`.
+    fn web_config(&self, redirect_url: Option<Url>) -> OAuthConfig {
+        let config = self.tokens.config().clone();
+        match redirect_url {
+            Some(url) => config.redirect_url(url),
+            None => config,
+        }
+    }
+
+    /// Finishes the web flow with the core [`OAuthClient::exchange_code`]: checks the
+    /// callback's `state` against the pending authorization (constant time), then exchanges
+    /// `code` with the PKCE verifier and the authorization's `redirect_uri`. A used or
+    /// expired code is `ReauthorizationRequired` (`bad_verification_code`); a wrong
+    /// redirect is `InvalidRequest`.
     pub async fn exchange_code(
         &self,
         pending: &PendingAuthorization,
         returned_state: &str,
         code: &str,
     ) -> Result<TokenSet> {
-        if !constant_time_eq(pending.state.as_bytes(), returned_state.as_bytes()) {
-            return Err(Error::new(
-                ErrorKind::InvalidRequest,
-                SERVICE,
-                "OAuth callback state does not match the authorization request (possible CSRF)",
-            )
-            .with_provider_code("state_mismatch"));
-        }
         let redirect = pending
             .url
             .query_pairs()
             .find(|(k, _)| k == "redirect_uri")
-            .map(|(_, v)| v.into_owned());
-        let secret = self
-            .client_secret
-            .as_ref()
-            .map(Secret::expose)
-            .unwrap_or_default();
-        let mut pairs = vec![
-            ("client_secret", secret),
-            ("code", code),
-            ("code_verifier", pending.pkce_verifier.expose()),
-        ];
-        if let Some(redirect) = redirect.as_deref() {
-            pairs.push(("redirect_uri", redirect));
-        }
-        let body = self
-            .post_form("/login/oauth/access_token", "oauth.exchange_code", &pairs)
-            .await?;
-        match parse_token_reply(&body, None, 5, Utc::now())? {
-            TokenReply::Token(token) => Ok(token),
-            _ => Err(Error::decode(
-                SERVICE,
-                "unexpected device-flow answer to a code exchange",
-            )),
-        }
-    }
-
-    async fn post_form(
-        &self,
-        path: &'static str,
-        operation: &'static str,
-        pairs: &[(&str, &str)],
-    ) -> Result<Vec<u8>> {
-        let encoded = {
-            let mut form = url::form_urlencoded::Serializer::new(String::new());
-            form.append_pair("client_id", &self.client_id);
-            for (name, value) in pairs {
-                form.append_pair(name, value);
-            }
-            form.finish()
-        };
-        let request = Request::post(path)
-            .operation(operation)
-            .path_template(path)
-            .body(Body::Form(encoded.into_bytes().into()));
-        Ok(self.api.send(request).await?.body.to_vec())
+            .and_then(|(_, v)| Url::parse(&v).ok());
+        let client = OAuthClient::new(SERVICE, self.web_config(redirect))?;
+        client
+            .exchange_code(pending, returned_state, code)
+            .await
+            .map_err(github_kind)
     }
 
     /// Starts the device flow (`POST /login/device/code`).
@@ -327,36 +229,44 @@ impl GitHubOAuth {
     pub async fn start_device_flow(&self, scopes: &[&str]) -> Result<DeviceCode> {
         check_scopes(scopes)?;
         let scope = scopes.join(" ");
-        let body = self
-            .post_form(
-                "/login/device/code",
-                "oauth.device_code",
-                &[("scope", &scope)],
-            )
-            .await?;
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", &self.client_id)
+            .append_pair("scope", &scope)
+            .finish();
+        let request = Request::post("/login/device/code")
+            .operation("oauth.device_code")
+            .path_template("/login/device/code")
+            .body(Body::Form(encoded.into_bytes().into()));
+        let body = self.api.send(request).await?.body;
         match serde_json::from_slice::<DeviceCode>(&body) {
             Ok(code) => Ok(code),
             // GitHub answers refusals with HTTP 200 and an `error` field.
-            Err(_) => match parse_token_reply(&body, None, 5, Utc::now()) {
-                Err(e) => Err(e),
-                Ok(_) => Err(Error::decode(SERVICE, "device code answer did not decode")),
-            },
+            Err(_) => Err(device_refusal(&body)),
         }
     }
 
-    /// Polls once for the device flow's token.
+    /// Polls once for the device flow's token, through the core
+    /// [`OAuthClient::grant`]; `interval` is the current polling interval (`slow_down`
+    /// adds 5 s to it, RFC 8628 §3.5).
     pub async fn poll_device_flow(&self, code: &DeviceCode, interval: u64) -> Result<TokenReply> {
-        let body = self
-            .post_form(
-                "/login/oauth/access_token",
-                "oauth.device_token",
-                &[
-                    ("device_code", code.device_code.expose()),
-                    ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                ],
+        let device_code = code.device_code.expose();
+        let reply = self
+            .device
+            .grant(
+                &[("grant_type", DEVICE_GRANT), ("device_code", device_code)],
+                &[device_code],
             )
-            .await?;
-        parse_token_reply(&body, None, interval, Utc::now())
+            .await;
+        match reply {
+            Ok(token) => Ok(TokenReply::Token(token)),
+            Err(e) => match e.provider_code() {
+                Some("authorization_pending") => Ok(TokenReply::Pending),
+                Some("slow_down") => Ok(TokenReply::SlowDown {
+                    interval: interval.saturating_add(5),
+                }),
+                _ => Err(github_kind(e)),
+            },
+        }
     }
 
     /// Polls at the interval GitHub asks for (slowing down when told) until the user
@@ -385,39 +295,11 @@ impl GitHubOAuth {
         }
     }
 
-    /// Exchanges an expiring user token's refresh token (GitHub rotates it: the answer holds
-    /// a new one). A dead refresh token is `ReauthorizationRequired`.
+    /// Exchanges an expiring user token's refresh token through the core
+    /// [`OAuthClient::refresh`] (GitHub rotates it: the answer holds a new one). A dead
+    /// refresh token is `ReauthorizationRequired`.
     pub async fn refresh_user_token(&self, token: &TokenSet) -> Result<TokenSet> {
-        let refresh = token.refresh_token.as_ref().ok_or_else(|| {
-            Error::new(
-                ErrorKind::ReauthorizationRequired,
-                SERVICE,
-                "no refresh token: the user must authorize again",
-            )
-        })?;
-        let secret = self
-            .client_secret
-            .as_ref()
-            .map(Secret::expose)
-            .unwrap_or_default();
-        let body = self
-            .post_form(
-                "/login/oauth/access_token",
-                "oauth.refresh",
-                &[
-                    ("client_secret", secret),
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", refresh.expose()),
-                ],
-            )
-            .await?;
-        match parse_token_reply(&body, Some(token), 5, Utc::now())? {
-            TokenReply::Token(token) => Ok(token),
-            _ => Err(Error::decode(
-                SERVICE,
-                "unexpected device-flow answer to a refresh",
-            )),
-        }
+        self.tokens.refresh(token).await.map_err(github_kind)
     }
 
     /// Bearer auth with an expiring user token kept in `store` under `key` (save the first
@@ -430,6 +312,34 @@ impl GitHubOAuth {
     ) -> Arc<dyn Authenticator> {
         let manager = TokenManager::new(key, store, self.clone()).service(SERVICE);
         Arc::new(OAuthAuthenticator::new(Arc::new(manager)))
+    }
+}
+
+fn join(base: &Url, path: &str) -> Result<Url> {
+    base.join(path)
+        .map_err(|e| Error::config(SERVICE, format!("invalid OAuth URL: {e}")))
+}
+
+/// A device-code answer that is not a device code: GitHub's `{"error", "error_description"}`
+/// (sent with HTTP 200), or something that does not decode.
+fn device_refusal(body: &[u8]) -> Error {
+    let value: Option<Map<String, Value>> = serde_json::from_slice(body).ok();
+    let text = |name: &str| {
+        value
+            .as_ref()
+            .and_then(|v| v.get(name))
+            .and_then(Value::as_str)
+    };
+    match text("error") {
+        Some(code) => github_kind(
+            Error::new(
+                ErrorKind::InvalidRequest,
+                SERVICE,
+                text("error_description").unwrap_or(code),
+            )
+            .with_provider_code(code),
+        ),
+        None => Error::decode(SERVICE, "device code answer did not decode"),
     }
 }
 

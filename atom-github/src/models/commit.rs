@@ -95,8 +95,9 @@ model! {
     }
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// How the head of a comparison relates to its base.
+    #[non_exhaustive]
     pub enum ComparisonStatus {
         /// Both have commits the other lacks.
         Diverged = "diverged",

@@ -6,8 +6,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use super::{SimpleUser, Timestamp};
 
-string_enum! {
+atom_core::string_enum! {
     /// Whether an issue or pull request is open.
+    #[non_exhaustive]
     pub enum IssueState {
         /// Open.
         Open = "open",
@@ -16,8 +17,9 @@ string_enum! {
     }
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// Why an issue is in its state.
+    #[non_exhaustive]
     pub enum StateReason {
         /// Closed as done.
         Completed = "completed",

@@ -34,10 +34,12 @@ impl<T> Missing for Vec<T> {
     }
 }
 
+/// Marks types whose absence is a decode error (also the string enums, which come from
+/// `atom_core::string_enum!`).
 macro_rules! required {
     ($($t:ty),*) => {$(
-        impl Missing for $t {
-            fn missing<E: de::Error>(name: &'static str) -> Result<Self, E> {
+        impl $crate::models::Missing for $t {
+            fn missing<E: serde::de::Error>(name: &'static str) -> Result<Self, E> {
                 Err(E::missing_field(name))
             }
         }
@@ -105,6 +107,7 @@ macro_rules! model {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct $name {
             $( $(#[doc = $doc])* pub $field: $ty, )*
             /// Every field GitHub sent that this type does not name, kept as sent.
@@ -179,77 +182,6 @@ macro_rules! model {
     };
 }
 
-/// Defines an enum of GitHub string values with an `Other(String)` arm.
-macro_rules! string_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[doc = $doc:literal])* $variant:ident = $value:literal, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $( $(#[doc = $doc])* $variant, )*
-            /// A value this version of the crate does not know, kept as sent.
-            Other(String),
-        }
-
-        impl $name {
-            /// The value as GitHub writes it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $value, )*
-                    Self::Other(s) => s,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                match s {
-                    $( $value => Self::$variant, )*
-                    other => Self::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct EnumVisitor;
-                impl serde::de::Visitor<'_> for EnumVisitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " string"))
-                    }
-                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
-                        Ok($name::from(v))
-                    }
-                }
-                d.deserialize_str(EnumVisitor)
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl $crate::models::Missing for $name {
-            fn missing<E: serde::de::Error>(name: &'static str) -> Result<Self, E> {
-                Err(E::missing_field(name))
-            }
-        }
-    };
-}
-
 mod commit;
 mod issue;
 mod pull;
@@ -268,6 +200,14 @@ pub use pull::{DiffEntry, FileStatus, MergeResult, PullRef, PullRequest, Review,
 pub use rate_limit::{RateLimitBucket, RateLimitOverview, RateLimitResources};
 pub use repo::{InstallationRepositories, RepoSearchResults, Repository};
 pub use user::{PrivateUser, SimpleUser};
+
+required!(
+    IssueState,
+    StateReason,
+    ComparisonStatus,
+    FileStatus,
+    ReviewState
+);
 
 /// A time as GitHub writes it (ISO 8601, UTC).
 pub type Timestamp = DateTime<Utc>;

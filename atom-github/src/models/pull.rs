@@ -91,8 +91,9 @@ model! {
     }
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// What a change did to a file.
+    #[non_exhaustive]
     pub enum FileStatus {
         /// Added.
         Added = "added",
@@ -137,8 +138,9 @@ model! {
     }
 }
 
-string_enum! {
+atom_core::string_enum! {
     /// A review's verdict.
+    #[non_exhaustive]
     pub enum ReviewState {
         /// Approved.
         Approved = "APPROVED",

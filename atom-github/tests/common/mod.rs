@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use atom_core::RateLimitConfig;
 use atom_core::retry::RetryPolicy;
-use atom_github::{Client, ClientBuilder, Limits};
+use atom_github::{Client, ClientBuilder, WRITE_CLASS};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -25,12 +25,9 @@ pub fn fast_retry() -> RetryPolicy {
         .max_retry_after(Duration::from_secs(5))
 }
 
-/// Limits that do not slow tests down (writes 100/s).
-pub fn fast_limits() -> Limits {
-    Limits {
-        write: RateLimitConfig::new(100, Duration::from_secs(1), 20),
-        ..Limits::default()
-    }
+/// Write pacing that does not slow tests down (100/s).
+pub fn fast_writes() -> RateLimitConfig {
+    RateLimitConfig::new(100, Duration::from_secs(1), 20)
 }
 
 /// A builder for a client of `uri` with a token, fast retries and fast limits.
@@ -39,7 +36,7 @@ pub fn builder(uri: &str) -> ClientBuilder {
         .base_url(uri)
         .token("ghp_test_token")
         .retry_policy(fast_retry())
-        .limits(fast_limits())
+        .class_limits(WRITE_CLASS, fast_writes())
 }
 
 /// A client of `uri`.

@@ -4,10 +4,10 @@
 use std::time::{Duration, Instant};
 
 use atom_core::{Connector as _, Envelope, RetryPolicy, Secret};
-use atom_github::issues::{IssueListParams, NewIssue};
+use atom_github::issues::{IssueCreateParams, IssueListParams};
 use atom_github::models::Issue;
-use atom_github::webhook::{self, WebhookEvent};
-use atom_github::{Client, GitHubApp, Limits};
+use atom_github::webhook::{self, Webhook, WebhookEvent};
+use atom_github::{Client, GitHubApp};
 use futures::{StreamExt as _, TryStreamExt as _};
 use serde_json::Value;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -98,7 +98,6 @@ pub async fn run() -> LegResult {
         .base_url(&uri)
         .token("ghp_tour_token")
         .retry_policy(RetryPolicy::default().base_delay(Duration::from_millis(50)))
-        .limits(Limits::default())
         .build()?;
 
     let health = github.health().await;
@@ -111,7 +110,7 @@ pub async fn run() -> LegResult {
     };
     let issues: Vec<Issue> = github
         .issues("octocat", "Hello-World")
-        .list(&params)?
+        .list(&params)
         .try_collect()
         .await?;
     let numbers: Vec<u64> = issues.iter().map(|i| i.number).collect();
@@ -123,7 +122,7 @@ pub async fn run() -> LegResult {
     let created = github
         .issues("octocat", "Hello-World")
         .create(
-            &NewIssue::new("Found a bug")
+            &IssueCreateParams::new("Found a bug")
                 .body("I'm having a problem with this.")
                 .label("bug"),
         )
@@ -158,11 +157,8 @@ pub async fn run() -> LegResult {
         "72d3162e-cc78-11e3-81ab-4c9367dc0958",
         PUSH.as_bytes(),
     );
-    let delivery = webhook::verify_and_parse(
-        &[Secret::new("old-secret"), secret],
-        &headers,
-        PUSH.as_bytes(),
-    );
+    let delivery =
+        Webhook::new([Secret::new("old-secret"), secret]).verify(&headers, PUSH.as_bytes());
     step("verified a push webhook (X-Hub-Signature-256, two secrets during rotation)");
     let summary = delivery.map(|d| match d.event {
         WebhookEvent::Push(push) => serde_json::json!({"delivery": d.id, "ref": push.git_ref, "commits": push.commits.len()}),
@@ -171,8 +167,7 @@ pub async fn run() -> LegResult {
     let ok = summary.is_ok();
     show(&Envelope::from_result("github", summary));
     ensure(ok, "webhook verified")?;
-    let tampered =
-        webhook::verify_and_parse(&[Secret::new("tour-webhook-secret")], &headers, b"{}");
+    let tampered = Webhook::new([Secret::new("tour-webhook-secret")]).verify(&headers, b"{}");
     step("the same signature on another body is refused");
     let refused = tampered
         .as_ref()
@@ -232,7 +227,7 @@ async fn app_installation(server: &MockServer) -> LegResult {
 /// Read-only calls against api.github.com.
 async fn live(token: String) -> LegResult {
     section("atom-github: read-only calls against api.github.com (GITHUB_TOKEN is set)");
-    let github = Client::with_token(token)?;
+    let github = Client::new(token)?;
     show(&Envelope::from_result("github", github.health().await));
     let repo = github.repos().get("octocat", "Hello-World").await;
     show(&Envelope::from_result("github", repo.map(|r| r.full_name)));
@@ -242,7 +237,7 @@ async fn live(token: String) -> LegResult {
     };
     let first: Vec<Issue> = github
         .issues("octocat", "Hello-World")
-        .list(&params)?
+        .list(&params)
         .take(5)
         .try_collect()
         .await?;
