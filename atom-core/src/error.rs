@@ -281,7 +281,9 @@ impl Error {
         self.scrubbed(&[])
     }
 
-    /// Attaches the provider crate's typed view of the error body.
+    /// Attaches the provider crate's typed view of the error body. Its `Debug` is part of the
+    /// error's `Debug`: pass text that came from the server through
+    /// [`crate::redact::scrub`] first, as the error does with its own message.
     ///
     /// ```
     /// use atom_core::{Error, ErrorKind};

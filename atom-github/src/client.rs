@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use atom_core::{
-    ApiClient, ApiResponse, AuthKind, Category, ClientOptions, Connector, ConnectorInfo,
-    Credentials, Error, Health, ProviderDefaults, RateLimitConfig, RateLimitSnapshot, RateLimiter,
-    Request, Result, Secret,
+    ApiClient, ApiResponse, AuthKind, Category, ClientOptions, ConnectorInfo, Credentials, Error,
+    ProviderClient, ProviderDefaults, RateLimitConfig, RateLimitSnapshot, RateLimiter, Request,
+    Result, Secret,
 };
 use http::{Method, StatusCode};
 
@@ -283,13 +283,12 @@ impl Client {
     }
 }
 
+/// [`Connector`](atom_core::Connector) comes from the core through this.
 #[async_trait]
-impl Connector for Client {
-    fn service(&self) -> &'static str {
-        SERVICE
-    }
+impl ProviderClient for Client {
+    const SERVICE: &'static str = SERVICE;
 
-    fn info(&self) -> ConnectorInfo {
+    fn connector_info(&self) -> ConnectorInfo {
         ConnectorInfo::new(
             SERVICE,
             "GitHub",
@@ -300,18 +299,13 @@ impl Connector for Client {
     }
 
     /// `GET /rate_limit`: proves credentials and reachability without spending quota.
-    async fn health(&self) -> Result<Health> {
-        let response = self
-            .send(
-                Request::get("/rate_limit")
-                    .operation("health")
-                    .path_template("/rate_limit"),
-            )
-            .await?;
-        Ok(Health::from_response(&response))
+    fn health_request(&self) -> Request {
+        Request::get("/rate_limit")
+            .operation("health")
+            .path_template("/rate_limit")
     }
 
-    async fn request(&self, request: Request) -> Result<ApiResponse> {
+    async fn send_request(&self, request: Request) -> Result<ApiResponse> {
         self.send(request).await
     }
 }

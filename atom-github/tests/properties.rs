@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use atom_core::testing::proptest_config as config;
 use atom_core::{ErrorKind, Secret};
 #[cfg(feature = "jwt")]
 use atom_github::auth::{MAX_CLOCK_SKEW_SECS, clock_skew};
@@ -20,16 +21,6 @@ use atom_github::webhook::{self, Webhook, sign};
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, RngSeed};
-
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases,
-        rng_seed: RngSeed::Fixed(0x5eed),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
 
 /// Any text, with the characters that matter to these parsers over-represented.
 fn text() -> impl Strategy<Value = String> {
