@@ -326,6 +326,15 @@ impl ApiClient {
 
     /// Sends a request that counts against another tenant's limits (Stripe Connect).
     pub async fn send_for(&self, tenant: &str, request: Request) -> Result<ApiResponse> {
+        let service = self.inner.provider.service();
+        // Errors made by shared parts on the way (a token store, a credential) name this
+        // client's service, not the core's placeholder.
+        self.send_once(tenant, request)
+            .await
+            .map_err(|e| e.for_service(service))
+    }
+
+    async fn send_once(&self, tenant: &str, request: Request) -> Result<ApiResponse> {
         let inner = &self.inner;
         let service = inner.provider.service();
         let started = Instant::now();

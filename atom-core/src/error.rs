@@ -260,6 +260,16 @@ impl Error {
         self
     }
 
+    /// Names `service` when the error still carries the core's placeholder (`"atom"`, from
+    /// shared code that cannot know the service), and leaves a provider's name alone.
+    pub fn for_service(self, service: &'static str) -> Self {
+        if self.0.service == "atom" {
+            self.with_service(service)
+        } else {
+            self
+        }
+    }
+
     /// Sets the kind (a provider refining a status-based guess).
     pub fn with_kind(mut self, kind: ErrorKind) -> Self {
         self.0.kind = kind;

@@ -493,3 +493,18 @@ async fn a_request_the_http_layer_refuses_is_a_config_error_sent_once_at_most() 
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn errors_from_shared_parts_name_the_clients_service() {
+    // A credential that cannot be a header: refused by the shared credential code, which does
+    // not know the service, before anything is sent.
+    let client = builder("http://127.0.0.1:9")
+        .credentials(Credentials::ApiKey {
+            header: HeaderName::from_static("x-api-key"),
+            key: Secret::new("line\nbreak"),
+        })
+        .build()
+        .unwrap();
+    let err = client.send(Request::get("/x")).await.unwrap_err();
+    assert_eq!((err.kind(), err.service()), (ErrorKind::Config, "test"));
+}

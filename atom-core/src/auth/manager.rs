@@ -238,6 +238,12 @@ impl TokenManager {
     /// While a refreshed token could not be saved, it is served from memory (and this
     /// tries to save it again, about once a second).
     pub async fn current(&self) -> Result<StoredToken> {
+        self.current_inner()
+            .await
+            .map_err(|e| e.for_service(self.service))
+    }
+
+    async fn current_inner(&self) -> Result<StoredToken> {
         if let Some(stored) = self.cached()
             && self.fresh(&stored)
         {
@@ -263,7 +269,9 @@ impl TokenManager {
 
     /// The token of version `refused` was refused (401): refresh unless a newer one exists.
     pub async fn invalidate(&self, refused: u64) -> Result<StoredToken> {
-        self.renew(Some(refused)).await
+        self.renew(Some(refused))
+            .await
+            .map_err(|e| e.for_service(self.service))
     }
 
     /// One more save of the unsaved token; failures leave it kept in memory.
