@@ -335,6 +335,9 @@ impl ApiClient {
     }
 
     async fn send_once(&self, tenant: &str, request: Request) -> Result<ApiResponse> {
+        if let Some(error) = request.deferred {
+            return Err(error);
+        }
         let inner = &self.inner;
         let service = inner.provider.service();
         let started = Instant::now();

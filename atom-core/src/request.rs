@@ -84,6 +84,7 @@ pub struct Request {
     pub(crate) timeout: Option<Duration>,
     pub(crate) rate_class: Option<&'static str>,
     pub(crate) max_response_bytes: Option<usize>,
+    pub(crate) deferred: Option<crate::Error>,
 }
 
 impl fmt::Debug for Request {
@@ -119,6 +120,7 @@ impl Request {
             timeout: None,
             rate_class: None,
             max_response_bytes: None,
+            deferred: None,
         }
     }
 
@@ -169,12 +171,17 @@ impl Request {
         }
     }
 
-    /// Sets a JSON body.
-    pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> crate::Result<Self> {
-        let bytes = serde_json::to_vec(value)
-            .map_err(|e| crate::Error::config("atom", format!("body is not serialisable: {e}")))?;
-        self.body = Body::Json(bytes.into());
-        Ok(self)
+    /// Sets a JSON body. A value that cannot be serialised is kept as this request's error:
+    /// sending it returns that error (named for the client's service), and nothing is sent.
+    pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => self.body = Body::Json(bytes.into()),
+            Err(e) => self.defer(
+                crate::Error::config("atom", format!("body is not serialisable: {e}"))
+                    .with_cause_text(&e),
+            ),
+        }
+        self
     }
 
     /// Sets an encoded body.
@@ -183,19 +190,42 @@ impl Request {
         self
     }
 
-    /// Adds a header. Invalid names or values are refused with a `Config` error.
-    pub fn header(mut self, name: &str, value: &str) -> crate::Result<Self> {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| crate::Error::config("atom", format!("invalid header name {name:?}")))?;
-        let mut value = HeaderValue::from_str(value).map_err(|_| {
-            crate::Error::config("atom", format!("invalid value for header {name}"))
-        })?;
+    /// Adds a header. An invalid name or value is kept as this request's `Config` error:
+    /// sending it returns that error, and nothing is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.defer(crate::Error::config(
+                "atom",
+                format!("invalid header name {name:?}"),
+            ));
+            return self;
+        };
+        let Ok(mut value) = HeaderValue::from_str(value) else {
+            self.defer(crate::Error::config(
+                "atom",
+                format!("invalid value for header {header}"),
+            ));
+            return self;
+        };
         // Credentials set per call (an app JWT, a session) stay out of HTTP-level logs.
-        if is_credential_header(&name) {
+        if is_credential_header(&header) {
             value.set_sensitive(true);
         }
-        self.headers.insert(name, value);
-        Ok(self)
+        self.headers.insert(header, value);
+        self
+    }
+
+    /// Keeps the first error met while building, like `reqwest`'s builder: the chain stays
+    /// fluent and the error comes back from the send.
+    fn defer(&mut self, error: crate::Error) {
+        if self.deferred.is_none() {
+            self.deferred = Some(error);
+        }
+    }
+
+    /// The error met while building this request, if any (returned by the send).
+    pub fn build_error(&self) -> Option<&crate::Error> {
+        self.deferred.as_ref()
     }
 
     /// Marks the call as safe to retry even if it is a POST or PATCH: the provider
@@ -300,8 +330,8 @@ mod tests {
         let request = Request::post("/oauth/token?code=c0de")
             .query("client_id", "id-123")
             .header("authorization", "Bearer s3cret-jwt")
-            .and_then(|r| r.json(&serde_json::json!({"refresh_token": "r3fresh"})))
-            .unwrap_or_else(|_| Request::get("/"));
+            .json(&serde_json::json!({"refresh_token": "r3fresh"}));
+        assert!(request.build_error().is_none());
         let shown = format!("{request:?}");
         for secret in ["c0de", "id-123", "s3cret-jwt", "r3fresh"] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
@@ -310,5 +340,22 @@ mod tests {
         assert!(shown.contains("authorization"), "{shown}");
         assert!(shown.contains("application/json"), "{shown}");
         assert!(request.headers()["authorization"].is_sensitive());
+    }
+
+    #[test]
+    fn build_errors_are_kept_until_the_send() {
+        let request = Request::get("/x")
+            .header("bad header", "v")
+            .header("x-ok", "line\nbreak");
+        let err = request
+            .build_error()
+            .map(|e| (e.kind(), e.message().to_owned()));
+        assert_eq!(
+            err,
+            Some((
+                crate::ErrorKind::Config,
+                "invalid header name \"bad header\"".to_owned()
+            ))
+        );
     }
 }

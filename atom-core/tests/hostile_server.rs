@@ -271,13 +271,9 @@ async fn same_origin_redirects_are_followed_with_credentials_and_the_rfc_methods
         .await;
     let client = credentialed(&server.uri());
     client.send(Request::get("/repos/old/name")).await.unwrap();
-    let patch = Request::patch("/repos/old/name")
-        .json(&serde_json::json!({"name": "x"}))
-        .unwrap();
+    let patch = Request::patch("/repos/old/name").json(&serde_json::json!({"name": "x"}));
     client.send(patch).await.unwrap();
-    let post = Request::post("/jobs")
-        .json(&serde_json::json!({"run": true}))
-        .unwrap();
+    let post = Request::post("/jobs").json(&serde_json::json!({"run": true}));
     client.send(post).await.unwrap();
 
     let moved = requests_to(&server, "/repositories/42").await;
@@ -507,4 +503,22 @@ async fn errors_from_shared_parts_name_the_clients_service() {
         .unwrap();
     let err = client.send(Request::get("/x")).await.unwrap_err();
     assert_eq!((err.kind(), err.service()), (ErrorKind::Config, "test"));
+}
+
+#[tokio::test]
+async fn a_request_built_with_a_bad_header_fails_at_the_send_named_for_the_service() {
+    let server = MockServer::start().await;
+    let client = builder(&server.uri()).build().unwrap();
+    let err = client
+        .send(Request::get("/x").header("x-note", "line\nbreak"))
+        .await
+        .unwrap_err();
+    assert_eq!((err.kind(), err.service()), (ErrorKind::Config, "test"));
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
 }

@@ -243,7 +243,7 @@ impl Client {
         let key = cache_key(&request);
         let cached = cache.get(&key);
         let request = match &cached {
-            Some(entry) => request.header("if-none-match", &entry.etag)?,
+            Some(entry) => request.header("if-none-match", &entry.etag),
             None => request,
         };
         let response = self.api.send(request).await?;

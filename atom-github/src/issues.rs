@@ -214,7 +214,7 @@ impl Issues {
             .operation("issues.create")
             .path_template("/repos/{owner}/{repo}/issues")
             .rate_class(WRITE_CLASS)
-            .json(issue)?;
+            .json(issue);
         self.client.send_json(request).await
     }
 
@@ -224,7 +224,7 @@ impl Issues {
             .operation("issues.update")
             .path_template("/repos/{owner}/{repo}/issues/{issue_number}")
             .rate_class(WRITE_CLASS)
-            .json(update)?;
+            .json(update);
         self.client.send_json(request).await
     }
 
@@ -254,7 +254,7 @@ impl Issues {
             .path_template("/repos/{owner}/{repo}/issues/{issue_number}/lock")
             .rate_class(WRITE_CLASS);
         if let Some(lock_reason) = reason {
-            request = request.json(&LockBody { lock_reason })?;
+            request = request.json(&LockBody { lock_reason });
         }
         self.client.send(request).await.map(drop)
     }
@@ -301,7 +301,7 @@ impl Issues {
             .operation("issues.create_comment")
             .path_template("/repos/{owner}/{repo}/issues/{issue_number}/comments")
             .rate_class(WRITE_CLASS)
-            .json(&CommentBody { body })?;
+            .json(&CommentBody { body });
         self.client.send_json(request).await
     }
 
@@ -311,7 +311,7 @@ impl Issues {
             .operation("issues.update_comment")
             .path_template("/repos/{owner}/{repo}/issues/comments/{comment_id}")
             .rate_class(WRITE_CLASS)
-            .json(&CommentBody { body })?;
+            .json(&CommentBody { body });
         self.client.send_json(request).await
     }
 
@@ -330,7 +330,7 @@ impl Issues {
             .operation("issues.add_labels")
             .path_template("/repos/{owner}/{repo}/issues/{issue_number}/labels")
             .rate_class(WRITE_CLASS)
-            .json(&LabelsBody { labels })?;
+            .json(&LabelsBody { labels });
         self.client.send_json(request).await
     }
 

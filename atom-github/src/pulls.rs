@@ -174,7 +174,7 @@ impl Pulls {
             .operation("pulls.create")
             .path_template("/repos/{owner}/{repo}/pulls")
             .rate_class(WRITE_CLASS)
-            .json(pull)?;
+            .json(pull);
         self.client.send_json(request).await
     }
 
@@ -184,7 +184,7 @@ impl Pulls {
             .operation("pulls.update")
             .path_template("/repos/{owner}/{repo}/pulls/{pull_number}")
             .rate_class(WRITE_CLASS)
-            .json(update)?;
+            .json(update);
         self.client.send_json(request).await
     }
 
@@ -195,7 +195,7 @@ impl Pulls {
             .operation("pulls.merge")
             .path_template("/repos/{owner}/{repo}/pulls/{pull_number}/merge")
             .rate_class(WRITE_CLASS)
-            .json(params)?;
+            .json(params);
         self.client.send_json(request).await
     }
 
@@ -271,7 +271,7 @@ impl Pulls {
             .operation("pulls.create_review")
             .path_template("/repos/{owner}/{repo}/pulls/{pull_number}/reviews")
             .rate_class(WRITE_CLASS)
-            .json(review)?;
+            .json(review);
         self.client.send_json(request).await
     }
 }

@@ -243,7 +243,7 @@ impl Bulk {
         let request = Request::post(self.ingest_path(""))
             .operation("bulk.ingest.create")
             .path_template("/services/data/vXX.X/jobs/ingest")
-            .json(&body)?;
+            .json(&body);
         self.client.send(request).await?.json()
     }
 
@@ -272,7 +272,7 @@ impl Bulk {
         let request = Request::patch(self.ingest_path(&format!("/{id}")))
             .operation(op)
             .path_template("/services/data/vXX.X/jobs/ingest/{id}")
-            .json(&json!({ "state": state }))?;
+            .json(&json!({ "state": state }));
         self.client.send(request).await?.json()
     }
 
@@ -406,7 +406,7 @@ impl Bulk {
         let request = Request::post(self.query_path(""))
             .operation("bulk.query.create")
             .path_template("/services/data/vXX.X/jobs/query")
-            .json(&body)?;
+            .json(&body);
         self.client.send(request).await?.json()
     }
 
@@ -416,7 +416,7 @@ impl Bulk {
         let request = Request::patch(self.query_path(&format!("/{id}")))
             .operation("bulk.query.abort")
             .path_template("/services/data/vXX.X/jobs/query/{id}")
-            .json(&json!({ "state": "Aborted" }))?;
+            .json(&json!({ "state": "Aborted" }));
         self.client.send(request).await?.json()
     }
 

@@ -114,10 +114,10 @@ impl Collections {
         all_or_none: bool,
         records: &[Value],
     ) -> Result<Request> {
-        request.json(&CollectionBody {
+        Ok(request.json(&CollectionBody {
             all_or_none,
             records,
-        })
+        }))
     }
 
     /// Creates records (`POST /composite/sobjects`).

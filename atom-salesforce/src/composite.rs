@@ -298,7 +298,7 @@ impl Composite {
         let req = Request::post(self.client.data_path("/composite"))
             .operation("composite")
             .path_template("/services/data/vXX.X/composite")
-            .json(&request.body(&self.client))?;
+            .json(&request.body(&self.client));
         self.client.send(req).await?.json()
     }
 }
@@ -383,7 +383,7 @@ impl Composite {
         let req = Request::post(self.client.data_path("/composite/graph"))
             .operation("composite.graph")
             .path_template("/services/data/vXX.X/composite/graph")
-            .json(&body)?;
+            .json(&body);
         self.client.send(req).await?.json()
     }
 }

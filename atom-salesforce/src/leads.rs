@@ -217,7 +217,7 @@ impl Leads {
                 .operation("leads.convert")
                 .path_template("/services/Soap/u/{version}")
                 // The partner WSDL binds every operation with soapAction="".
-                .header("SOAPAction", "\"\"")?
+                .header("SOAPAction", "\"\"")
                 .body(Body::Raw {
                     content_type: "text/xml; charset=UTF-8".into(),
                     bytes: xml.into_bytes().into(),

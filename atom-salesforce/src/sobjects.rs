@@ -148,7 +148,7 @@ impl<T: SObject> SObjects<T> {
         let request = Request::post(self.path("")?)
             .operation("sobjects.create")
             .path_template("/services/data/vXX.X/sobjects/{object}")
-            .json(&write_body(record)?)?;
+            .json(&write_body(record)?);
         self.client.send(request).await?.json()
     }
 
@@ -187,7 +187,7 @@ impl<T: SObject> SObjects<T> {
         let request = Request::patch(self.path(&format!("/{id}"))?)
             .operation("sobjects.update")
             .path_template("/services/data/vXX.X/sobjects/{object}/{id}")
-            .json(&write_body(record)?)?;
+            .json(&write_body(record)?);
         self.client.send(request).await.map(|_| ())
     }
 
@@ -210,7 +210,7 @@ impl<T: SObject> SObjects<T> {
             Request::patch(self.path(&format!("/{field}/{}", path_segment(SERVICE, value)?))?)
                 .operation("sobjects.upsert")
                 .path_template("/services/data/vXX.X/sobjects/{object}/{field}/{value}")
-                .json(&body)?;
+                .json(&body);
         let response = self.client.send(request).await?;
         if response.body.is_empty() {
             return Ok(UpsertResult {

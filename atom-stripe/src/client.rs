@@ -345,7 +345,7 @@ impl Client {
         let tenant = match account {
             Some(account) => {
                 validate_account(account)?;
-                request = request.header("stripe-account", account)?;
+                request = request.header("stripe-account", account);
                 Some(account.clone())
             }
             None => None,

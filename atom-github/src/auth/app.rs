@@ -109,7 +109,7 @@ impl AppSigner {
         ))
         .operation("apps.create_installation_access_token")
         .path_template("/app/installations/{installation_id}/access_tokens")
-        .header("authorization", &format!("Bearer {}", jwt.expose()))?;
+        .header("authorization", &format!("Bearer {}", jwt.expose()));
         let response = self.api.send(request).await?;
         let body: InstallationTokenBody = response.json()?;
         let mut extra = Map::new();
