@@ -467,7 +467,7 @@ async fn the_body_sent_on_a_307_is_the_original() {
 }
 
 #[tokio::test]
-async fn a_request_the_http_layer_refuses_is_a_config_error_sent_once_at_most() {
+async fn a_request_the_http_layer_refuses_is_a_config_error_and_nothing_is_sent() {
     let server = MockServer::start().await;
     Mock::given(path("/x"))
         .respond_with(ResponseTemplate::new(200))
