@@ -25,6 +25,7 @@
 //! | [`Paginator`] | one `Stream` of items over any page scheme, with checkpoints |
 //! | [`auth`] | static credentials, OAuth 2.0 (PKCE + state), [`TokenStore`], [`TokenManager`] |
 //! | [`webhook`] | HMAC-SHA256 verification primitives with rotation and tolerance |
+//! | [`Decimal`] | an exact decimal for money, with exact sums |
 //!
 //! Not here on purpose: no server (webhook handlers belong to the app's framework), no
 //! database token store (a separate crate implements [`TokenStore`]), no blocking API.
@@ -52,6 +53,7 @@
 pub mod auth;
 mod client;
 mod connector;
+mod decimal;
 mod envelope;
 mod error;
 mod extra;
@@ -82,6 +84,7 @@ pub use auth::store::{MemoryTokenStore, RefreshLease, TokenStore};
 pub use auth::token::{StoredToken, TokenKey, TokenSet};
 pub use client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use connector::{AuthKind, Category, Connector, ConnectorInfo, Health, ProviderClient};
+pub use decimal::{Decimal, ParseDecimalError};
 pub use envelope::Envelope;
 pub use error::{Error, ErrorKind, ProviderDetail, ProviderDetails, Result};
 pub use extra::{Extra, RedactedJson};

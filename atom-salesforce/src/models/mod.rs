@@ -3,12 +3,11 @@
 //! [`Decimal`], never an `f64`.
 
 pub mod datetime;
-mod decimal;
 mod describe;
 mod records;
 mod results;
 
-pub use decimal::Decimal;
+pub use atom_core::Decimal;
 pub use describe::{
     ChildRelationship, DescribeGlobal, FieldDescribe, FieldType, PicklistValue, RecordTypeInfo,
     SObjectDescribe, SObjectSummary,
