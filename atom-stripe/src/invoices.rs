@@ -13,6 +13,20 @@ use crate::form::Clearable;
 use crate::models::{CollectionMethod, Currency, Invoice, InvoiceItem, InvoiceStatus, Metadata};
 use crate::pagination::{self, ListParams};
 
+atom_core::string_enum! {
+    /// Whether a new invoice takes the customer's pending invoice items
+    /// (`pending_invoice_items_behavior`).
+    #[non_exhaustive]
+    pub enum PendingInvoiceItemsBehavior {
+        /// Leave them pending (the default since API version 2022-08-01).
+        Exclude = "exclude",
+        /// Add them to the invoice.
+        Include = "include",
+        /// Add them and fail when there are none (deprecated by Stripe; prefer `Include`).
+        IncludeAndRequire = "include_and_require",
+    }
+}
+
 /// `POST /v1/invoices` parameters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InvoiceCreateParams {
@@ -34,9 +48,9 @@ pub struct InvoiceCreateParams {
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `exclude` (default) or `include_and_require`: whether pending invoice items are added.
+    /// Whether the customer's pending invoice items are added (default: excluded).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pending_invoice_items_behavior: Option<String>,
+    pub pending_invoice_items_behavior: Option<PendingInvoiceItemsBehavior>,
     /// A subscription to invoice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,

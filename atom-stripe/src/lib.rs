@@ -225,19 +225,21 @@ pub use events::{EventListParams, Events};
 pub use invoices::{
     InvoiceCreateParams, InvoiceFinalizeParams, InvoiceItemCreateParams, InvoiceItems,
     InvoiceListParams, InvoicePayParams, InvoiceUpdateParams, Invoices,
+    PendingInvoiceItemsBehavior,
 };
 pub use pagination::{ListParams, RangeQuery, SearchParams, SearchQuery};
 pub use payment_intents::{
-    AutomaticPaymentMethods, PaymentIntentCancelParams, PaymentIntentCaptureParams,
-    PaymentIntentConfirmParams, PaymentIntentCreateParams, PaymentIntentListParams,
-    PaymentIntentUpdateParams, PaymentIntents,
+    AutomaticPaymentMethods, PaymentIntentCancelParams, PaymentIntentCancelReason,
+    PaymentIntentCaptureParams, PaymentIntentConfirmParams, PaymentIntentCreateParams,
+    PaymentIntentListParams, PaymentIntentUpdateParams, PaymentIntents,
 };
 pub use products::{
     PriceCreateParams, PriceListParams, Prices, ProductCreateParams, ProductListParams, Products,
     RecurringParams,
 };
-pub use refunds::{RefundCreateParams, RefundListParams, Refunds};
+pub use refunds::{RefundCreateParams, RefundCreateReason, RefundListParams, Refunds};
 pub use subscriptions::{
-    SubscriptionCancelParams, SubscriptionCreateParams, SubscriptionItemParams,
-    SubscriptionListParams, SubscriptionUpdateParams, Subscriptions,
+    PaymentBehavior, ProrationBehavior, SubscriptionCancelParams, SubscriptionCreateParams,
+    SubscriptionItemParams, SubscriptionListParams, SubscriptionListStatus,
+    SubscriptionUpdateParams, Subscriptions,
 };

@@ -130,12 +130,28 @@ pub struct PaymentIntentCaptureParams {
     pub amount_to_capture: Option<i64>,
 }
 
+atom_core::string_enum! {
+    /// Why a PaymentIntent is canceled, as the cancel call accepts it (the response's
+    /// `cancellation_reason` has more values, which only Stripe sets).
+    #[non_exhaustive]
+    pub enum PaymentIntentCancelReason {
+        /// Abandoned by the customer.
+        Abandoned = "abandoned",
+        /// A duplicate.
+        Duplicate = "duplicate",
+        /// Fraudulent.
+        Fraudulent = "fraudulent",
+        /// The customer asked for it.
+        RequestedByCustomer = "requested_by_customer",
+    }
+}
+
 /// `POST /v1/payment_intents/{id}/cancel` parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PaymentIntentCancelParams {
-    /// `duplicate`, `fraudulent`, `requested_by_customer` or `abandoned`.
+    /// Why.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cancellation_reason: Option<String>,
+    pub cancellation_reason: Option<PaymentIntentCancelReason>,
 }
 
 /// `GET /v1/payment_intents` parameters.

@@ -9,8 +9,23 @@ use serde_json::Value;
 
 use crate::Client;
 use crate::client::{Call, handler};
-use crate::models::{Metadata, Refund, RefundReason};
+use crate::models::{Metadata, Refund};
 use crate::pagination::{self, ListParams};
+
+atom_core::string_enum! {
+    /// Why a refund is made, as `POST /v1/refunds` accepts it. The response's
+    /// [`RefundReason`](crate::models::RefundReason) has one more value
+    /// (`expired_uncaptured_charge`), which only Stripe sets.
+    #[non_exhaustive]
+    pub enum RefundCreateReason {
+        /// The charge was a duplicate.
+        Duplicate = "duplicate",
+        /// The charge was fraudulent (also blocks the card in Radar).
+        Fraudulent = "fraudulent",
+        /// The customer asked for it.
+        RequestedByCustomer = "requested_by_customer",
+    }
+}
 
 /// `POST /v1/refunds` parameters: name the charge or the PaymentIntent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -26,7 +41,7 @@ pub struct RefundCreateParams {
     pub amount: Option<i64>,
     /// Why.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<RefundReason>,
+    pub reason: Option<RefundCreateReason>,
     /// Key/value data.
     #[serde(skip_serializing_if = "Metadata::is_empty")]
     pub metadata: Metadata,

@@ -10,8 +10,66 @@ use serde_json::Value;
 use crate::Client;
 use crate::client::{Call, handler};
 use crate::form::Clearable;
-use crate::models::{CollectionMethod, Metadata, Subscription, SubscriptionStatus};
+use crate::models::{CollectionMethod, Metadata, Subscription};
 use crate::pagination::{self, ListParams};
+
+atom_core::string_enum! {
+    /// The `status` filter of `GET /v1/subscriptions`. Besides the statuses a subscription
+    /// can have, Stripe accepts `all` and `ended`; with no filter the list leaves out
+    /// canceled subscriptions.
+    #[non_exhaustive]
+    pub enum SubscriptionListStatus {
+        /// Every status, canceled ones included.
+        All = "all",
+        /// Canceled and incomplete-expired subscriptions.
+        Ended = "ended",
+        /// Active.
+        Active = "active",
+        /// Canceled.
+        Canceled = "canceled",
+        /// The first payment has not succeeded yet.
+        Incomplete = "incomplete",
+        /// The first payment never succeeded.
+        IncompleteExpired = "incomplete_expired",
+        /// A renewal payment failed.
+        PastDue = "past_due",
+        /// Paused after a trial without a payment method.
+        Paused = "paused",
+        /// In a trial.
+        Trialing = "trialing",
+        /// Payments failed and retries are exhausted.
+        Unpaid = "unpaid",
+    }
+}
+
+atom_core::string_enum! {
+    /// What happens when the first payment of a subscription create or update needs action
+    /// or fails (`payment_behavior`).
+    #[non_exhaustive]
+    pub enum PaymentBehavior {
+        /// Create it `incomplete` when payment needs action; fail on a decline.
+        AllowIncomplete = "allow_incomplete",
+        /// Create it `incomplete` and leave the payment to be confirmed by the client.
+        DefaultIncomplete = "default_incomplete",
+        /// Fail the call when payment needs action or fails.
+        ErrorIfIncomplete = "error_if_incomplete",
+        /// Update only: apply the change when the payment succeeds (pending updates).
+        PendingIfIncomplete = "pending_if_incomplete",
+    }
+}
+
+atom_core::string_enum! {
+    /// How a change of price or quantity is prorated (`proration_behavior`).
+    #[non_exhaustive]
+    pub enum ProrationBehavior {
+        /// Create proration items (the default).
+        CreateProrations = "create_prorations",
+        /// No prorations.
+        None = "none",
+        /// Create prorations and invoice them at once.
+        AlwaysInvoice = "always_invoice",
+    }
+}
 
 /// One item of a subscription create or update (`items[0][price]=…`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -57,9 +115,9 @@ pub struct SubscriptionCreateParams {
     /// The default payment method (`pm_…`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_payment_method: Option<String>,
-    /// `allow_incomplete`, `default_incomplete`, `error_if_incomplete`.
+    /// What happens when the first payment needs action or fails.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_behavior: Option<String>,
+    pub payment_behavior: Option<PaymentBehavior>,
     /// Trial length in days.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_period_days: Option<u32>,
@@ -92,9 +150,12 @@ pub struct SubscriptionUpdateParams {
     /// Free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Clearable<String>>,
-    /// `create_prorations`, `none` or `always_invoice`.
+    /// How the change is prorated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub proration_behavior: Option<String>,
+    pub proration_behavior: Option<ProrationBehavior>,
+    /// What happens when a payment the change causes needs action or fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_behavior: Option<PaymentBehavior>,
     /// Metadata to set; an empty value removes a key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Clearable<Metadata>>,
@@ -126,9 +187,10 @@ pub struct SubscriptionListParams {
     /// Only those with this price.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
-    /// Only this status (`all` is not a status: leave unset for Stripe's default).
+    /// Only this status; [`SubscriptionListStatus::All`] includes canceled ones, which are
+    /// left out when this is unset.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<SubscriptionStatus>,
+    pub status: Option<SubscriptionListStatus>,
 }
 
 handler! {

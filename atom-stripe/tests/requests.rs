@@ -9,6 +9,7 @@ use atom_core::{Connector as _, ErrorKind, Request};
 use atom_stripe::form::Clearable;
 use atom_stripe::*;
 use common::{KEY, client, fixture};
+use futures::TryStreamExt as _;
 use serde_json::Value;
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -215,7 +216,7 @@ async fn payment_intents_lifecycle() {
     };
     pis.capture("pi_1", &capture).await.unwrap();
     let cancel = PaymentIntentCancelParams {
-        cancellation_reason: Some("requested_by_customer".into()),
+        cancellation_reason: Some(atom_stripe::PaymentIntentCancelReason::RequestedByCustomer),
     };
     pis.cancel("pi_1", &cancel).await.unwrap();
     let update = PaymentIntentUpdateParams {
@@ -249,7 +250,7 @@ async fn charges_and_refunds() {
     let refund = RefundCreateParams {
         payment_intent: Some("pi_1".into()),
         amount: Some(500),
-        reason: Some(atom_stripe::models::RefundReason::RequestedByCustomer),
+        reason: Some(atom_stripe::RefundCreateReason::RequestedByCustomer),
         ..Default::default()
     };
     stripe
@@ -366,7 +367,8 @@ async fn subscriptions_with_indexed_items_and_expand() {
     expect_post(
         &server,
         "/v1/subscriptions/sub_1",
-        "items[0][id]=si_1&items[0][deleted]=true&cancel_at_period_end=true",
+        "items[0][id]=si_1&items[0][deleted]=true&cancel_at_period_end=true\
+         &proration_behavior=always_invoice&payment_behavior=pending_if_incomplete",
         "subscription",
     )
     .await;
@@ -386,7 +388,7 @@ async fn subscriptions_with_indexed_items_and_expand() {
             SubscriptionItemParams::price("price_1", 2),
             SubscriptionItemParams::price("price_2", 1),
         ],
-        payment_behavior: Some("default_incomplete".into()),
+        payment_behavior: Some(atom_stripe::PaymentBehavior::DefaultIncomplete),
         expand: vec!["latest_invoice.payment_intent".into()],
         ..Default::default()
     })
@@ -401,6 +403,8 @@ async fn subscriptions_with_indexed_items_and_expand() {
                 ..Default::default()
             }],
             cancel_at_period_end: Some(true),
+            proration_behavior: Some(atom_stripe::ProrationBehavior::AlwaysInvoice),
+            payment_behavior: Some(atom_stripe::PaymentBehavior::PendingIfIncomplete),
             ..Default::default()
         },
     )
@@ -416,6 +420,41 @@ async fn subscriptions_with_indexed_items_and_expand() {
     .await
     .unwrap();
     subs.get("sub_1").await.unwrap();
+}
+
+/// The list filter takes `all` and `ended`, which are not statuses a subscription has.
+#[tokio::test]
+async fn subscription_list_status_filter_takes_all_and_ended() {
+    let server = MockServer::start().await;
+    for status in ["all", "ended", "past_due"] {
+        Mock::given(method("GET"))
+            .and(path("/v1/subscriptions"))
+            .and(query_param("status", status))
+            .respond_with(ResponseTemplate::new(200).set_body_string(
+                r#"{"object":"list","url":"/v1/subscriptions","data":[],"has_more":false}"#,
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let stripe = client(&server);
+    for status in [
+        atom_stripe::SubscriptionListStatus::All,
+        atom_stripe::SubscriptionListStatus::Ended,
+        atom_stripe::SubscriptionListStatus::PastDue,
+    ] {
+        let params = atom_stripe::SubscriptionListParams {
+            status: Some(status),
+            ..Default::default()
+        };
+        let got: Vec<_> = stripe
+            .subscriptions()
+            .list(&params)
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(got.is_empty());
+    }
 }
 
 #[tokio::test]
