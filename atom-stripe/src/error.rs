@@ -75,8 +75,9 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
 fn map_api_error(status: StatusCode, fields: &Map<String, Value>) -> Error {
     let text = |name: &str| fields.get(name).and_then(Value::as_str);
     let error_type = text("type").unwrap_or_default();
+    let declined = is_decline(error_type, text("code"), text("decline_code"));
     let kind = match error_type {
-        "card_error" => ErrorKind::PaymentDeclined,
+        _ if declined => ErrorKind::PaymentDeclined,
         "idempotency_error" => ErrorKind::Conflict,
         "rate_limit_error" => ErrorKind::RateLimited,
         "api_error" => ErrorKind::Server,
@@ -125,16 +126,26 @@ fn map_api_error(status: StatusCode, fields: &Map<String, Value>) -> Error {
     } else if !error_type.is_empty() {
         error = error.with_provider_code(error_type);
     }
-    if error_type == "card_error" {
+    if declined {
         error = error.with_retryable(false);
     }
     error
 }
 
+/// A decline is a `card_error`, or any error whose `code` is `card_declined` or that carries
+/// a `decline_code`: Stripe sends declines under other types too (an
+/// `invalid_request_error` with `code: card_declined` on some payment method flows).
+fn is_decline(error_type: &str, code: Option<&str>, decline_code: Option<&str>) -> bool {
+    error_type == "card_error"
+        || code == Some("card_declined")
+        || decline_code.is_some_and(|c| !c.is_empty())
+}
+
 /// Stripe's verdict on retrying, which overrides the status rule:
 ///
 /// 1. `Stripe-Should-Retry: true|false` wins;
-/// 2. a `card_error` is never retried (the card will be declined again);
+/// 2. a decline (a `card_error`, `code: card_declined` or a `decline_code`) is never
+///    retried (the card will be declined again);
 /// 3. a 409 (a concurrent request on the same object or idempotency key) is retried;
 /// 4. a 429 `lock_timeout` is retried;
 /// 5. otherwise no opinion (`None`): the core policy decides from the status.
@@ -145,7 +156,10 @@ pub fn should_retry(status: u16, should_retry_header: Option<&str>, error: &Erro
         _ => {}
     }
     let error_type = error.provider_field("type").and_then(Value::as_str);
-    if error_type == Some("card_error") {
+    if error
+        .provider_details::<StripeErrorInfo>()
+        .is_some_and(StripeErrorInfo::is_card_declined)
+    {
         return Some(false);
     }
     if status == 409 && error_type != Some("idempotency_error") {
@@ -215,9 +229,15 @@ pub struct StripeErrorInfo {
 }
 
 impl StripeErrorInfo {
-    /// True for a card error, the case to show the customer "your card was declined".
+    /// True for a decline, the case to show the customer "your card was declined": a
+    /// `card_error`, or any error whose `code` is `card_declined` or that has a
+    /// `decline_code`.
     pub fn is_card_declined(&self) -> bool {
-        self.error_type == StripeErrorType::Card
+        is_decline(
+            self.error_type.as_str(),
+            self.code.as_deref(),
+            self.decline_code.as_deref(),
+        )
     }
 }
 
@@ -231,6 +251,30 @@ mod tests {
             &HeaderMap::new(),
             body.as_bytes(),
         )
+    }
+
+    #[test]
+    fn a_decline_is_keyed_on_code_and_decline_code_whatever_the_type() {
+        for body in [
+            r#"{"error":{"type":"invalid_request_error","code":"card_declined","message":"m"}}"#,
+            r#"{"error":{"type":"api_error","decline_code":"do_not_honor","message":"m"}}"#,
+            r#"{"error":{"code":"card_declined","message":"m"}}"#,
+        ] {
+            let e = err(402, body);
+            assert_eq!(e.kind(), ErrorKind::PaymentDeclined, "{body}");
+            assert!(!e.is_retryable(), "{body}");
+            assert_eq!(should_retry(402, None, &e), Some(false), "{body}");
+            let info = e.provider_details::<StripeErrorInfo>();
+            assert!(
+                info.is_some_and(StripeErrorInfo::is_card_declined),
+                "{body}"
+            );
+        }
+        let not = err(
+            402,
+            r#"{"error":{"type":"invalid_request_error","code":"amount_too_small","decline_code":""}}"#,
+        );
+        assert_ne!(not.kind(), ErrorKind::PaymentDeclined);
     }
 
     #[test]
