@@ -208,6 +208,30 @@ pub fn check_timestamp(
     Ok(())
 }
 
+/// Refuses a signed timestamp (Unix seconds) older than `max_age` by `clock`, and accepts
+/// one from the future.
+///
+/// For providers whose own libraries check only the past direction (Stripe): a future
+/// timestamp under a valid signature can only come from the receiver's clock running slow,
+/// so refusing it protects nothing and turns clock skew into lost deliveries. Replays are
+/// bounded by the past side alone.
+pub fn check_timestamp_age(
+    service: &'static str,
+    timestamp: i64,
+    clock: &dyn Clock,
+    max_age: Duration,
+) -> Result<()> {
+    let now = clock.now().timestamp();
+    let max_age = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
+    if timestamp < now.saturating_sub(max_age) {
+        return Err(signature_error(
+            service,
+            "webhook timestamp is older than the tolerance (replayed or clock skew)",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +308,10 @@ mod tests {
         assert!(check_timestamp("t", 1_700_000_000 - 301, &clock, tol).is_err());
         assert!(check_timestamp("t", 1_700_000_000 + 301, &clock, tol).is_err());
         assert!(check_timestamp("t", i64::MIN, &clock, tol).is_err());
+        assert!(check_timestamp_age("t", 1_700_000_000 - 300, &clock, tol).is_ok());
+        assert!(check_timestamp_age("t", 1_700_000_000 - 301, &clock, tol).is_err());
+        assert!(check_timestamp_age("t", i64::MAX, &clock, tol).is_ok());
+        assert!(check_timestamp_age("t", i64::MIN, &clock, tol).is_err());
+        assert!(check_timestamp_age("t", 0, &clock, Duration::MAX).is_ok());
     }
 }

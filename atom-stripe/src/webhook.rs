@@ -3,8 +3,9 @@
 //! The signature is HMAC-SHA256 under the endpoint secret (`whsec_…`) over
 //! `"{t}.{raw body}"`. Verification takes the raw body bytes exactly as received, accepts
 //! any `v1` in the header (Stripe sends several while a secret is rolled) under any of
-//! several secrets, compares in constant time, and refuses a timestamp more than the
-//! tolerance (300 s by default) from the clock's now. A wrong, missing, stale or malformed
+//! several secrets, compares in constant time, and refuses a timestamp older than the
+//! tolerance (300 s by default); like Stripe's own libraries it accepts one from the future,
+//! which only this machine's slow clock can produce. A wrong, missing, stale or malformed
 //! signature is an [`ErrorKind::WebhookSignature`](atom_core::ErrorKind) error, never a panic.
 //!
 //! ```
@@ -25,7 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atom_core::webhook::{
-    Clock, SignatureEncoding, SystemClock, WebhookVerifier, check_timestamp, sign,
+    Clock, SignatureEncoding, SystemClock, WebhookVerifier, check_timestamp_age, sign,
     verify_hmac_sha256,
 };
 use atom_core::{Error, ErrorKind, Result, Secret, decode_json};
@@ -140,7 +141,9 @@ impl Webhook {
         }
     }
 
-    /// Another tolerance between Stripe's timestamp and now (default 300 s).
+    /// Another tolerance: how much older than now Stripe's timestamp may be (default 300 s).
+    /// A timestamp from the future is accepted, as Stripe's own libraries do: it can only
+    /// come from this machine's clock running slow, and refusing it would drop real events.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
         self
@@ -177,7 +180,7 @@ impl Webhook {
             &candidates,
             SignatureEncoding::Hex,
         )?;
-        check_timestamp(
+        check_timestamp_age(
             SERVICE,
             parsed.timestamp,
             self.clock.as_ref(),
