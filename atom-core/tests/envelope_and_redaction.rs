@@ -155,7 +155,7 @@ fn debug_and_display_never_show_secrets() {
     let pending = PendingAuthorization {
         url: "https://login.example.com/authorize".parse().unwrap(),
         state: "state-1".into(),
-        pkce_verifier: Secret::new(SECRET),
+        pkce_verifier: Some(Secret::new(SECRET)),
     };
     assert_clean("PendingAuthorization", &format!("{pending:?}"));
 }

@@ -22,8 +22,13 @@ async fn authorize_url_has_pkce_s256_and_a_fresh_state() {
     assert_eq!(q["scope"], "api");
     assert_eq!(q["state"], a.state);
     assert_eq!(q["code_challenge_method"], "S256");
-    let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(sha2::Sha256::digest(a.pkce_verifier.expose().as_bytes()));
+    let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(
+        a.pkce_verifier
+            .as_ref()
+            .map(atom_core::Secret::expose)
+            .unwrap_or_default()
+            .as_bytes(),
+    ));
     assert_eq!(q["code_challenge"], expected);
 }
 
@@ -71,7 +76,52 @@ async fn code_exchange_checks_state_and_sends_the_verifier() {
     );
     assert_eq!(token.extra_str("issued_at"), Some("1278448832702"));
     let body = String::from_utf8(auth.received_requests().await.unwrap()[0].body.clone()).unwrap();
-    assert!(body.contains(&format!("code_verifier={}", pending.pkce_verifier.expose())));
+    assert!(
+        body.contains(&format!(
+            "code_verifier={}",
+            pending
+                .pkce_verifier
+                .as_ref()
+                .map(atom_core::Secret::expose)
+                .unwrap_or_default()
+        ))
+    );
+}
+
+/// For providers that do not document PKCE (Stripe Connect): no challenge, no verifier.
+#[tokio::test]
+async fn pkce_turned_off_sends_neither_challenge_nor_verifier() {
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "at-1", "token_type": "bearer"
+        })))
+        .expect(1)
+        .mount(&auth)
+        .await;
+    let base = common::oauth_client(&auth.uri()).config().clone();
+    let client = atom_core::OAuthClient::new("test", base.pkce(false)).unwrap();
+    let pending = client.authorize_url().unwrap();
+    assert!(pending.pkce_verifier.is_none());
+    let names: Vec<String> = pending
+        .url
+        .query_pairs()
+        .map(|(k, _)| k.into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with("code_challenge")),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n == "state"));
+    client
+        .exchange_code(&pending, &pending.state, "abc123")
+        .await
+        .unwrap();
+    let sent = auth.received_requests().await.unwrap();
+    let body = String::from_utf8(sent[0].body.clone()).unwrap();
+    assert!(!body.contains("code_verifier"), "{body}");
+    assert!(body.contains("code=abc123"), "{body}");
 }
 
 #[tokio::test]
@@ -313,7 +363,11 @@ async fn token_endpoint_errors_never_repeat_submitted_credentials() {
         for secret in [
             "CANARY",
             "client-secret-XYZ",
-            pending.pkce_verifier.expose(),
+            pending
+                .pkce_verifier
+                .as_ref()
+                .map(atom_core::Secret::expose)
+                .unwrap_or_default(),
         ] {
             assert!(!shown.contains(secret), "{secret} leaked: {shown}");
         }

@@ -199,7 +199,9 @@ impl ConnectOAuth {
         )
         .client_secret(secret_key.clone())
         .scopes([scope.as_str()])
-        .client_auth(ClientAuth::RequestBody);
+        .client_auth(ClientAuth::RequestBody)
+        // Stripe's Connect OAuth documents no PKCE parameters: off unless asked for.
+        .pkce(false);
         if let Some(redirect) = redirect_url {
             config = config.redirect_url(redirect);
         }
@@ -221,6 +223,14 @@ impl ConnectOAuth {
             api,
             client_id: client_id.to_owned(),
         })
+    }
+
+    /// Sends PKCE parameters (`code_challenge`, `code_verifier`) too. Off by default:
+    /// Stripe's Connect OAuth does not document them.
+    pub fn with_pkce(mut self) -> Result<Self> {
+        let config = self.oauth.config().clone().pkce(true);
+        self.oauth = OAuthClient::new(SERVICE, config)?;
+        Ok(self)
     }
 
     /// The consent URL, with a fresh `state` to check on the callback.

@@ -38,6 +38,20 @@ async fn authorize_exchange_and_deauthorize() {
     assert!(url.contains("scope=read_write"), "{url}");
     assert!(url.contains("response_type=code"), "{url}");
     assert!(url.contains(&format!("state={}", pending.state)), "{url}");
+    // Stripe documents no PKCE for Connect: none is sent unless asked for.
+    assert!(!url.contains("code_challenge"), "{url}");
+    assert!(pending.pkce_verifier.is_none());
+    let with_pkce = connect(&server)
+        .with_pkce()
+        .unwrap()
+        .authorize_url()
+        .unwrap();
+    assert!(
+        with_pkce
+            .url
+            .as_str()
+            .contains("code_challenge_method=S256")
+    );
 
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
@@ -80,6 +94,9 @@ async fn authorize_exchange_and_deauthorize() {
         Some("acct_1PgaxNB7WZ01zgkW")
     );
     assert!(!format!("{account:?}").contains("sk_test_connected_token"));
+    let sent = server.received_requests().await.unwrap();
+    let exchange = String::from_utf8_lossy(&sent[0].body).into_owned();
+    assert!(!exchange.contains("code_verifier"), "{exchange}");
 
     Mock::given(method("POST"))
         .and(path("/oauth/deauthorize"))

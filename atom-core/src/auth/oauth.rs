@@ -64,6 +64,9 @@ pub struct OAuthConfig {
     pub client_auth: ClientAuth,
     /// Provider-specific parameters for the consent URL (`access_type=offline`, `prompt=consent`).
     pub extra_authorize_params: Vec<(String, String)>,
+    /// Whether the flow sends a PKCE S256 challenge and verifier (on by default; off for
+    /// providers that do not document PKCE).
+    pub pkce: bool,
 }
 
 impl OAuthConfig {
@@ -79,7 +82,15 @@ impl OAuthConfig {
             scopes: Vec::new(),
             client_auth: ClientAuth::default(),
             extra_authorize_params: Vec::new(),
+            pkce: true,
         }
+    }
+
+    /// Turns PKCE on (the default) or off. Leave it on wherever the provider supports it;
+    /// turn it off only where the provider does not document it.
+    pub fn pkce(mut self, enabled: bool) -> Self {
+        self.pkce = enabled;
+        self
     }
 
     /// Sets the client secret.
@@ -126,20 +137,21 @@ impl fmt::Debug for OAuthConfig {
             .field("token_url", &self.token_url.as_str())
             .field("redirect_url", &self.redirect_url.as_ref().map(Url::as_str))
             .field("scopes", &self.scopes)
+            .field("pkce", &self.pkce)
             .finish()
     }
 }
 
 /// What the app keeps (in the user's session) between sending the user to consent and the
-/// callback: the `state` to compare and the PKCE verifier to send with the code.
+/// callback: the `state` to compare and, when PKCE is on, the verifier to send with the code.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct PendingAuthorization {
     /// The consent URL to send the user to.
     pub url: Url,
     /// The `state` value in that URL.
     pub state: String,
-    /// The PKCE code verifier.
-    pub pkce_verifier: Secret,
+    /// The PKCE code verifier (`None` when the configuration turned PKCE off).
+    pub pkce_verifier: Option<Secret>,
 }
 
 impl fmt::Debug for PendingAuthorization {
@@ -248,22 +260,29 @@ impl OAuthClient {
         &self.config
     }
 
-    /// A consent URL with a fresh random `state` and a PKCE S256 challenge. Fails only when
-    /// the operating system has no randomness to give.
+    /// A consent URL with a fresh random `state` and (unless turned off) a PKCE S256
+    /// challenge. Fails only when the operating system has no randomness to give.
     pub fn authorize_url(&self) -> Result<PendingAuthorization> {
         let state = random_token(self.service, 16)?;
-        let verifier = random_token(self.service, 32)?;
-        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(Sha256::digest(verifier.as_bytes()));
+        let verifier = if self.config.pkce {
+            Some(random_token(self.service, 32)?)
+        } else {
+            None
+        };
         let mut url = self.config.authorize_url.clone();
         {
             let mut query = url.query_pairs_mut();
             query
                 .append_pair("response_type", "code")
                 .append_pair("client_id", &self.config.client_id)
-                .append_pair("state", &state)
-                .append_pair("code_challenge", &challenge)
-                .append_pair("code_challenge_method", "S256");
+                .append_pair("state", &state);
+            if let Some(verifier) = &verifier {
+                let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .encode(Sha256::digest(verifier.as_bytes()));
+                query
+                    .append_pair("code_challenge", &challenge)
+                    .append_pair("code_challenge_method", "S256");
+            }
             if let Some(redirect) = &self.config.redirect_url {
                 query.append_pair("redirect_uri", redirect.as_str());
             }
@@ -277,7 +296,7 @@ impl OAuthClient {
         Ok(PendingAuthorization {
             url,
             state,
-            pkce_verifier: Secret::new(verifier),
+            pkce_verifier: verifier.map(Secret::new),
         })
     }
 
@@ -297,16 +316,16 @@ impl OAuthClient {
             )
             .with_provider_code("state_mismatch"));
         }
-        let verifier = pending.pkce_verifier.expose();
-        let mut params = vec![
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("code_verifier", verifier),
-        ];
+        let mut params = vec![("grant_type", "authorization_code"), ("code", code)];
+        let mut sent_secrets = vec![code];
+        if let Some(verifier) = &pending.pkce_verifier {
+            params.push(("code_verifier", verifier.expose()));
+            sent_secrets.push(verifier.expose());
+        }
         if let Some(redirect) = &self.config.redirect_url {
             params.push(("redirect_uri", redirect.as_str()));
         }
-        self.token_request(&params, &[code, verifier], None).await
+        self.token_request(&params, &sent_secrets, None).await
     }
 
     /// Exchanges a refresh token. A refresh token the server no longer accepts
