@@ -112,6 +112,10 @@ pub struct Paginator<T> {
     in_flight: Option<BoxFuture<'static, Result<Page<T>>>>,
     ready: Option<Result<Page<T>>>,
     skip_on_arrival: usize,
+    /// Items handed out since the last page arrived: the next page is prefetched only once
+    /// the caller comes back for a second item, so a caller that takes one item and drops
+    /// the stream never causes a request for the next page.
+    handed_since_page: usize,
     seen: HashSet<u64>,
     fail_after_drain: Option<Error>,
     finished: bool,
@@ -159,6 +163,7 @@ impl<T: Send + 'static> Paginator<T> {
             in_flight: None,
             ready: None,
             skip_on_arrival: from.skip,
+            handed_since_page: 0,
             seen,
             fail_after_drain: None,
             finished: false,
@@ -307,6 +312,7 @@ impl<T: Send + 'static> Paginator<T> {
         let skip = std::mem::take(&mut self.skip_on_arrival).min(page.items.len());
         self.current.skip = skip;
         self.buffer = page.items.into_iter().skip(skip).collect();
+        self.handed_since_page = 0;
         self.pages = self.pages.saturating_add(1);
         if page.total.is_some() {
             self.total = page.total;
@@ -348,9 +354,14 @@ impl<T: Send + 'static> Stream for Paginator<T> {
             if this.finished {
                 return Poll::Ready(None);
             }
-            this.start_fetch();
+            // Fetch when the page is used up, or prefetch once the caller has come back for
+            // more than the first item of this page.
+            if this.buffer.is_empty() || this.handed_since_page > 0 {
+                this.start_fetch();
+            }
             if let Some(item) = this.buffer.pop_front() {
                 this.current.skip += 1;
+                this.handed_since_page += 1;
                 // Keep the next page moving while the caller works on this item.
                 let _ = this.drive(cx);
                 return Poll::Ready(Some(Ok(item)));

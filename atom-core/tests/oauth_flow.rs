@@ -76,16 +76,14 @@ async fn code_exchange_checks_state_and_sends_the_verifier() {
     );
     assert_eq!(token.extra_str("issued_at"), Some("1278448832702"));
     let body = String::from_utf8(auth.received_requests().await.unwrap()[0].body.clone()).unwrap();
-    assert!(
-        body.contains(&format!(
+    assert!(body.contains(&format!(
             "code_verifier={}",
             pending
                 .pkce_verifier
                 .as_ref()
                 .map(atom_core::Secret::expose)
                 .unwrap_or_default()
-        ))
-    );
+        )));
 }
 
 /// For providers that do not document PKCE (Stripe Connect): no challenge, no verifier.

@@ -3,6 +3,9 @@
 
 mod common;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use atom_core::{ApiClient, Checkpoint, ErrorKind, Page, Paginator, Request};
 use futures::{StreamExt as _, TryStreamExt as _};
 use serde::Deserialize;
@@ -329,4 +332,36 @@ async fn errors_the_stream_makes_itself_name_the_service() {
     let results: Vec<_> = pages.collect().await;
     let err = results.into_iter().find_map(Result::err).unwrap();
     assert_eq!((err.kind(), err.service()), (ErrorKind::Decode, "example"));
+}
+
+/// Pages of 3 items, forever, counting how many fetches were started.
+fn counted_pages(started: Arc<AtomicUsize>) -> Paginator<u32> {
+    Paginator::new(Checkpoint::default(), move |cursor: Option<String>| {
+        started.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async move {
+            let n: u32 = cursor.as_deref().unwrap_or("0").parse().unwrap_or(0);
+            Ok(Page::new(
+                vec![n * 3, n * 3 + 1, n * 3 + 2],
+                Some((n + 1).to_string()),
+            ))
+        })
+    })
+}
+
+/// A caller that takes the first item and drops the stream never causes a request for the
+/// next page: the prefetch starts only when the caller comes back for a second item.
+#[tokio::test]
+async fn a_stream_dropped_after_its_first_item_never_fetches_the_next_page() {
+    let started = Arc::new(AtomicUsize::new(0));
+    let mut stream = counted_pages(started.clone());
+    assert_eq!(stream.next().await.transpose().unwrap(), Some(0));
+    drop(stream);
+    assert_eq!(started.load(Ordering::SeqCst), 1, "only page 0 was fetched");
+
+    // Coming back for a second item starts the prefetch of page 1.
+    let started = Arc::new(AtomicUsize::new(0));
+    let mut stream = counted_pages(started.clone());
+    assert_eq!(stream.next().await.transpose().unwrap(), Some(0));
+    assert_eq!(stream.next().await.transpose().unwrap(), Some(1));
+    assert_eq!(started.load(Ordering::SeqCst), 2, "page 1 is prefetched");
 }

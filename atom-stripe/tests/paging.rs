@@ -461,3 +461,32 @@ async fn errors_the_stream_makes_itself_name_stripe() {
     assert_eq!(err.service(), "stripe", "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+/// Taking one customer and dropping the stream sends no request for page 2. Deterministic:
+/// the only other request is one this test sends after the drop, and the server saw exactly
+/// those two, in that order.
+#[tokio::test]
+async fn a_list_dropped_after_its_first_item_sends_no_request_for_page_two() {
+    use futures::StreamExt as _;
+    let server = MockServer::start().await;
+    customer_page(&server, None, &["cus_a", "cus_b"], true).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/customers/cus_a"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(with_id("customer", "cus_a")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let stripe = client(&server);
+    let mut stream = stripe.customers().list(&customer_filters());
+    let first = stream.next().await.unwrap().unwrap();
+    drop(stream);
+    stripe.customers().get(first.id()).await.unwrap();
+    let seen: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(seen, ["/v1/customers", "/v1/customers/cus_a"]);
+}
