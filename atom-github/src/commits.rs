@@ -5,7 +5,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::client::Client;
 use crate::models::{Commit, Comparison};
-use crate::pagination::{array, paginate, per_page};
+use crate::pagination::{PerPage, array, paginate};
 use crate::path;
 
 /// Filters of `GET /repos/{owner}/{repo}/commits`.
@@ -21,8 +21,8 @@ pub struct CommitListParams {
     pub since: Option<DateTime<Utc>>,
     /// Only commits before this time.
     pub until: Option<DateTime<Utc>>,
-    /// Page size, 1..=100 (default 100).
-    pub per_page: Option<u8>,
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
 }
 
 /// Commit calls for one repository; from [`Client::commits`].
@@ -67,7 +67,7 @@ impl Commits {
                 .query_opt("author", params.author.as_deref())
                 .query_opt("since", time(params.since))
                 .query_opt("until", time(params.until))
-                .query("per_page", per_page(params.per_page))
+                .query_opt("per_page", params.per_page.query_value())
         });
         paginate(
             &self.client,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::client::{Client, WRITE_CLASS};
 use crate::error::SERVICE;
 use crate::models::{Issue, IssueComment, Label, StateReason};
-use crate::pagination::{array, paginate, per_page};
+use crate::pagination::{PerPage, array, paginate};
 use crate::path;
 
 /// Filters of `GET /repos/{owner}/{repo}/issues` (GitHub's defaults where `None`).
@@ -32,8 +32,8 @@ pub struct IssueListParams {
     pub direction: Option<String>,
     /// Only issues updated at or after this time.
     pub since: Option<DateTime<Utc>>,
-    /// Page size, 1..=100 (default 100).
-    pub per_page: Option<u8>,
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
 }
 
 /// A new issue.
@@ -129,6 +129,15 @@ struct LockBody {
     lock_reason: LockReason,
 }
 
+/// `GET /repos/{owner}/{repo}/issues/{number}/comments` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommentListParams {
+    /// Only comments updated at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
+}
+
 /// Issue calls for one repository; from [`Client::issues`].
 #[derive(Debug, Clone)]
 pub struct Issues {
@@ -196,7 +205,7 @@ impl Issues {
             .query_opt("sort", params.sort.as_deref())
             .query_opt("direction", params.direction.as_deref())
             .query_opt("since", since)
-            .query("per_page", per_page(params.per_page)))
+            .query_opt("per_page", params.per_page.query_value()))
     }
 
     /// `GET /repos/{owner}/{repo}/issues/{number}`.
@@ -269,22 +278,30 @@ impl Issues {
     }
 
     /// `GET /repos/{owner}/{repo}/issues/{number}/comments`, every page.
-    pub fn list_comments(&self, number: u64, page_size: Option<u8>) -> Paginator<IssueComment> {
-        self.list_comments_from(number, page_size, Checkpoint::default())
+    pub fn list_comments(
+        &self,
+        number: u64,
+        params: &CommentListParams,
+    ) -> Paginator<IssueComment> {
+        self.list_comments_from(number, params, Checkpoint::default())
     }
 
     /// [`list_comments`](Self::list_comments) resumed from a [`Paginator::checkpoint`].
     pub fn list_comments_from(
         &self,
         number: u64,
-        page_size: Option<u8>,
+        params: &CommentListParams,
         from: Checkpoint,
     ) -> Paginator<IssueComment> {
+        let since = params
+            .since
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true));
         let first = self.base().map(|base| {
             Request::get(format!("{base}/issues/{number}/comments"))
                 .operation("issues.list_comments")
                 .path_template("/repos/{owner}/{repo}/issues/{issue_number}/comments")
-                .query("per_page", per_page(page_size))
+                .query_opt("since", since)
+                .query_opt("per_page", params.per_page.query_value())
         });
         paginate(
             &self.client,

@@ -81,7 +81,7 @@
 //! use futures::TryStreamExt as _;
 //! use atom_github::pulls::{PullMergeParams, ReviewCreateParams};
 //! let pulls = github.pulls("octocat", "Hello-World");
-//! let files: Vec<_> = pulls.files(1347, None).try_collect().await?;
+//! let files: Vec<_> = pulls.files(1347, &Default::default()).try_collect().await?;
 //! pulls.create_review(1347, &ReviewCreateParams { event: Some("APPROVE".into()), ..Default::default() }).await?;
 //! let merged = pulls.merge(1347, &PullMergeParams { merge_method: Some("squash".into()), ..Default::default() }).await?;
 //! # let _ = (files, merged); Ok(()) }
@@ -141,7 +141,7 @@
 //!     .authenticator(app.installation_authenticator(987654))
 //!     .tenant("installation-987654")
 //!     .build()?;
-//! let repos = github.repos().list_for_installation(None);
+//! let repos = github.repos().list_for_installation(&Default::default());
 //! # let _ = repos; Ok(()) }
 //! ```
 //!

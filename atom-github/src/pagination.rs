@@ -123,12 +123,40 @@ fn first_chars(s: &str) -> String {
     s.chars().take(20).collect()
 }
 
-/// Clamps a requested page size to GitHub's 1..=100.
-pub(crate) fn per_page(requested: Option<u8>) -> String {
-    requested
-        .unwrap_or(MAX_PER_PAGE)
-        .clamp(1, MAX_PER_PAGE)
-        .to_string()
+/// How many items a list asks GitHub for on each page (`per_page`).
+///
+/// ```
+/// use atom_github::pagination::PerPage;
+/// assert_eq!(PerPage::default(), PerPage::Max);
+/// assert_eq!(PerPage::from(30), PerPage::Exactly(30));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PerPage {
+    /// 100, GitHub's maximum: the fewest requests (the default).
+    #[default]
+    Max,
+    /// No `per_page` parameter: GitHub's own default page size (30).
+    Unset,
+    /// This many, clamped to 1..=100.
+    Exactly(u8),
+}
+
+impl From<u8> for PerPage {
+    fn from(size: u8) -> Self {
+        Self::Exactly(size)
+    }
+}
+
+impl PerPage {
+    /// The `per_page` value to send, if any.
+    pub(crate) fn query_value(self) -> Option<u8> {
+        match self {
+            Self::Max => Some(MAX_PER_PAGE),
+            Self::Unset => None,
+            Self::Exactly(size) => Some(size.clamp(1, MAX_PER_PAGE)),
+        }
+    }
 }
 
 /// How a page's items (and what GitHub says about the whole result) are read from the

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::client::{Client, WRITE_CLASS};
 use crate::models::{Commit, DiffEntry, MergeResult, PullRequest, Review};
-use crate::pagination::{array, paginate, per_page};
+use crate::pagination::{PerPage, array, paginate};
 use crate::path;
 
 /// Filters of `GET /repos/{owner}/{repo}/pulls`.
@@ -21,8 +21,29 @@ pub struct PullListParams {
     pub sort: Option<String>,
     /// `asc` or `desc`.
     pub direction: Option<String>,
-    /// Page size, 1..=100 (default 100).
-    pub per_page: Option<u8>,
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/files` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullFileListParams {
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/commits` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullCommitListParams {
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/reviews` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewListParams {
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
 }
 
 /// A new pull request.
@@ -121,14 +142,14 @@ impl Pulls {
         what: &str,
         operation: &'static str,
         template: &'static str,
-        page_size: Option<u8>,
+        per_page: PerPage,
         from: Checkpoint,
     ) -> Paginator<T> {
         let first = self.base().map(|base| {
             Request::get(format!("{base}/pulls/{number}/{what}"))
                 .operation(operation)
                 .path_template(template)
-                .query("per_page", per_page(page_size))
+                .query_opt("per_page", per_page.query_value())
         });
         paginate(&self.client, first, template, array, from)
     }
@@ -149,7 +170,7 @@ impl Pulls {
                 .query_opt("base", params.base.as_deref())
                 .query_opt("sort", params.sort.as_deref())
                 .query_opt("direction", params.direction.as_deref())
-                .query("per_page", per_page(params.per_page))
+                .query_opt("per_page", params.per_page.query_value())
         });
         paginate(
             &self.client,
@@ -200,15 +221,15 @@ impl Pulls {
     }
 
     /// `GET /repos/{owner}/{repo}/pulls/{number}/files`, every page (GitHub stops at 3000).
-    pub fn files(&self, number: u64, page_size: Option<u8>) -> Paginator<DiffEntry> {
-        self.files_from(number, page_size, Checkpoint::default())
+    pub fn files(&self, number: u64, params: &PullFileListParams) -> Paginator<DiffEntry> {
+        self.files_from(number, params, Checkpoint::default())
     }
 
     /// [`files`](Self::files) resumed from a [`Paginator::checkpoint`].
     pub fn files_from(
         &self,
         number: u64,
-        page_size: Option<u8>,
+        params: &PullFileListParams,
         from: Checkpoint,
     ) -> Paginator<DiffEntry> {
         self.list_of(
@@ -216,21 +237,21 @@ impl Pulls {
             "files",
             "pulls.list_files",
             "/repos/{owner}/{repo}/pulls/{pull_number}/files",
-            page_size,
+            params.per_page,
             from,
         )
     }
 
     /// `GET /repos/{owner}/{repo}/pulls/{number}/commits`, every page (GitHub stops at 250).
-    pub fn commits(&self, number: u64, page_size: Option<u8>) -> Paginator<Commit> {
-        self.commits_from(number, page_size, Checkpoint::default())
+    pub fn commits(&self, number: u64, params: &PullCommitListParams) -> Paginator<Commit> {
+        self.commits_from(number, params, Checkpoint::default())
     }
 
     /// [`commits`](Self::commits) resumed from a [`Paginator::checkpoint`].
     pub fn commits_from(
         &self,
         number: u64,
-        page_size: Option<u8>,
+        params: &PullCommitListParams,
         from: Checkpoint,
     ) -> Paginator<Commit> {
         self.list_of(
@@ -238,21 +259,21 @@ impl Pulls {
             "commits",
             "pulls.list_commits",
             "/repos/{owner}/{repo}/pulls/{pull_number}/commits",
-            page_size,
+            params.per_page,
             from,
         )
     }
 
     /// `GET /repos/{owner}/{repo}/pulls/{number}/reviews`, every page.
-    pub fn reviews(&self, number: u64, page_size: Option<u8>) -> Paginator<Review> {
-        self.reviews_from(number, page_size, Checkpoint::default())
+    pub fn reviews(&self, number: u64, params: &ReviewListParams) -> Paginator<Review> {
+        self.reviews_from(number, params, Checkpoint::default())
     }
 
     /// [`reviews`](Self::reviews) resumed from a [`Paginator::checkpoint`].
     pub fn reviews_from(
         &self,
         number: u64,
-        page_size: Option<u8>,
+        params: &ReviewListParams,
         from: Checkpoint,
     ) -> Paginator<Review> {
         self.list_of(
@@ -260,7 +281,7 @@ impl Pulls {
             "reviews",
             "pulls.list_reviews",
             "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-            page_size,
+            params.per_page,
             from,
         )
     }

@@ -2,15 +2,14 @@
 //! app installation.
 
 use atom_core::{ApiResponse, Checkpoint, Page, Paginator, Request, Result};
-use serde::Serialize;
 
 use crate::client::Client;
 use crate::models::{InstallationRepositories, Repository};
-use crate::pagination::{array, paginate, per_page};
+use crate::pagination::{PerPage, array, paginate};
 use crate::path;
 
 /// Filters and order of a repository list (GitHub's defaults where `None`).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct RepoListParams {
     /// `all`, `owner`, `public`, `private`, `member` (users); `forks`, `sources`, ... (orgs).
     pub kind: Option<String>,
@@ -18,8 +17,8 @@ pub struct RepoListParams {
     pub sort: Option<String>,
     /// `asc` or `desc`.
     pub direction: Option<String>,
-    /// Page size, 1..=100 (default 100).
-    pub per_page: Option<u8>,
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
 }
 
 impl RepoListParams {
@@ -28,8 +27,15 @@ impl RepoListParams {
             .query_opt("type", self.kind.as_deref())
             .query_opt("sort", self.sort.as_deref())
             .query_opt("direction", self.direction.as_deref())
-            .query("per_page", per_page(self.per_page))
+            .query_opt("per_page", self.per_page.query_value())
     }
+}
+
+/// `GET /installation/repositories` parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstallationRepoListParams {
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
 }
 
 /// Repository calls; from [`Client::repos`].
@@ -132,21 +138,24 @@ impl Repos {
 
     /// `GET /installation/repositories`: what an app installation token can reach (the
     /// stream's [`total`](Paginator::total) is GitHub's `total_count`).
-    pub fn list_for_installation(&self, page_size: Option<u8>) -> Paginator<Repository> {
-        self.list_for_installation_from(page_size, Checkpoint::default())
+    pub fn list_for_installation(
+        &self,
+        params: &InstallationRepoListParams,
+    ) -> Paginator<Repository> {
+        self.list_for_installation_from(params, Checkpoint::default())
     }
 
     /// [`list_for_installation`](Self::list_for_installation) resumed from a
     /// [`Paginator::checkpoint`].
     pub fn list_for_installation_from(
         &self,
-        page_size: Option<u8>,
+        params: &InstallationRepoListParams,
         from: Checkpoint,
     ) -> Paginator<Repository> {
         let first = Request::get("/installation/repositories")
             .operation("apps.list_repos_accessible_to_installation")
             .path_template("/installation/repositories")
-            .query("per_page", per_page(page_size));
+            .query_opt("per_page", params.per_page.query_value());
         paginate(
             &self.client,
             Ok(first),

@@ -10,7 +10,7 @@ use atom_core::{ApiResponse, Checkpoint, Error, Page, Paginator, Request, Result
 use crate::client::{Client, SEARCH_CLASS};
 use crate::error::SERVICE;
 use crate::models::{Issue, IssueSearchResults, RepoSearchResults, Repository};
-use crate::pagination::{paginate, per_page};
+use crate::pagination::{PerPage, paginate};
 
 /// A GitHub search query, built from words and `qualifier:value` pairs.
 ///
@@ -217,8 +217,8 @@ pub struct SearchParams {
     pub sort: Option<String>,
     /// `asc` or `desc`.
     pub order: Option<String>,
-    /// Page size, 1..=100 (default 100).
-    pub per_page: Option<u8>,
+    /// Page size (default 100, the most GitHub gives; `PerPage::Unset` sends none).
+    pub per_page: PerPage,
 }
 
 /// Search calls; from [`Client::search`].
@@ -267,7 +267,7 @@ impl Search {
             .query("q", query.to_string())
             .query_opt("sort", params.sort.as_deref())
             .query_opt("order", params.order.as_deref())
-            .query("per_page", per_page(params.per_page)))
+            .query_opt("per_page", params.per_page.query_value()))
     }
 
     /// `GET /search/issues`: issues and pull requests, every page (GitHub serves at most

@@ -123,7 +123,7 @@ async fn list_from_resumes_at_the_checkpoint() {
     let gh = client(&server.uri());
     let issues = gh.issues("octocat", "Hello-World");
     let params = atom_github::issues::IssueListParams {
-        per_page: Some(2),
+        per_page: atom_github::pagination::PerPage::Exactly(2),
         ..Default::default()
     };
     let mut stream = issues.list(&params);
@@ -196,7 +196,7 @@ async fn search_keeps_total_count_and_incomplete_results() {
 async fn refused_parameters_are_the_only_item_named_github() {
     let server = MockServer::start().await;
     let gh = client(&server.uri());
-    let mut bad_repo = gh.pulls("..", "x").files(1, None);
+    let mut bad_repo = gh.pulls("..", "x").files(1, &Default::default());
     let err = bad_repo.try_next().await.unwrap_err();
     assert_eq!((err.kind(), err.service()), (ErrorKind::Config, "github"));
     assert!(bad_repo.try_next().await.unwrap().is_none());

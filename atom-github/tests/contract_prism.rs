@@ -106,7 +106,7 @@ async fn every_typed_call_passes_prism_validation_and_decodes() {
     first(gh.repos().list_mine(&Default::default())).await;
     first(gh.repos().list_for_user(o, &Default::default())).await;
     first(gh.repos().list_for_org("github", &Default::default())).await;
-    first(gh.repos().list_for_installation(None)).await;
+    first(gh.repos().list_for_installation(&Default::default())).await;
 
     // Issues, comments, labels.
     let issues = gh.issues(o, r);
@@ -145,7 +145,7 @@ async fn every_typed_call_passes_prism_validation_and_decodes() {
     issues.reopen(1347).await.unwrap();
     issues.lock(1347, Some(LockReason::Resolved)).await.unwrap();
     issues.unlock(1347).await.unwrap();
-    first(issues.list_comments(1347, None)).await;
+    first(issues.list_comments(1347, &Default::default())).await;
     issues.create_comment(1347, "Me too").await.unwrap();
     issues.update_comment(1, "Edited").await.unwrap();
     issues.delete_comment(1).await.unwrap();
@@ -189,9 +189,9 @@ async fn every_typed_call_passes_prism_validation_and_decodes() {
         )
         .await
         .unwrap();
-    first(pulls.files(1347, None)).await;
-    first(pulls.commits(1347, None)).await;
-    first(pulls.reviews(1347, None)).await;
+    first(pulls.files(1347, &Default::default())).await;
+    first(pulls.commits(1347, &Default::default())).await;
+    first(pulls.reviews(1347, &Default::default())).await;
     pulls
         .create_review(
             1347,

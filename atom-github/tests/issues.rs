@@ -28,7 +28,7 @@ async fn issues_list_sends_filters() {
         sort: Some("updated".into()),
         direction: Some("asc".into()),
         since: chrono::DateTime::from_timestamp(1_700_000_000, 0),
-        per_page: Some(250),
+        per_page: atom_github::pagination::PerPage::Exactly(250),
         ..IssueListParams::default()
     };
     let issues: Vec<_> = client(&server.uri())
@@ -161,12 +161,47 @@ async fn lock_comments_and_labels() {
     )
     .await;
     let comments: Vec<_> = issues
-        .list_comments(1347, Some(50))
+        .list_comments(
+            1347,
+            &atom_github::issues::CommentListParams {
+                per_page: atom_github::pagination::PerPage::Exactly(50),
+                ..Default::default()
+            },
+        )
         .try_collect()
         .await
         .unwrap();
     assert_eq!(comments.len(), 1);
     assert_eq!(received(&server).await.2.as_deref(), Some("per_page=50"));
+    server.reset().await;
+
+    // `PerPage::Unset` sends no page size (GitHub's default applies); `since` is RFC 3339.
+    serve(
+        &server,
+        "GET",
+        &format!("{base}/1347/comments"),
+        200,
+        &fixture("issue-comment-items.json"),
+    )
+    .await;
+    let since = chrono::DateTime::parse_from_rfc3339("2011-04-14T16:00:49Z")
+        .unwrap()
+        .to_utc();
+    let _: Vec<_> = issues
+        .list_comments(
+            1347,
+            &atom_github::issues::CommentListParams {
+                since: Some(since),
+                per_page: atom_github::pagination::PerPage::Unset,
+            },
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        received(&server).await.2.as_deref(),
+        Some("since=2011-04-14T16%3A00%3A49Z")
+    );
     server.reset().await;
 
     serve(

@@ -131,7 +131,7 @@ async fn pages_are_walked_to_the_end() {
         .mount(&server)
         .await;
     let params = atom_github::issues::IssueListParams {
-        per_page: Some(2),
+        per_page: atom_github::pagination::PerPage::Exactly(2),
         ..Default::default()
     };
     let all: Vec<Issue> = client(&uri)

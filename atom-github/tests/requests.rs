@@ -154,7 +154,11 @@ async fn pull_requests() {
         &fixture("diff-entry-items.json"),
     )
     .await;
-    let files: Vec<_> = pulls.files(1347, None).try_collect().await.unwrap();
+    let files: Vec<_> = pulls
+        .files(1347, &Default::default())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(files[0].filename, "file1.txt");
     server.reset().await;
 
@@ -166,7 +170,11 @@ async fn pull_requests() {
         &fixture("commit-items.json"),
     )
     .await;
-    let commits: Vec<_> = pulls.commits(1347, None).try_collect().await.unwrap();
+    let commits: Vec<_> = pulls
+        .commits(1347, &Default::default())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(commits.len(), 1);
     server.reset().await;
 
@@ -178,7 +186,11 @@ async fn pull_requests() {
         &fixture("pull-request-review-items.json"),
     )
     .await;
-    let reviews: Vec<_> = pulls.reviews(1347, None).try_collect().await.unwrap();
+    let reviews: Vec<_> = pulls
+        .reviews(1347, &Default::default())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(reviews[0].id, 80);
     server.reset().await;
 
@@ -284,7 +296,7 @@ async fn repositories_and_installation() {
     serve(&server, "GET", "/user/repos", 200, &items).await;
     let params = atom_github::repos::RepoListParams {
         kind: Some("owner".into()),
-        per_page: Some(30),
+        per_page: atom_github::pagination::PerPage::Exactly(30),
         ..Default::default()
     };
     let _: Vec<_> = gh.repos().list_mine(&params).try_collect().await.unwrap();
@@ -322,7 +334,7 @@ async fn repositories_and_installation() {
     .await;
     let repos: Vec<_> = gh
         .repos()
-        .list_for_installation(None)
+        .list_for_installation(&Default::default())
         .try_collect()
         .await
         .unwrap();
@@ -353,7 +365,7 @@ async fn search_quotes_the_query() {
     let params = SearchParams {
         sort: Some("created".into()),
         order: Some("asc".into()),
-        per_page: None,
+        per_page: atom_github::pagination::PerPage::Max,
     };
     let found: Vec<_> = gh.search().issues(&q, &params).try_collect().await.unwrap();
     assert_eq!(found[0].number, 132);

@@ -105,7 +105,7 @@ pub async fn run() -> LegResult {
     show(&Envelope::from_result("github", health));
 
     let params = IssueListParams {
-        per_page: Some(2),
+        per_page: atom_github::pagination::PerPage::Exactly(2),
         ..IssueListParams::default()
     };
     let issues: Vec<Issue> = github
@@ -232,7 +232,7 @@ async fn live(token: String) -> LegResult {
     let repo = github.repos().get("octocat", "Hello-World").await;
     show(&Envelope::from_result("github", repo.map(|r| r.full_name)));
     let params = IssueListParams {
-        per_page: Some(5),
+        per_page: atom_github::pagination::PerPage::Exactly(5),
         ..IssueListParams::default()
     };
     let first: Vec<Issue> = github
