@@ -105,6 +105,8 @@ pub struct Client {
     api: ApiClient,
     etags: Option<Arc<EtagCache>>,
     api_version: Arc<str>,
+    /// The media type for bodies, set per handler (`issues(..).body_format(..)`).
+    body_format: crate::media::BodyFormat,
 }
 
 /// Configures a [`Client`]: the shared options (`base_url`, `http_client`, `retry_policy`,
@@ -193,6 +195,7 @@ impl ClientBuilder {
                 .etag
                 .map(|(capacity, max_body)| Arc::new(EtagCache::new(capacity, max_body))),
             api_version: self.api_version.into(),
+            body_format: crate::media::BodyFormat::Default,
         })
     }
 }
@@ -232,6 +235,11 @@ impl Client {
     /// Sends a request through the request path (limits, auth, retries, error mapping) and,
     /// when the ETag cache is on, answers an unchanged GET from the cache.
     pub async fn send(&self, request: Request) -> Result<ApiResponse> {
+        let request = if request.headers().contains_key(http::header::ACCEPT) {
+            request
+        } else {
+            self.body_format.apply(request)
+        };
         let Some(cache) = self
             .etags
             .as_ref()
@@ -262,6 +270,12 @@ impl Client {
             }
             _ => Ok(response),
         }
+    }
+
+    /// This client asking for bodies in `format` (handlers use it for `body_format`).
+    pub(crate) fn with_body_format(mut self, format: crate::media::BodyFormat) -> Self {
+        self.body_format = format;
+        self
     }
 
     /// Sends and decodes the JSON body.

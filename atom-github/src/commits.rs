@@ -90,6 +90,36 @@ impl Commits {
         self.client.send_json(request).await
     }
 
+    /// `GET /repos/{owner}/{repo}/commits/{ref}` as a unified diff
+    /// (`application/vnd.github.diff`).
+    pub async fn diff(&self, git_ref: &str) -> Result<String> {
+        self.text_form(git_ref, crate::media::DIFF, "repos.get_commit_diff")
+            .await
+    }
+
+    /// `GET /repos/{owner}/{repo}/commits/{ref}` as a patch (`application/vnd.github.patch`).
+    pub async fn patch(&self, git_ref: &str) -> Result<String> {
+        self.text_form(git_ref, crate::media::PATCH, "repos.get_commit_patch")
+            .await
+    }
+
+    async fn text_form(
+        &self,
+        git_ref: &str,
+        media_type: &str,
+        operation: &'static str,
+    ) -> Result<String> {
+        let request = Request::get(format!(
+            "{}/commits/{}",
+            self.base()?,
+            path::git_ref(git_ref)?
+        ))
+        .operation(operation)
+        .path_template("/repos/{owner}/{repo}/commits/{ref}")
+        .header("accept", media_type);
+        crate::media::text(&self.client.send(request).await?)
+    }
+
     /// `GET /repos/{owner}/{repo}/compare/{base}...{head}`.
     pub async fn compare(&self, base: &str, head: &str) -> Result<Comparison> {
         let spec = format!("{}...{}", path::git_ref(base)?, path::git_ref(head)?);

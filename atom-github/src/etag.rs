@@ -120,7 +120,15 @@ impl EtagCache {
 /// The cache key of a GET: its path or URL and its query pairs, in order, joined with
 /// control characters so that no value can imitate another pair.
 pub(crate) fn cache_key(request: &Request) -> String {
-    let mut key = request.path().to_owned();
+    // The same URL under another media type (`.diff`, `.html+json`) is another answer.
+    let mut key = request
+        .headers()
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    key.push('\u{1d}');
+    key.push_str(request.path());
     for (name, value) in request.query_pairs() {
         key.push('\u{1f}');
         key.push_str(name);

@@ -156,6 +156,12 @@ impl Client {
 }
 
 impl Issues {
+    /// These calls with bodies in `format` (rendered HTML, plain text, or all forms).
+    pub fn body_format(mut self, format: crate::media::BodyFormat) -> Self {
+        self.client = self.client.with_body_format(format);
+        self
+    }
+
     fn base(&self) -> Result<&str> {
         self.base.as_deref().map_err(Clone::clone)
     }

@@ -170,6 +170,7 @@ pub mod commits;
 pub mod error;
 pub mod etag;
 pub mod issues;
+pub mod media;
 pub mod pagination;
 mod path;
 pub mod pulls;

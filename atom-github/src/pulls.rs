@@ -132,6 +132,12 @@ impl Client {
 }
 
 impl Pulls {
+    /// These calls with bodies in `format` (rendered HTML, plain text, or all forms).
+    pub fn body_format(mut self, format: crate::media::BodyFormat) -> Self {
+        self.client = self.client.with_body_format(format);
+        self
+    }
+
     fn base(&self) -> Result<&str> {
         self.base.as_deref().map_err(Clone::clone)
     }
@@ -187,6 +193,33 @@ impl Pulls {
             .operation("pulls.get")
             .path_template("/repos/{owner}/{repo}/pulls/{pull_number}");
         self.client.send_json(request).await
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls/{number}` as a unified diff
+    /// (`application/vnd.github.diff`).
+    pub async fn diff(&self, number: u64) -> Result<String> {
+        self.text_form(number, crate::media::DIFF, "pulls.get_diff")
+            .await
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls/{number}` as a patch series
+    /// (`application/vnd.github.patch`).
+    pub async fn patch(&self, number: u64) -> Result<String> {
+        self.text_form(number, crate::media::PATCH, "pulls.get_patch")
+            .await
+    }
+
+    async fn text_form(
+        &self,
+        number: u64,
+        media_type: &str,
+        operation: &'static str,
+    ) -> Result<String> {
+        let request = Request::get(format!("{}/pulls/{number}", self.base()?))
+            .operation(operation)
+            .path_template("/repos/{owner}/{repo}/pulls/{pull_number}")
+            .header("accept", media_type);
+        crate::media::text(&self.client.send(request).await?)
     }
 
     /// `POST /repos/{owner}/{repo}/pulls`.

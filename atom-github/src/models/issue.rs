@@ -124,6 +124,10 @@ model! {
         pub title: String,
         /// The body (Markdown).
         pub body: Option<String>,
+        /// The body rendered as HTML (with `BodyFormat::Html` or `Full`).
+        pub body_html: Option<String>,
+        /// The body as plain text (with `BodyFormat::Text` or `Full`).
+        pub body_text: Option<String>,
         /// Open or closed.
         pub state: IssueState,
         /// Why it is in its state.
@@ -177,6 +181,10 @@ model! {
         pub node_id: Option<String>,
         /// The body (Markdown).
         pub body: Option<String>,
+        /// The body rendered as HTML (with `BodyFormat::Html` or `Full`).
+        pub body_html: Option<String>,
+        /// The body as plain text (with `BodyFormat::Text` or `Full`).
+        pub body_text: Option<String>,
         /// The author.
         pub user: Option<SimpleUser>,
         /// The API URL.

@@ -34,6 +34,10 @@ model! {
         pub title: String,
         /// The body (Markdown).
         pub body: Option<String>,
+        /// The body rendered as HTML (with `BodyFormat::Html` or `Full`).
+        pub body_html: Option<String>,
+        /// The body as plain text (with `BodyFormat::Text` or `Full`).
+        pub body_text: Option<String>,
         /// The author.
         pub user: Option<SimpleUser>,
         /// Labels.
@@ -166,6 +170,10 @@ model! {
         pub user: Option<SimpleUser>,
         /// The review's summary text.
         pub body: Option<String>,
+        /// The summary rendered as HTML (with `BodyFormat::Html` or `Full`).
+        pub body_html: Option<String>,
+        /// The summary as plain text (with `BodyFormat::Text` or `Full`).
+        pub body_text: Option<String>,
         /// The verdict.
         pub state: ReviewState,
         /// The commit reviewed.
