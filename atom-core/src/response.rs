@@ -117,7 +117,13 @@ pub fn decode_json<T: DeserializeOwned>(
     body: &[u8],
     request_id: Option<&str>,
 ) -> Result<T> {
-    serde_json::from_slice(body).map_err(|e| {
+    // One UTF-8 check of the whole body, then the `&str` reader, which checks no string or
+    // raw field again (the slice reader re-checks each, a large share of a big page's cost).
+    let text = std::str::from_utf8(body).map_err(|e| {
+        Error::decode(service, format!("response body is not UTF-8: {e}"))
+            .with_request_id_opt(request_id.map(str::to_owned))
+    })?;
+    serde_json::from_str(text).map_err(|e| {
         Error::decode(service, format!("response body did not decode: {e}"))
             .with_cause_text(&e)
             .with_request_id_opt(request_id.map(str::to_owned))

@@ -1,5 +1,7 @@
 //! Client-side cost of one typed `list issues` call (a 100-issue page), for instruction
-//! counting: `atom-github` or plain reqwest + serde_json into the same models, `N` times,
+//! counting, `N` times: `atom` (atom-github, every field kept), `reqwest` (plain reqwest +
+//! serde_json into the same models) or `floor` (plain reqwest + serde_json into a minimal
+//! struct of four fields, what an expert writes by hand when only those are needed),
 //! against a server in a child process so that a profiler on this process counts only the
 //! client's work.
 //!
@@ -8,13 +10,13 @@
 //!
 //! ```text
 //! cargo build --release -p atom-github --example list_cost
-//! for mode in reqwest atom; do for n in 50 550; do
+//! for mode in floor reqwest atom; do for n in 10 60; do
 //!   valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 //!     target/release/examples/list_cost $mode $n 2>&1 | grep Collected
 //! done; done
 //! ```
 //!
-//! and (I(550) - I(50)) / 500 for each mode.
+//! and (I(60) - I(10)) / 50 for each mode.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -67,7 +69,33 @@ fn main() {
 
     let started = Instant::now();
     rt.block_on(async {
-        if mode == "reqwest" {
+        if mode == "floor" {
+            #[derive(serde::Deserialize)]
+            #[allow(dead_code)]
+            struct MinimalIssue {
+                id: u64,
+                number: u64,
+                title: String,
+                state: String,
+            }
+            let http = atom_core::reqwest::Client::new();
+            let url = format!("{base}/repos/octocat/Hello-World/issues?per_page=100");
+            for _ in 0..calls {
+                let body = http
+                    .get(&url)
+                    .header("authorization", "Bearer bench-token")
+                    .header("accept", "application/vnd.github+json")
+                    .header("user-agent", "bench")
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
+                let all: Vec<MinimalIssue> = serde_json::from_slice(&body).unwrap();
+                assert_eq!(all.len(), 100);
+            }
+        } else if mode == "reqwest" {
             let http = atom_core::reqwest::Client::new();
             let url = format!("{base}/repos/octocat/Hello-World/issues?per_page=100");
             for _ in 0..calls {

@@ -105,7 +105,7 @@ fn typed_events_and_raw_fallback() {
     assert_eq!(push.commits[0].modified, vec!["README"]);
     assert_eq!(
         push.repository.extra.get("pushed_at"),
-        Some(&serde_json::json!(1303831045))
+        Some(serde_json::json!(1303831045))
     );
 
     let WebhookEvent::Issues(issues) = parse("issues", "webhook-issues-labeled.json").event else {

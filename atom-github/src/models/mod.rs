@@ -110,8 +110,9 @@ macro_rules! model {
         #[non_exhaustive]
         pub struct $name {
             $( $(#[doc = $doc])* pub $field: $ty, )*
-            /// Every field GitHub sent that this type does not name, kept as sent.
-            pub extra: serde_json::Map<String, serde_json::Value>,
+            /// Every field GitHub sent that this type does not name, kept as the JSON text
+            /// GitHub sent and decoded only when read.
+            pub extra: atom_core::RawFields,
         }
 
         impl $name {
@@ -121,12 +122,12 @@ macro_rules! model {
                 mut map: A,
             ) -> Result<Self, A::Error> {
                 $( let mut $field: Option<$ty> = None; )*
-                let mut extra = serde_json::Map::new();
+                let mut extra = atom_core::RawFields::default();
                 while let Some(key) = map.next_key::<$crate::models::Key<'de>>()? {
                     match key.as_str() {
                         $( json_key!($field $(, $json)?) => $field = Some(map.next_value()?), )*
                         _ => {
-                            let value: serde_json::Value = map.next_value()?;
+                            let value: Box<serde_json::value::RawValue> = map.next_value()?;
                             extra.insert(key.into_string(), value);
                         }
                     }
@@ -167,7 +168,7 @@ macro_rules! model {
                 use serde::ser::SerializeMap as _;
                 let mut m = s.serialize_map(None)?;
                 $( m.serialize_entry(json_key!($field $(, $json)?), &self.$field)?; )*
-                for (k, v) in &self.extra {
+                for (k, v) in self.extra.iter() {
                     m.serialize_entry(k, v)?;
                 }
                 m.end()
