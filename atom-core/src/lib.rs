@@ -58,6 +58,7 @@ mod envelope;
 mod error;
 mod extra;
 pub mod http_util;
+pub mod model;
 mod options;
 mod pagination;
 mod provider;
