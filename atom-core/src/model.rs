@@ -82,10 +82,15 @@ model_required!(
 #[doc(hidden)]
 pub struct Key<'de>(Cow<'de, str>);
 
-impl Key<'_> {
+impl<'de> Key<'de> {
     /// The key.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The key, borrowed when it could be.
+    pub fn into_cow(self) -> Cow<'de, str> {
+        self.0
     }
 
     /// The key, owned.
@@ -188,7 +193,7 @@ macro_rules! model {
                         _ => {
                             let value: ::std::boxed::Box<::serde_json::value::RawValue> =
                                 map.next_value()?;
-                            extra.insert(key.into_string(), value);
+                            extra.insert_raw(key.as_str(), &value);
                         }
                     }
                 }
@@ -246,7 +251,7 @@ macro_rules! model {
                     );
                 )*
                 for (k, v) in self.extra.iter() {
-                    m.serialize_entry(k, v)?;
+                    m.serialize_entry(&k, v)?;
                 }
                 m.end()
             }

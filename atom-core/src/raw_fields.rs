@@ -1,14 +1,16 @@
 //! Unknown fields kept as the JSON text the provider sent, decoded only when read.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::ser::SerializeMap as _;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::extra::RedactedJson;
+use crate::model::Key;
 
 /// Fields a typed model does not name, kept as the exact JSON text the provider sent.
 ///
@@ -19,52 +21,77 @@ use crate::extra::RedactedJson;
 ///
 /// Needs a JSON deserializer that can hand over raw text (`serde_json::from_slice`,
 /// `from_str`, `from_reader`, or a `serde_json::Value`), which is how every crate here
-/// decodes.
+/// decodes; not serde's `flatten` or `untagged` buffering (see [`model!`](crate::model!)).
 ///
 /// ```
 /// use atom_core::RawFields;
-/// #[derive(serde::Deserialize)]
-/// struct Model {
-///     id: u64,
-///     #[serde(flatten)]
-///     rest: std::collections::HashMap<String, Box<serde_json::value::RawValue>>,
-/// }
-/// let m: Model = serde_json::from_str(r#"{"id":1,"score":1.5,"token":"s3cr3t"}"#).unwrap();
+/// use serde_json::value::RawValue;
 /// let mut fields = RawFields::default();
-/// for (k, v) in m.rest {
-///     fields.insert(k, v);
-/// }
-/// assert_eq!(fields.get("score"), Some(serde_json::json!(1.5)));
+/// fields.insert("score".into(), RawValue::from_string("1.50".into()).unwrap());
+/// fields.insert("token".into(), RawValue::from_string(r#""s3cr3t""#.into()).unwrap());
+/// assert_eq!(fields.get_raw("score").map(RawValue::get), Some("1.50"));
 /// assert_eq!(fields.get_as::<f64>("score").and_then(Result::ok), Some(1.5));
 /// assert!(!format!("{fields:?}").contains("s3cr3t"));
 /// ```
 #[derive(Clone, Default)]
-pub struct RawFields(Vec<(String, Box<RawValue>)>);
+pub struct RawFields {
+    /// `{"key":value,...}` as one JSON object text (empty when there is no field): one
+    /// growing buffer per object instead of two allocations per field.
+    text: String,
+    count: usize,
+}
 
 impl RawFields {
     /// Keeps a field. A key sent twice is kept twice, as sent; reads see the later one
-    /// (what serde_json's map does), and nothing searches on insert, which runs for every
-    /// unknown field of every object decoded.
+    /// (what serde_json's map does).
     pub fn insert(&mut self, key: String, value: Box<RawValue>) {
-        if self.0.capacity() == 0 {
-            // Objects that have unknown fields usually have many (a GitHub user: 15).
-            self.0.reserve(16);
+        self.insert_raw(&key, &value);
+    }
+
+    /// Keeps a field from borrowed parts (what model decoding uses: nothing is kept
+    /// allocated per field).
+    pub fn insert_raw(&mut self, key: &str, value: &RawValue) {
+        let value = value.get();
+        // Room for this field and the closing brace at once, and for several more fields
+        // on the first insert (objects with unknown fields usually have many).
+        let needed = key.len() + value.len() + 6;
+        if self.text.is_empty() {
+            self.text.reserve(needed.max(512));
+            self.text.push('{');
+        } else {
+            self.text.reserve(needed);
+            self.text.pop();
+            self.text.push(',');
         }
-        self.0.push((key, value));
+        push_json_string(&mut self.text, key);
+        self.text.push(':');
+        self.text.push_str(value);
+        self.text.push('}');
+        self.count += 1;
+    }
+
+    /// The fields, in the order the provider sent them (keys borrowed when they need no
+    /// unescaping).
+    pub fn iter(&self) -> impl Iterator<Item = (Cow<'_, str>, &RawValue)> {
+        let entries: Vec<(Key<'_>, &RawValue)> = if self.text.is_empty() {
+            Vec::new()
+        } else {
+            // The text was written by `insert_raw` from valid parts, so it parses.
+            serde_json::from_str::<Entries<'_>>(&self.text)
+                .map(|e| e.0)
+                .unwrap_or_default()
+        };
+        entries.into_iter().map(|(k, v)| (k.into_cow(), v))
     }
 
     /// Whether the provider sent this field.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.0.iter().any(|(k, _)| k == key)
+        self.get_raw(key).is_some()
     }
 
     /// The field's JSON text as sent.
     pub fn get_raw(&self, key: &str) -> Option<&RawValue> {
-        self.0
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_ref())
+        self.iter().filter(|(k, _)| k == key).last().map(|(_, v)| v)
     }
 
     /// The field decoded as a JSON value.
@@ -80,49 +107,74 @@ impl RawFields {
 
     /// How many fields are kept (a key sent twice counts twice).
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.count
     }
 
     /// Whether no field is kept.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.count == 0
     }
 
     /// The field names, in the order the provider sent them.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_str())
-    }
-
-    /// The fields, in the order the provider sent them.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_ref()))
+    pub fn keys(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        self.iter().map(|(k, _)| k)
     }
 
     /// Every field decoded, as a map.
     pub fn to_map(&self) -> Map<String, Value> {
-        self.0
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), serde_json::from_str(v.get()).ok()?)))
-            .collect()
+        if self.text.is_empty() {
+            return Map::new();
+        }
+        serde_json::from_str(&self.text).unwrap_or_default()
+    }
+}
+
+/// Appends `s` as a JSON string; the common key (nothing to escape) is copied as is.
+fn push_json_string(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&Value::String(s.to_owned()).to_string());
+    }
+}
+
+/// The entries of a [`RawFields`] text, borrowed from it.
+struct Entries<'a>(Vec<(Key<'a>, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = Entries<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'de>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    entries.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Entries(entries))
+            }
+        }
+        d.deserialize_map(EntriesVisitor)
     }
 }
 
 impl PartialEq for RawFields {
     /// The same keys with the same JSON text, in the same order.
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len()
-            && self
-                .iter()
-                .zip(other.iter())
-                .all(|((k, v), (ok, ov))| k == ok && v.get() == ov.get())
+        self.text == other.text
     }
 }
 
 impl Serialize for RawFields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
+        let mut map = serializer.serialize_map(Some(self.count))?;
+        for (k, v) in self.iter() {
+            map.serialize_entry(&k, v)?;
         }
         map.end()
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use atom_core::Extra;
+use atom_core::RawFields;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -38,7 +38,8 @@ impl From<&str> for Currency {
 }
 
 /// A field that holds an id, or the whole object when the request asked to `expand` it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// (Decoded by hand in `decode.rs`: `untagged` would buffer the object first.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Expandable<T> {
     /// The object's id (not expanded).
@@ -77,8 +78,9 @@ impl HasId for Value {
     }
 }
 
-/// One page of a list endpoint (`"object": "list"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One page of a list endpoint (`"object": "list"`). (Decoded by hand in `decode.rs`:
+/// `flatten` would buffer every item first.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct List<T> {
     /// Always `list`.
@@ -89,13 +91,14 @@ pub struct List<T> {
     pub has_more: bool,
     /// The list's URL.
     pub url: String,
-    /// Fields this crate does not model.
+    /// Fields this crate does not model, kept as their JSON text.
     #[serde(flatten)]
-    pub extra: Extra,
+    pub extra: RawFields,
 }
 
-/// One page of a search endpoint (`"object": "search_result"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One page of a search endpoint (`"object": "search_result"`). (Decoded by hand in
+/// `decode.rs`.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SearchResult<T> {
     /// Always `search_result`.
@@ -113,24 +116,21 @@ pub struct SearchResult<T> {
     pub total_count: Option<u64>,
     /// The search URL.
     pub url: String,
-    /// Fields this crate does not model.
+    /// Fields this crate does not model, kept as their JSON text.
     #[serde(flatten)]
-    pub extra: Extra,
+    pub extra: RawFields,
 }
 
-/// What a delete returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Deleted {
-    /// The deleted object's id.
-    pub id: String,
-    /// The object type (`customer`).
-    pub object: String,
-    /// Always true.
-    pub deleted: bool,
-    /// Fields this crate does not model.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// What a delete returns.
+    pub struct Deleted {
+        /// The deleted object's id.
+        pub id: String,
+        /// The object type (`customer`).
+        pub object: String,
+        /// Always true.
+        pub deleted: bool,
+    }
 }
 
 /// Implements [`HasId`] for models with an `id: String` field.

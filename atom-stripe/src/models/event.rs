@@ -1,6 +1,6 @@
 //! Events: what webhooks deliver and `/v1/events` lists.
 
-use atom_core::{Extra, RedactedJson};
+use atom_core::RedactedJson;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -214,18 +214,15 @@ impl<'de> Deserialize<'de> for EventObject {
     }
 }
 
-/// The event's payload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EventData {
-    /// The object after the change.
-    pub object: EventObject,
-    /// For `*.updated` events, the fields that changed with their old values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub previous_attributes: Option<Map<String, Value>>,
-    /// Every field this crate does not model, kept as sent.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// The event's payload.
+    pub struct EventData {
+        /// The object after the change.
+        pub object: EventObject,
+        /// For `*.updated` events, the fields that changed with their old values.
+        @skip_if(Option::is_none)
+        pub previous_attributes: Option<Map<String, Value>>,
+    }
 }
 
 /// The API request that caused an event.
@@ -240,39 +237,33 @@ pub struct EventRequest {
     pub idempotency_key: Option<String>,
 }
 
-/// An event (`evt_…`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Event {
-    /// The id.
-    pub id: String,
-    /// Always `event`.
-    pub object: String,
-    /// The connected account it happened on (Connect), when not the platform.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    /// The API version the object is rendered in.
-    #[serde(default)]
-    pub api_version: Option<String>,
-    /// When it happened.
-    #[serde(with = "ts::required")]
-    pub created: DateTime<Utc>,
-    /// The payload.
-    pub data: EventData,
-    /// Live (true) or test mode.
-    pub livemode: bool,
-    /// Webhooks not yet delivered.
-    #[serde(default)]
-    pub pending_webhooks: Option<u64>,
-    /// The request that caused it.
-    #[serde(default)]
-    pub request: Option<EventRequest>,
-    /// The type (`payment_intent.succeeded`).
-    #[serde(rename = "type")]
-    pub event_type: EventType,
-    /// Every field this crate does not model, kept as sent.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// An event (`evt_…`).
+    pub struct Event {
+        /// The id.
+        pub id: String,
+        /// Always `event`.
+        pub object: String,
+        /// The connected account it happened on (Connect), when not the platform.
+        @skip_if(Option::is_none)
+        pub account: Option<String>,
+        /// The API version the object is rendered in.
+        pub api_version: Option<String>,
+        /// When it happened.
+        @with(ts::required)
+        pub created: DateTime<Utc>,
+        /// The payload.
+        pub data: EventData,
+        /// Live (true) or test mode.
+        pub livemode: bool,
+        /// Webhooks not yet delivered.
+        pub pending_webhooks: Option<u64>,
+        /// The request that caused it.
+        pub request: Option<EventRequest>,
+        /// The type (`payment_intent.succeeded`).
+        @rename("type")
+        pub event_type: EventType,
+    }
 }
 
 has_id!(Event);

@@ -28,3 +28,19 @@ pub use event::{Event, EventData, EventObject, EventRequest, EventType};
 pub use payment::{
     Charge, ChargeStatus, PaymentIntent, PaymentIntentStatus, Refund, RefundReason, RefundStatus,
 };
+
+mod decode;
+
+// Fields of these types must be present: their absence is a decode error.
+atom_core::model_required!(
+    BalanceTransactionStatus,
+    ChargeStatus,
+    Currency,
+    EventObject,
+    EventType,
+    Interval,
+    PaymentIntentStatus,
+    PayoutStatus,
+    PriceType,
+    SubscriptionStatus,
+);

@@ -1,9 +1,8 @@
 //! PaymentIntents, Charges and Refunds.
 
-use atom_core::Extra;
 use atom_core::Secret;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+
 use serde_json::Value;
 
 use super::balance::BalanceTransaction;
@@ -31,67 +30,52 @@ atom_core::string_enum! {
     }
 }
 
-/// A PaymentIntent (`pi_…`): one attempt to collect an amount from a customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PaymentIntent {
-    /// The id.
-    pub id: String,
-    /// Always `payment_intent`.
-    pub object: String,
-    /// Amount to collect, in minor units of `currency`.
-    pub amount: i64,
-    /// Amount that can still be captured.
-    #[serde(default)]
-    pub amount_capturable: Option<i64>,
-    /// Amount received.
-    #[serde(default)]
-    pub amount_received: Option<i64>,
-    /// When it was canceled.
-    #[serde(default, with = "ts::optional")]
-    pub canceled_at: Option<DateTime<Utc>>,
-    /// Why it was canceled.
-    #[serde(default)]
-    pub cancellation_reason: Option<String>,
-    /// How the payment is captured.
-    #[serde(default)]
-    pub capture_method: Option<CaptureMethod>,
-    /// The secret the browser or app uses to confirm; never logged (prints `[redacted]`).
-    #[serde(default)]
-    pub client_secret: Option<Secret>,
-    /// When it was created.
-    #[serde(with = "ts::required")]
-    pub created: DateTime<Utc>,
-    /// The currency.
-    pub currency: Currency,
-    /// The customer.
-    #[serde(default)]
-    pub customer: Option<Expandable<Customer>>,
-    /// Free text.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// The error of the last failed attempt (with `decline_code`), as sent.
-    #[serde(default)]
-    pub last_payment_error: Option<Value>,
-    /// The latest charge.
-    #[serde(default)]
-    pub latest_charge: Option<Expandable<Charge>>,
-    /// Live (true) or test mode.
-    pub livemode: bool,
-    /// The caller's key/value data.
-    #[serde(default)]
-    pub metadata: Option<Metadata>,
-    /// The payment method id (or object when expanded).
-    #[serde(default)]
-    pub payment_method: Option<Expandable<Value>>,
-    /// Payment method types it may use.
-    #[serde(default)]
-    pub payment_method_types: Vec<String>,
-    /// The status.
-    pub status: PaymentIntentStatus,
-    /// Every field this crate does not model, kept as sent.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A PaymentIntent (`pi_…`): one attempt to collect an amount from a customer.
+    pub struct PaymentIntent {
+        /// The id.
+        pub id: String,
+        /// Always `payment_intent`.
+        pub object: String,
+        /// Amount to collect, in minor units of `currency`.
+        pub amount: i64,
+        /// Amount that can still be captured.
+        pub amount_capturable: Option<i64>,
+        /// Amount received.
+        pub amount_received: Option<i64>,
+        /// When it was canceled.
+        @with(ts::optional)
+        pub canceled_at: Option<DateTime<Utc>>,
+        /// Why it was canceled.
+        pub cancellation_reason: Option<String>,
+        /// How the payment is captured.
+        pub capture_method: Option<CaptureMethod>,
+        /// The secret the browser or app uses to confirm; never logged (prints `[redacted]`).
+        pub client_secret: Option<Secret>,
+        /// When it was created.
+        @with(ts::required)
+        pub created: DateTime<Utc>,
+        /// The currency.
+        pub currency: Currency,
+        /// The customer.
+        pub customer: Option<Expandable<Customer>>,
+        /// Free text.
+        pub description: Option<String>,
+        /// The error of the last failed attempt (with `decline_code`), as sent.
+        pub last_payment_error: Option<Value>,
+        /// The latest charge.
+        pub latest_charge: Option<Expandable<Charge>>,
+        /// Live (true) or test mode.
+        pub livemode: bool,
+        /// The caller's key/value data.
+        pub metadata: Option<Metadata>,
+        /// The payment method id (or object when expanded).
+        pub payment_method: Option<Expandable<Value>>,
+        /// Payment method types it may use.
+        pub payment_method_types: Vec<String>,
+        /// The status.
+        pub status: PaymentIntentStatus,
+    }
 }
 
 atom_core::string_enum! {
@@ -107,67 +91,51 @@ atom_core::string_enum! {
     }
 }
 
-/// A charge (`ch_…`): one attempt to move money from a payment method.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Charge {
-    /// The id.
-    pub id: String,
-    /// Always `charge`.
-    pub object: String,
-    /// Amount in minor units of `currency`.
-    pub amount: i64,
-    /// Amount captured.
-    #[serde(default)]
-    pub amount_captured: Option<i64>,
-    /// Amount refunded.
-    #[serde(default)]
-    pub amount_refunded: Option<i64>,
-    /// The balance transaction it created.
-    #[serde(default)]
-    pub balance_transaction: Option<Expandable<BalanceTransaction>>,
-    /// Whether it was captured.
-    #[serde(default)]
-    pub captured: Option<bool>,
-    /// When it was created.
-    #[serde(with = "ts::required")]
-    pub created: DateTime<Utc>,
-    /// The currency.
-    pub currency: Currency,
-    /// The customer.
-    #[serde(default)]
-    pub customer: Option<Expandable<Customer>>,
-    /// Free text.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Whether it was disputed.
-    #[serde(default)]
-    pub disputed: Option<bool>,
-    /// The failure code (`card_declined`).
-    #[serde(default)]
-    pub failure_code: Option<String>,
-    /// The failure message.
-    #[serde(default)]
-    pub failure_message: Option<String>,
-    /// Live (true) or test mode.
-    pub livemode: bool,
-    /// The caller's key/value data.
-    #[serde(default)]
-    pub metadata: Option<Metadata>,
-    /// Whether it succeeded or was authorised.
-    #[serde(default)]
-    pub paid: Option<bool>,
-    /// The PaymentIntent it belongs to.
-    #[serde(default)]
-    pub payment_intent: Option<Expandable<PaymentIntent>>,
-    /// Whether it was fully refunded.
-    #[serde(default)]
-    pub refunded: Option<bool>,
-    /// The status.
-    pub status: ChargeStatus,
-    /// Every field this crate does not model, kept as sent.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A charge (`ch_…`): one attempt to move money from a payment method.
+    pub struct Charge {
+        /// The id.
+        pub id: String,
+        /// Always `charge`.
+        pub object: String,
+        /// Amount in minor units of `currency`.
+        pub amount: i64,
+        /// Amount captured.
+        pub amount_captured: Option<i64>,
+        /// Amount refunded.
+        pub amount_refunded: Option<i64>,
+        /// The balance transaction it created.
+        pub balance_transaction: Option<Expandable<BalanceTransaction>>,
+        /// Whether it was captured.
+        pub captured: Option<bool>,
+        /// When it was created.
+        @with(ts::required)
+        pub created: DateTime<Utc>,
+        /// The currency.
+        pub currency: Currency,
+        /// The customer.
+        pub customer: Option<Expandable<Customer>>,
+        /// Free text.
+        pub description: Option<String>,
+        /// Whether it was disputed.
+        pub disputed: Option<bool>,
+        /// The failure code (`card_declined`).
+        pub failure_code: Option<String>,
+        /// The failure message.
+        pub failure_message: Option<String>,
+        /// Live (true) or test mode.
+        pub livemode: bool,
+        /// The caller's key/value data.
+        pub metadata: Option<Metadata>,
+        /// Whether it succeeded or was authorised.
+        pub paid: Option<bool>,
+        /// The PaymentIntent it belongs to.
+        pub payment_intent: Option<Expandable<PaymentIntent>>,
+        /// Whether it was fully refunded.
+        pub refunded: Option<bool>,
+        /// The status.
+        pub status: ChargeStatus,
+    }
 }
 
 atom_core::string_enum! {
@@ -202,42 +170,33 @@ atom_core::string_enum! {
     }
 }
 
-/// A refund (`re_…`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Refund {
-    /// The id.
-    pub id: String,
-    /// Always `refund`.
-    pub object: String,
-    /// Amount in minor units of `currency`.
-    pub amount: i64,
-    /// The balance transaction it created.
-    #[serde(default)]
-    pub balance_transaction: Option<Expandable<BalanceTransaction>>,
-    /// The refunded charge.
-    #[serde(default)]
-    pub charge: Option<Expandable<Charge>>,
-    /// When it was created.
-    #[serde(with = "ts::required")]
-    pub created: DateTime<Utc>,
-    /// The currency.
-    pub currency: Currency,
-    /// The caller's key/value data.
-    #[serde(default)]
-    pub metadata: Option<Metadata>,
-    /// The refunded PaymentIntent.
-    #[serde(default)]
-    pub payment_intent: Option<Expandable<PaymentIntent>>,
-    /// Why.
-    #[serde(default)]
-    pub reason: Option<RefundReason>,
-    /// The status.
-    #[serde(default)]
-    pub status: Option<RefundStatus>,
-    /// Every field this crate does not model, kept as sent.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A refund (`re_…`).
+    pub struct Refund {
+        /// The id.
+        pub id: String,
+        /// Always `refund`.
+        pub object: String,
+        /// Amount in minor units of `currency`.
+        pub amount: i64,
+        /// The balance transaction it created.
+        pub balance_transaction: Option<Expandable<BalanceTransaction>>,
+        /// The refunded charge.
+        pub charge: Option<Expandable<Charge>>,
+        /// When it was created.
+        @with(ts::required)
+        pub created: DateTime<Utc>,
+        /// The currency.
+        pub currency: Currency,
+        /// The caller's key/value data.
+        pub metadata: Option<Metadata>,
+        /// The refunded PaymentIntent.
+        pub payment_intent: Option<Expandable<PaymentIntent>>,
+        /// Why.
+        pub reason: Option<RefundReason>,
+        /// The status.
+        pub status: Option<RefundStatus>,
+    }
 }
 
 has_id!(PaymentIntent, Charge, Refund);
