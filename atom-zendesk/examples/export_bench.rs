@@ -1,0 +1,2 @@
+//! Placeholder: the export benchmark (filled in later).
+fn main() {}
