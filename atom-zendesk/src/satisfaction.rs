@@ -107,7 +107,15 @@ impl SatisfactionSummary {
 
 #[derive(Deserialize)]
 struct RatingBody {
-    satisfaction_rating: SatisfactionRating,
+    satisfaction_rating: OneOrList,
+}
+
+/// The rating as an object, or (as in Zendesk's own documented example) a one-item list.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrList {
+    One(Box<SatisfactionRating>),
+    List(Vec<SatisfactionRating>),
 }
 
 /// The account's satisfaction ratings.
@@ -174,7 +182,13 @@ impl SatisfactionRatings {
                     .path_template("/api/v2/satisfaction_ratings/{id}"),
             )
             .await?;
-        Ok(body.satisfaction_rating)
+        match body.satisfaction_rating {
+            OneOrList::One(rating) => Ok(*rating),
+            OneOrList::List(list) => list
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::decode(SERVICE, "an empty satisfaction_rating list")),
+        }
     }
 
     /// Good, bad and offered counts and the satisfaction score over `[start, end)`,

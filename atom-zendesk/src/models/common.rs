@@ -96,3 +96,12 @@ impl CustomField {
         Self { id, value: None }
     }
 }
+
+/// A list or map field that Zendesk sends as `null` on some records: empty then.
+pub(crate) fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}

@@ -96,7 +96,7 @@ pub struct Article {
     #[serde(default)]
     pub promoted: Option<bool>,
     /// Labels.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub label_names: Vec<String>,
     /// Net votes.
     #[serde(default)]

@@ -146,13 +146,13 @@ pub struct Ticket {
     #[serde(default)]
     pub brand_id: Option<u64>,
     /// CC'd users.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub collaborator_ids: Vec<u64>,
     /// Followers.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub follower_ids: Vec<u64>,
     /// Email CCs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub email_cc_ids: Vec<u64>,
     /// The problem an incident belongs to.
     #[serde(default)]
@@ -167,13 +167,13 @@ pub struct Ticket {
     #[serde(default)]
     pub due_at: Option<DateTime<Utc>>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub tags: Vec<String>,
     /// How it was created.
     #[serde(default)]
     pub via: Option<Via>,
     /// Custom field values by id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub custom_fields: Vec<CustomField>,
     /// The satisfaction rating as the ticket carries it.
     #[serde(default)]
@@ -227,7 +227,7 @@ pub struct Comment {
     #[serde(default)]
     pub audit_id: Option<u64>,
     /// Attachments, as sent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub attachments: Vec<Value>,
     /// How it was added.
     #[serde(default)]
@@ -254,7 +254,7 @@ pub struct TicketAudit {
     #[serde(default)]
     pub author_id: Option<u64>,
     /// What changed (`Create`, `Change`, `Comment`, `Notification` events).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub events: Vec<Value>,
     /// Created.
     #[serde(default)]
@@ -290,7 +290,7 @@ pub struct TicketField {
     #[serde(default)]
     pub removable: Option<bool>,
     /// A drop-down's options (`name`, `value` tag), as sent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub custom_field_options: Vec<Value>,
     /// Fields this version does not name.
     #[serde(flatten)]

@@ -55,7 +55,7 @@ pub struct User {
     #[serde(default)]
     pub verified: Option<bool>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub tags: Vec<String>,
     /// The time zone.
     #[serde(default)]
@@ -64,7 +64,7 @@ pub struct User {
     #[serde(default)]
     pub locale: Option<String>,
     /// Custom user fields by key.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub user_fields: Map<String, Value>,
     /// Created.
     #[serde(default)]
@@ -119,7 +119,7 @@ pub struct Organization {
     #[serde(default)]
     pub external_id: Option<String>,
     /// Email domains whose users join it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub domain_names: Vec<String>,
     /// The default group of its tickets.
     #[serde(default)]
@@ -131,10 +131,10 @@ pub struct Organization {
     #[serde(default)]
     pub notes: Option<String>,
     /// Tags.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub tags: Vec<String>,
     /// Custom organization fields by key.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::common::null_default")]
     pub organization_fields: Map<String, Value>,
     /// Created.
     #[serde(default)]
