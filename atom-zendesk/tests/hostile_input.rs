@@ -179,3 +179,53 @@ async fn bad_calls_send_nothing() {
         "nothing reached the server"
     );
 }
+
+#[tokio::test]
+async fn base_url_overrides_the_host_and_the_limiter_is_keyed_by_subdomain() {
+    use atom_core::RateLimitConfig;
+    use std::sync::Arc;
+    use std::time::Duration;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/users/me"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(r#"{"user":{"id":1}}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    // One call a minute per tenant, never waiting: a second call of the same account is
+    // refused by the limiter, a call of another account is not.
+    let shared = Arc::new(
+        atom_zendesk::Limits::default()
+            .primary(
+                RateLimitConfig::new(1, Duration::from_secs(60), 5)
+                    .burst(1)
+                    .max_wait(Duration::ZERO),
+            )
+            .limiter(),
+    );
+    let for_account = |sub: &str| {
+        Client::builder()
+            .subdomain(sub)
+            .base_url(server.uri())
+            .api_token("agent@example.com", Secret::new("zd-test-token"))
+            .shared_limiter(shared.clone())
+            .build()
+            .unwrap()
+    };
+    let (acme, globex) = (for_account("acme"), for_account("globex"));
+    assert_eq!(acme.subdomain(), Some("acme"));
+    acme.users().me().await.unwrap();
+    globex.users().me().await.unwrap();
+    let again = acme.users().me().await.unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::RateLimited);
+    assert_eq!(
+        requests(&server).await.len(),
+        2,
+        "both accounts reached the proxy host"
+    );
+    let shown = format!("{acme:?}");
+    assert!(!shown.contains("zd-test-token"), "{shown}");
+}
