@@ -1,6 +1,15 @@
 //! Help Center: categories, sections, articles (list per locale, get, create, update,
 //! search), article labels, and the lookup of articles that answer a ticket.
 //!
+//! ```no_run
+//! # async fn demo(client: atom_zendesk::Client) -> atom_core::Result<()> {
+//! let ticket = client.tickets().get(35436).await?;
+//! for article in client.help_center("en-us").articles_for_ticket(&ticket, 3).await? {
+//!     println!("{}: {}", article.title.unwrap_or_default(), article.html_url.unwrap_or_default());
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! Help Center lists page by cursor (`page[size]`); article search pages by offset (at most
 //! 100 pages). The locale (`en-us`) is checked when a call is made: letters, digits and
 //! hyphens only.
@@ -431,6 +440,11 @@ impl HelpCenter {
 
     /// `GET /api/v2/help_center/articles/{id}/labels`.
     pub fn article_labels(&self, article: u64) -> Paginator<Label> {
+        self.article_labels_from(article, Checkpoint::default())
+    }
+
+    /// [`article_labels`](Self::article_labels) from a checkpoint.
+    pub fn article_labels_from(&self, article: u64, from: Checkpoint) -> Paginator<Label> {
         let request = Request::get(format!("/api/v2/help_center/articles/{article}/labels"))
             .operation("help_center.article_labels")
             .path_template("/api/v2/help_center/articles/{id}/labels");
@@ -439,7 +453,7 @@ impl HelpCenter {
             Ok(request),
             "labels",
             Scheme::Offset { max_results: None },
-            Checkpoint::default(),
+            from,
         )
     }
 

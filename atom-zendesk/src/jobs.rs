@@ -8,6 +8,16 @@
 //! are the whole [`JobStatus`] (`error.provider_details::<JobStatus>()`), successful items
 //! included. A job still running after `max_polls` is a `Timeout` error (the job goes on:
 //! wait again with its id).
+//!
+//! ```no_run
+//! # async fn demo(client: atom_zendesk::Client, batch: Vec<atom_zendesk::tickets::TicketCreateParams>) -> atom_core::Result<()> {
+//! use atom_zendesk::jobs::JobWait;
+//! match client.tickets().create_many_and_wait(&batch, &JobWait::default()).await {
+//!     Ok(job) => println!("{} tickets created", job.results.len()),
+//!     Err(e) => for item in e.details() { eprintln!("{}", item.message) },
+//! }
+//! # Ok(()) }
+//! ```
 
 use std::time::Duration;
 

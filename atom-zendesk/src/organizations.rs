@@ -1,5 +1,17 @@
 //! Organizations: create, create or update, get, update, delete, list, search by external
 //! id or name.
+//!
+//! ```no_run
+//! # async fn demo(client: atom_zendesk::Client) -> atom_core::Result<()> {
+//! use atom_zendesk::organizations::OrganizationParams;
+//! let acme = client.organizations().create_or_update(&OrganizationParams {
+//!     name: Some("Acme".into()),
+//!     external_id: Some("crm-account-1".into()),
+//!     domain_names: Some(vec!["acme.com".into()]),
+//!     ..Default::default()
+//! }).await?;
+//! # let _ = acme; Ok(()) }
+//! ```
 
 use atom_core::{Checkpoint, Error, Paginator, Request, Result};
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,13 @@
 //! Customer satisfaction: ratings (list with score and time filters, get) and a summary
 //! over a period computed from them.
+//!
+//! ```no_run
+//! # async fn demo(client: atom_zendesk::Client) -> atom_core::Result<()> {
+//! let end = chrono::Utc::now();
+//! let month = client.satisfaction_ratings().summary(end - chrono::Duration::days(30), end).await?;
+//! println!("{} good, {} bad, score {:?}%", month.good, month.bad, month.score_percent());
+//! # Ok(()) }
+//! ```
 
 use std::collections::HashSet;
 

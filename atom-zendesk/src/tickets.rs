@@ -1,5 +1,31 @@
 //! Tickets: create (idempotently), get, get many, update, delete, list, comments, bulk
 //! create/update and merge (job statuses, see [`crate::jobs`]).
+//!
+//! ```no_run
+//! # async fn demo(client: atom_zendesk::Client) -> atom_core::Result<()> {
+//! use atom_zendesk::models::{CustomField, Priority, TicketStatus};
+//! use atom_zendesk::tickets::{CommentParams, TicketCreateParams, TicketUpdateParams};
+//! use futures::TryStreamExt as _;
+//!
+//! let tickets = client.tickets();
+//! let created = tickets.create(&TicketCreateParams {
+//!     subject: Some("CRM case 5003000000D8cuI".into()),
+//!     comment: Some(CommentParams::public("Imported from the CRM.")),
+//!     external_id: Some("5003000000D8cuI".into()),
+//!     custom_fields: vec![CustomField::new(27642, "gold")],
+//!     idempotency_key: Some("crm-case-5003000000D8cuI".into()),
+//!     ..Default::default()
+//! }).await?;
+//! tickets.update(created.ticket.id, &TicketUpdateParams {
+//!     status: Some(TicketStatus::Pending),
+//!     priority: Some(Priority::High),
+//!     additional_tags: vec!["escalated".into()],
+//!     comment: Some(CommentParams::private("Waiting for the bank.")),
+//!     ..Default::default()
+//! }).await?;
+//! let comments: Vec<_> = tickets.comments(created.ticket.id).try_collect().await?;
+//! # let _ = comments; Ok(()) }
+//! ```
 
 use atom_core::{Checkpoint, Error, Paginator, Request, Result};
 use chrono::{DateTime, Utc};

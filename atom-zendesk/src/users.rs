@@ -1,5 +1,20 @@
 //! Users: create, create or update (by email or external id), get, update, delete, list,
 //! search; their identities and organization memberships.
+//!
+//! ```no_run
+//! # async fn demo(client: atom_zendesk::Client) -> atom_core::Result<()> {
+//! use atom_zendesk::users::{UserCreateParams, UserSearch};
+//! use futures::TryStreamExt as _;
+//! let jane = client.users().create_or_update(&UserCreateParams {
+//!     name: "Jane Doe".into(),
+//!     email: Some("jane@example.com".into()),
+//!     external_id: Some("crm-contact-7".into()),
+//!     ..Default::default()
+//! }).await?;
+//! let same: Vec<_> = client.users().search(&UserSearch::ExternalId("crm-contact-7".into())).try_collect().await?;
+//! let identities: Vec<_> = client.users().identities(jane.id).try_collect().await?;
+//! # let _ = (same, identities); Ok(()) }
+//! ```
 
 use atom_core::{Checkpoint, Error, Paginator, Request, Result};
 use serde::{Deserialize, Serialize};

@@ -294,3 +294,61 @@ fn unknown_fields_are_kept_and_custom_fields_typed() {
         assert!(back.get(key).is_some(), "{key} kept");
     }
 }
+
+#[tokio::test]
+async fn a_list_resumes_from_its_checkpoint_without_repeating_items() {
+    let server = MockServer::start().await;
+    let page = |ids: &[u64], next: Option<&str>| {
+        let tickets: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
+        json!({"tickets": tickets, "meta": {"has_more": next.is_some(), "after_cursor": next}})
+    };
+    Mock::given(method("GET"))
+        .and(path("/api/v2/tickets"))
+        .and(wiremock::matchers::query_param_is_missing("page[after]"))
+        .respond_with(json(200, &page(&[1, 2, 3], Some("a"))))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/tickets"))
+        .and(wiremock::matchers::query_param("page[after]", "a"))
+        .respond_with(json(200, &page(&[4, 5], None)))
+        .mount(&server)
+        .await;
+    let tickets = client(&server.uri()).tickets();
+    let mut stream = tickets.list(&TicketListParams::default());
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        seen.push(stream.try_next().await.unwrap().unwrap().id);
+    }
+    let saved = stream.checkpoint();
+    drop(stream);
+    let rest: Vec<_> = tickets
+        .list_from(&TicketListParams::default(), saved)
+        .try_collect()
+        .await
+        .unwrap();
+    seen.extend(rest.iter().map(|t| t.id));
+    assert_eq!(seen, vec![1, 2, 3, 4, 5]);
+}
+
+#[tokio::test]
+async fn a_batch_with_an_empty_change_sends_nothing() {
+    let server = MockServer::start().await;
+    let updates = [
+        atom_zendesk::tickets::TicketBatchUpdate::new(
+            1,
+            TicketUpdateParams {
+                status: Some(TicketStatus::Open),
+                ..Default::default()
+            },
+        ),
+        atom_zendesk::tickets::TicketBatchUpdate::new(2, TicketUpdateParams::default()),
+    ];
+    let err = client(&server.uri())
+        .tickets()
+        .update_many(&updates)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), atom_core::ErrorKind::Config);
+    assert!(requests(&server).await.is_empty());
+}
