@@ -21,7 +21,9 @@
 //! Zendesk reports the account's position in `ratelimit-limit` / `ratelimit-remaining` /
 //! `ratelimit-reset` (older responses: `X-Rate-Limit` / `X-Rate-Limit-Remaining`), and
 //! endpoint limits in `Zendesk-RateLimit-<endpoint>: total=100; remaining=99; resets=10`.
-//! [`rate_limit`] reads all of them and reports the tightest. A 429 carries `Retry-After`
+//! [`rate_limit`] reads all of them and reports the tightest, so an exhausted endpoint limit
+//! pauses the account's calls until its reset (seconds away): conservative, and it keeps
+//! the next call from being the 429. A 429 carries `Retry-After`
 //! (seconds): the error is `RateLimited` with that wait (at most [`MAX_LIMIT_WAIT`]), and
 //! Zendesk refused the call, so even a POST is safe to resend.
 

@@ -87,8 +87,12 @@ impl ZendeskEvent {
             .unwrap_or(&self.event_type)
     }
 
-    /// The ticket id of a ticket event (`detail.id`, or the subject `zen:ticket:{id}`).
+    /// The ticket id of a ticket event (`detail.id`, or the subject `zen:ticket:{id}`);
+    /// `None` for other events, whose `detail.id` is another record's.
     pub fn ticket_id(&self) -> Option<u64> {
+        if !self.kind().starts_with("ticket.") {
+            return None;
+        }
         let from_detail = match self.detail.get("id") {
             Some(Value::String(s)) => s.parse().ok(),
             Some(Value::Number(n)) => n.as_u64(),

@@ -169,3 +169,32 @@ async fn health_calls_users_me_and_reports_bad_credentials() {
     assert_eq!(err.kind(), ErrorKind::Unauthorized);
     assert!(!format!("{err:?}").contains("zd-test-token"));
 }
+
+#[tokio::test]
+async fn a_safe_update_conflict_is_a_conflict() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v2/tickets/1"))
+        .respond_with(json(
+            409,
+            &json!({"error": "UpdateConflict", "description": "Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again."}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server.uri())
+        .tickets()
+        .update(
+            1,
+            &atom_zendesk::tickets::TicketUpdateParams {
+                status: Some(atom_zendesk::models::TicketStatus::Solved),
+                safe_update: Some(true),
+                updated_stamp: Some(chrono::Utc::now()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert_eq!(err.provider_code(), Some("UpdateConflict"));
+}

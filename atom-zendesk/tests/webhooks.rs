@@ -150,3 +150,21 @@ proptest! {
         prop_assert!(r.is_ok() || r.unwrap_err().kind() == ErrorKind::Decode);
     }
 }
+
+#[test]
+fn other_events_and_trigger_payloads_keep_their_form() {
+    let user_event = br#"{"type":"zen:event-type:user.created","id":"u1","subject":"zen:user:9","time":"2025-01-08T10:12:07Z","account_id":1,"detail":{"id":"9","email":"a@example.com"},"event":{}}"#;
+    let h = signed_headers(&Secret::new("s1"), at(), user_event);
+    let WebhookEvent::Other(e) = hook(&["s1"]).verify(&h, user_event).unwrap() else {
+        panic!("another subscribed event")
+    };
+    assert_eq!(e.kind(), "user.created");
+    assert_eq!(e.ticket_id(), None);
+    // A trigger's webhook: the account designs the body.
+    let trigger = br#"{"ticket_id":"35436","status":"Solved","type":"custom"}"#;
+    let h = signed_headers(&Secret::new("s1"), at(), trigger);
+    let WebhookEvent::Raw(v) = hook(&["s1"]).verify(&h, trigger).unwrap() else {
+        panic!("raw")
+    };
+    assert_eq!(v["ticket_id"], "35436");
+}
