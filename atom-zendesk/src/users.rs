@@ -315,6 +315,51 @@ impl Users {
         )
     }
 
+    /// `POST /api/v2/users/{id}/identities`: adds an identity (`email`, `phone_number`,
+    /// `twitter`, `facebook`, `google`, ...).
+    pub async fn add_identity(
+        &self,
+        user_id: u64,
+        identity_type: &str,
+        value: &str,
+    ) -> Result<Identity> {
+        if identity_type.trim().is_empty() || value.trim().is_empty() {
+            return Err(Error::config(
+                SERVICE,
+                "an identity needs a type and a value",
+            ));
+        }
+        #[derive(Serialize)]
+        struct NewIdentity<'a> {
+            #[serde(rename = "type")]
+            identity_type: &'a str,
+            value: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Body<'a> {
+            identity: NewIdentity<'a>,
+        }
+        #[derive(Deserialize)]
+        struct Answer {
+            identity: Identity,
+        }
+        let answer: Answer = self
+            .client
+            .send_json(
+                Request::post(format!("/api/v2/users/{user_id}/identities"))
+                    .operation("users.add_identity")
+                    .path_template("/api/v2/users/{id}/identities")
+                    .json(&Body {
+                        identity: NewIdentity {
+                            identity_type,
+                            value,
+                        },
+                    }),
+            )
+            .await?;
+        Ok(answer.identity)
+    }
+
     /// `GET /api/v2/users/{id}/organization_memberships` (cursor paging).
     pub fn organization_memberships(&self, user_id: u64) -> Paginator<OrganizationMembership> {
         self.organization_memberships_from(user_id, Checkpoint::default())

@@ -64,6 +64,15 @@ async fn user_calls_send_their_requests() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
+        .and(path("/api/v2/users/35436/identities"))
+        .and(body_json(
+            json!({"identity": {"type": "email", "value": "jane.doe@example.com"}}),
+        ))
+        .respond_with(json(201, &example("UserIdentityCreateResponseExample")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
         .and(path("/api/v2/organization_memberships"))
         .and(body_json(
             json!({"organization_membership": {"user_id": 35436, "organization_id": 9}}),
@@ -123,6 +132,11 @@ async fn user_calls_send_their_requests() {
         .unwrap();
     assert!(!found.is_empty());
     let ids: Vec<_> = u.identities(35436).try_collect().await.unwrap();
+    let added = u
+        .add_identity(35436, "email", "jane.doe@example.com")
+        .await
+        .unwrap();
+    assert!(added.id > 0);
     assert!(!ids.is_empty());
     let m = u.add_to_organization(35436, 9).await.unwrap();
     assert!(m.id > 0);

@@ -95,6 +95,29 @@ impl CustomField {
     pub fn clear(id: u64) -> Self {
         Self { id, value: None }
     }
+
+    /// A field set by its title, from `client.ticket_fields().ids_by_title()`; an unknown
+    /// title is a `Config` error (nothing is sent with a guessed id).
+    ///
+    /// ```
+    /// use atom_zendesk::models::CustomField;
+    /// let ids = std::collections::HashMap::from([("Order number".to_owned(), 27642u64)]);
+    /// assert_eq!(CustomField::by_title(&ids, "Order number", "A-1").unwrap().id, 27642);
+    /// assert!(CustomField::by_title(&ids, "Nope", "x").is_err());
+    /// ```
+    pub fn by_title(
+        ids: &std::collections::HashMap<String, u64>,
+        title: &str,
+        value: impl Into<FieldValue>,
+    ) -> atom_core::Result<Self> {
+        let id = ids.get(title).copied().ok_or_else(|| {
+            atom_core::Error::config(
+                crate::error::SERVICE,
+                format!("no ticket field titled {title:?}"),
+            )
+        })?;
+        Ok(Self::new(id, value))
+    }
 }
 
 /// A list or map field that Zendesk sends as `null` on some records: empty then.
