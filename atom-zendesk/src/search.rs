@@ -230,26 +230,26 @@ impl SearchQuery {
 
     /// `created>when`.
     pub fn created_after(self, when: impl Into<When>) -> Self {
-        let value = when.into().text();
-        self.pair("", "created", ">", &value)
+        // Written by chrono (digits, `-`, `:`, `T`, `Z`): bare, as Zendesk's docs write it.
+        self.push(format!("created>{}", when.into().text()))
     }
 
     /// `created<when`.
     pub fn created_before(self, when: impl Into<When>) -> Self {
-        let value = when.into().text();
-        self.pair("", "created", "<", &value)
+        // Written by chrono (digits, `-`, `:`, `T`, `Z`): bare, as Zendesk's docs write it.
+        self.push(format!("created<{}", when.into().text()))
     }
 
     /// `updated>when`.
     pub fn updated_after(self, when: impl Into<When>) -> Self {
-        let value = when.into().text();
-        self.pair("", "updated", ">", &value)
+        // Written by chrono (digits, `-`, `:`, `T`, `Z`): bare, as Zendesk's docs write it.
+        self.push(format!("updated>{}", when.into().text()))
     }
 
     /// `updated<when`.
     pub fn updated_before(self, when: impl Into<When>) -> Self {
-        let value = when.into().text();
-        self.pair("", "updated", "<", &value)
+        // Written by chrono (digits, `-`, `:`, `T`, `Z`): bare, as Zendesk's docs write it.
+        self.push(format!("updated<{}", when.into().text()))
     }
 
     /// The query text, or the first mistake met while building it (a `Config` error).

@@ -256,3 +256,33 @@ async fn exports_are_paced_in_their_own_class() {
     assert_eq!(sent[1].url.path(), "/api/v2/tickets/1");
     waiting.abort();
 }
+
+#[tokio::test]
+async fn a_page_that_keeps_failing_is_yielded_as_an_error_and_the_stream_goes_on_from_it() {
+    let server = MockServer::start().await;
+    // Page 2 fails three times (every attempt of one call), then answers.
+    Mock::given(method("GET"))
+        .and(path("/api/v2/incremental/tickets/cursor"))
+        .and(query_param("cursor", "c1"))
+        .respond_with(wiremock::ResponseTemplate::new(503))
+        .up_to_n_times(3)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    serve_ticket_export(&server, 3, 2).await;
+    let c = client(&server.uri());
+    let mut stream = c.incremental().tickets(&ExportStart::Time(1_700_000_000));
+    let mut ids = Vec::new();
+    let mut errors = 0;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(t) => ids.push(t.id),
+            Err(e) => {
+                assert!(e.is_retryable(), "{e:?}");
+                errors += 1;
+            }
+        }
+    }
+    assert_eq!(errors, 1);
+    assert_eq!(ids, vec![1, 2, 3, 4, 5, 6], "nothing lost, nothing twice");
+}

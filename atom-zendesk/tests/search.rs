@@ -172,3 +172,15 @@ async fn export_walks_cursors_with_filter_type_and_count_reads_the_count() {
     assert_eq!(query(&sent[0], "filter[type]").as_deref(), Some("ticket"));
     assert_eq!(query(&sent[0], "page[size]").as_deref(), Some("100"));
 }
+
+#[test]
+fn times_are_written_in_utc_and_dates_as_days() {
+    use chrono::TimeZone;
+    let t = chrono::Utc.with_ymd_and_hms(2024, 3, 1, 8, 30, 0).unwrap();
+    let q = SearchQuery::new()
+        .updated_after(t)
+        .created_before(NaiveDate::from_ymd_opt(2024, 3, 2).unwrap())
+        .build()
+        .unwrap();
+    assert_eq!(q, "updated>2024-03-01T08:30:00Z created<2024-03-02");
+}
