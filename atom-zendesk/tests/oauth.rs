@@ -143,3 +143,55 @@ async fn an_expiring_token_is_refreshed_before_the_call_and_sent_as_bearer() {
         "the rotated refresh token is kept"
     );
 }
+
+#[tokio::test]
+async fn a_token_refused_with_401_is_refreshed_once_and_the_call_replayed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/tokens"))
+        .and(body_string_contains("refresh_token=zd-refresh-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"access_token":"zd-access-2","refresh_token":"zd-refresh-2","token_type":"bearer","expires_in":7200}"#,
+            "application/json",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/tickets/1"))
+        .and(header("authorization", "Bearer zd-access-1"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(r#"{"error":"invalid_token","error_description":"The access token provided is expired, revoked, malformed or invalid for other reasons."}"#, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/tickets/1"))
+        .and(header("authorization", "Bearer zd-access-2"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(r#"{"ticket":{"id":1}}"#, "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let oauth = auth::oauth_client_at(
+        &server.uri(),
+        "zdg-app",
+        Some(Secret::new("shh")),
+        "https://app.example.com/cb",
+        &["read"],
+    )
+    .unwrap();
+    let store = Arc::new(MemoryTokenStore::default());
+    let key = auth::token_key("acme").unwrap();
+    let mut token = TokenSet::bearer(Secret::new("zd-access-1"));
+    token.refresh_token = Some(Secret::new("zd-refresh-1"));
+    store.save(&key, &token, None).await.unwrap();
+    let manager = Arc::new(TokenManager::new(key, store, Arc::new(oauth)).service("zendesk"));
+    let client = Client::builder()
+        .base_url(server.uri())
+        .oauth(manager)
+        .retry_policy(fast_retry())
+        .build()
+        .unwrap();
+    assert_eq!(client.tickets().get(1).await.unwrap().id, 1);
+}
