@@ -153,25 +153,27 @@ fn decode<T: DeserializeOwned>(
     })
 }
 
-/// The next request after a page with this cursor.
+/// The next request after a page with this cursor (checked when its page was decoded):
+/// `cursor=` for the cursor exports, `start_time={end_time}` for the time-based one.
 fn next(first: &Request, kind: Kind, cursor: &str) -> Request {
     let per_page = first
         .query_pairs()
         .iter()
         .find(|(k, _)| k == "per_page")
         .map(|(_, v)| v.clone());
-    let start = ExportStart::Cursor(cursor.to_owned());
-    let base = Request::get(kind.path)
+    Request::get(kind.path)
         .operation(kind.operation)
         .path_template(kind.path)
         .rate_class(INCREMENTAL_CLASS)
-        .query_opt("per_page", per_page);
-    // The cursor came from Zendesk and was checked when its page was decoded.
-    match &start {
-        ExportStart::Cursor(c) if kind.time_based => base.query("start_time", c.clone()),
-        ExportStart::Cursor(c) => base.query("cursor", c.clone()),
-        ExportStart::Time(_) => base,
-    }
+        .query_opt("per_page", per_page)
+        .query(
+            if kind.time_based {
+                "start_time"
+            } else {
+                "cursor"
+            },
+            cursor.to_owned(),
+        )
 }
 
 /// The incremental exports.
@@ -199,6 +201,42 @@ impl Incremental {
         self
     }
 
+    /// The export as a stream: each decoded page becomes the stream's page by `shape`.
+    fn walk<T, P>(
+        &self,
+        kind: Kind,
+        start: &ExportStart,
+        from: Checkpoint,
+        shape: fn(ExportPage<T>) -> Page<P>,
+    ) -> Paginator<P>
+    where
+        T: DeserializeOwned + Send + 'static,
+        P: Send + 'static,
+    {
+        // The ticket export has a fixed page size.
+        let per_page = if kind.key == "tickets" {
+            None
+        } else {
+            self.per_page
+        };
+        let first = match request(kind, start, per_page) {
+            Ok(first) => first,
+            Err(error) => return Paginator::failed(error).service(SERVICE),
+        };
+        let client = self.client.clone();
+        Paginator::walk(
+            SERVICE,
+            from,
+            first,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.send(request).await })
+            },
+            move |first, cursor| next(first, kind, cursor),
+            move |response| decode::<T>(response, kind).map(shape),
+        )
+    }
+
     fn pages<T>(
         &self,
         kind: Kind,
@@ -208,68 +246,22 @@ impl Incremental {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let per_page = if kind.key == "tickets" {
-            None
-        } else {
-            self.per_page
-        };
-        let first = match request(kind, start, per_page) {
-            Ok(first) => first,
-            Err(error) => return Paginator::failed(error).service(SERVICE),
-        };
-        let client = self.client.clone();
-        Paginator::walk(
-            SERVICE,
-            from,
-            first,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.send(request).await })
-            },
-            move |first, cursor| next(first, kind, cursor),
-            move |response| {
-                let page = decode::<T>(response, kind)?;
-                let next = (!page.end_of_stream)
-                    .then(|| page.after_cursor.clone())
-                    .flatten();
-                Ok(Page::new(vec![page], next))
-            },
-        )
+        self.walk(kind, start, from, |page| {
+            let next = (!page.end_of_stream)
+                .then(|| page.after_cursor.clone())
+                .flatten();
+            Page::new(vec![page], next)
+        })
     }
 
     fn items<T>(&self, kind: Kind, start: &ExportStart, from: Checkpoint) -> Paginator<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let per_page = if kind.key == "tickets" {
-            None
-        } else {
-            self.per_page
-        };
-        let first = match request(kind, start, per_page) {
-            Ok(first) => first,
-            Err(error) => return Paginator::failed(error).service(SERVICE),
-        };
-        let client = self.client.clone();
-        Paginator::walk(
-            SERVICE,
-            from,
-            first,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.send(request).await })
-            },
-            move |first, cursor| next(first, kind, cursor),
-            move |response| {
-                let page = decode::<T>(response, kind)?;
-                let next = if page.end_of_stream {
-                    None
-                } else {
-                    page.after_cursor
-                };
-                Ok(Page::new(page.items, next))
-            },
-        )
+        self.walk(kind, start, from, |page| {
+            let next = (!page.end_of_stream).then_some(page.after_cursor).flatten();
+            Page::new(page.items, next)
+        })
     }
 
     /// Every ticket changed since `start`, one by one.
