@@ -198,3 +198,40 @@ async fn a_safe_update_conflict_is_a_conflict() {
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert_eq!(err.provider_code(), Some("UpdateConflict"));
 }
+
+/// A response that says nothing is left pauses the account's calls until the reset: with
+/// no waiting allowed, the next call is refused before it is sent.
+async fn next_call_after(headers: &[(&str, &str)]) -> (atom_core::Error, usize) {
+    use std::time::Duration;
+    let server = MockServer::start().await;
+    let mut answer = json(200, &example("UserResponseExample"));
+    for (name, value) in headers {
+        answer = answer.insert_header(*name, *value);
+    }
+    Mock::given(method("GET"))
+        .and(path("/api/v2/users/me"))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    let c = common::builder(&server.uri())
+        .rate_limits(atom_core::RateLimitConfig::unlimited().max_wait(Duration::ZERO))
+        .build()
+        .unwrap();
+    c.users().me().await.unwrap();
+    let err = c.users().me().await.unwrap_err();
+    (err, requests(&server).await.len())
+}
+
+#[tokio::test]
+async fn an_exhausted_account_or_endpoint_limit_holds_the_next_call() {
+    let endpoint: &[(&str, &str)] = &[(
+        "zendesk-ratelimit-users-me",
+        "total=100; remaining=0; resets=30",
+    )];
+    let account: &[(&str, &str)] = &[("ratelimit-remaining", "0"), ("ratelimit-reset", "30")];
+    for header in [endpoint, account] {
+        let (err, sent) = next_call_after(header).await;
+        assert_eq!(err.kind(), ErrorKind::RateLimited, "{header:?}");
+        assert_eq!(sent, 1, "{header:?}: the second call was not sent");
+    }
+}
