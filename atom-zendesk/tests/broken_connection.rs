@@ -90,3 +90,31 @@ async fn the_retry_after_a_dropped_connection_carries_the_same_key() {
         Some(atom_zendesk::tickets::IdempotencyLookup::Hit)
     );
 }
+
+#[tokio::test]
+async fn a_bulk_create_without_a_key_is_not_resent_after_a_dropped_connection() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    let attempts = Arc::new(Mutex::new(0u32));
+    let seen = attempts.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            read_request(&mut stream).await;
+            *seen.lock().unwrap() += 1;
+            drop(stream);
+        }
+    });
+    let err = common::client(&uri)
+        .tickets()
+        .create_many(&[TicketCreateParams {
+            subject: Some("a".into()),
+            comment: Some(CommentParams::public("a")),
+            ..Default::default()
+        }])
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), atom_core::ErrorKind::Network, "{err:?}");
+    // Zendesk may have queued the job: resending could create every ticket twice.
+    assert_eq!(*attempts.lock().unwrap(), 1);
+}
