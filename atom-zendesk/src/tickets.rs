@@ -352,6 +352,9 @@ pub struct TicketListParams {
     pub sort: Option<String>,
     /// Items per page (1 to 100, default 100).
     pub page_size: Option<u32>,
+    /// Only tickets with this external id (`GET /api/v2/tickets` only): how a sync finds
+    /// the ticket it opened for a source record.
+    pub external_id: Option<String>,
 }
 
 /// A created ticket, with Zendesk's answer about the idempotency key.
@@ -567,7 +570,8 @@ impl Tickets {
                 .path_template(template),
             params.page_size,
         )
-        .query_opt("sort", params.sort.clone());
+        .query_opt("sort", params.sort.clone())
+        .query_opt("external_id", params.external_id.clone());
         paginate(&self.client, Ok(request), "tickets", Scheme::Cursor, from)
     }
 
@@ -692,6 +696,29 @@ impl Tickets {
                     .operation("tickets.update_many")
                     .path_template("/api/v2/tickets/update_many")
                     .json(&WrapMany { tickets: updates }),
+            )
+            .await?;
+        Ok(body.job_status)
+    }
+
+    /// `PUT /api/v2/tickets/update_many?ids=..`: the same change to up to [`MAX_BATCH`]
+    /// tickets, in a background job. A change that sets nothing is refused.
+    pub async fn update_many_ids(
+        &self,
+        ids: &[u64],
+        update: &TicketUpdateParams,
+    ) -> Result<JobStatus> {
+        check_batch(ids.len())?;
+        update.check()?;
+        let ids = ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",");
+        let body: JobStatusBody = self
+            .client
+            .send_json(
+                Request::put("/api/v2/tickets/update_many")
+                    .operation("tickets.update_many")
+                    .path_template("/api/v2/tickets/update_many")
+                    .query("ids", ids)
+                    .json(&Wrap { ticket: update }),
             )
             .await?;
         Ok(body.job_status)

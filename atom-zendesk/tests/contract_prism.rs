@@ -144,6 +144,13 @@ async fn every_typed_call_passes_prism_validation_and_decodes() {
     t.update_many(&[TicketBatchUpdate::new(1, update.clone())])
         .await
         .unwrap();
+    t.update_many_ids(&[1, 2], &update).await.unwrap();
+    first(t.list(&atom_zendesk::tickets::TicketListParams {
+        external_id: Some("ext-1".into()),
+        sort: Some("-updated_at".into()),
+        ..Default::default()
+    }))
+    .await;
     t.merge(
         35436,
         &TicketMergeParams {

@@ -234,6 +234,7 @@ async fn list_walks_cursor_pages_with_page_size_and_after() {
     let params = TicketListParams {
         sort: Some("-updated_at".into()),
         page_size: Some(50),
+        ..Default::default()
     };
     let all: Vec<_> = client(&server.uri())
         .tickets()
@@ -351,4 +352,48 @@ async fn a_batch_with_an_empty_change_sends_nothing() {
         .unwrap_err();
     assert_eq!(err.kind(), atom_core::ErrorKind::Config);
     assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_same_change_to_many_tickets_and_a_lookup_by_external_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/api/v2/tickets/update_many"))
+        .and(wiremock::matchers::query_param("ids", "1,2,3"))
+        .and(body_json(
+            json!({"ticket": {"status": "solved", "additional_tags": ["bulk"]}}),
+        ))
+        .respond_with(json(200, &example("JobStatusResponseExample")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/tickets"))
+        .and(wiremock::matchers::query_param("external_id", "pi_123"))
+        .respond_with(json(200, &example("TicketsResponseExample")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let t = client(&server.uri()).tickets();
+    let job = t
+        .update_many_ids(
+            &[1, 2, 3],
+            &TicketUpdateParams {
+                status: Some(TicketStatus::Solved),
+                additional_tags: vec!["bulk".into()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(job.results.len(), 2);
+    let found: Vec<_> = t
+        .list(&TicketListParams {
+            external_id: Some("pi_123".into()),
+            ..Default::default()
+        })
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(!found.is_empty());
 }
