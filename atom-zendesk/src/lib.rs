@@ -43,7 +43,7 @@
 //!
 //! | handler | calls |
 //! |---|---|
-//! | [`Client::tickets`] | create (idempotent), get, get_many, update, comment, delete, list (all, by organization, by requester), comments, create_many / update_many (+ `_and_wait`), merge |
+//! | [`Client::tickets`] | create (idempotent), get, get_many, update, comment, delete, list (all, by external id, by organization, by requester), comments, create_many / update_many / update_many_ids (+ `_and_wait`), merge |
 //! | [`Client::jobs`] | get, wait (backoff; failed items surfaced per item) |
 //! | [`Client::users`] | create, create_or_update, get, me, update, delete, list, search, identities, organization memberships |
 //! | [`Client::organizations`] | create, create_or_update, get, update, delete, list, search, memberships |
