@@ -7,6 +7,7 @@ pub mod core;
 pub mod github;
 pub mod salesforce;
 pub mod stripe;
+pub mod zendesk;
 
 /// What a leg returns: any error ends the tour with a non-zero exit.
 pub type LegResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
