@@ -228,13 +228,19 @@ struct BatchResponse {
     fault: Option<Fault>,
 }
 
-fn outcome(bid: &str, mut item: Map<String, Value>, status: u16) -> Result<BatchOutcome> {
+fn outcome(
+    bid: &str,
+    mut item: Map<String, Value>,
+    status: u16,
+    request_id: Option<&String>,
+) -> Result<BatchOutcome> {
     item.remove("bId");
     if let Some(fault) = item.remove("Fault").or_else(|| item.remove("fault")) {
         let fault: Fault = serde_json::from_value(fault).map_err(|e| {
             Error::decode(SERVICE, format!("batch item {bid} has a bad Fault: {e}"))
         })?;
-        return Err(fault_error_for(&fault, Some(status), Some(bid)));
+        return Err(fault_error_for(&fault, Some(status), Some(bid))
+            .with_request_id_opt(request_id.cloned()));
     }
     if let Some(query) = item.remove("QueryResponse") {
         return Ok(BatchOutcome::Query(query));
@@ -324,9 +330,9 @@ impl Client {
                     return Err(crate::error::fault_error(fault, Some(status))
                         .with_request_id_opt(r.meta.request_id.clone()));
                 }
-                Ok((parsed, status))
+                Ok((parsed, status, r.meta.request_id.clone()))
             }) {
-                Ok((parsed, status)) => {
+                Ok((parsed, status, request_id)) => {
                     let mut by_bid: std::collections::HashMap<String, Map<String, Value>> = parsed
                         .items
                         .into_iter()
@@ -337,7 +343,7 @@ impl Client {
                         .collect();
                     for bid in bids {
                         let result = match by_bid.remove(&bid) {
-                            Some(item) => outcome(&bid, item, status),
+                            Some(item) => outcome(&bid, item, status, request_id.as_ref()),
                             None => Err(Error::new(
                                 ErrorKind::Decode,
                                 SERVICE,

@@ -218,6 +218,9 @@ pub(crate) fn fault_error_for(fault: &Fault, status: Option<u16>, bid: Option<&s
         })
         .unwrap_or_else(|| "QuickBooks fault with no error entries".to_owned());
     let mut error = Error::new(kind, SERVICE, message);
+    if let Some(status) = status {
+        error = error.with_status(status);
+    }
     if let Some(code) = first.and_then(|e| e.code.clone()) {
         error = error.with_provider_code(code);
     }
