@@ -99,7 +99,6 @@ impl Provider for QuickBooksProvider {
 
 /// Options for one call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct RequestOptions {
     /// The `requestid` of a create, update, delete, void or batch. Without one a fresh
     /// UUID v4 is used; either way the same id is sent on every retry, so QuickBooks

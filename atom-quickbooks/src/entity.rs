@@ -278,7 +278,9 @@ impl<T: Sendable> Entities<T> {
         if let Some(to) = to
             && (to.is_empty()
                 || to.len() > 254
-                || to.chars().any(|c| c.is_control() || c.is_whitespace())
+                || to
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == ',' || c == ';')
                 || !to.contains('@'))
         {
             return Err(Error::config(SERVICE, "sendTo must be one email address"));

@@ -58,7 +58,6 @@ atom_core::string_enum! {
 /// A report's parameters; unset ones are not sent (QuickBooks then uses the company's
 /// defaults). Ids are QuickBooks ids (digits); `other` passes any further parameter.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
 pub struct ReportParams {
     /// `start_date`.
     pub start_date: Option<NaiveDate>,

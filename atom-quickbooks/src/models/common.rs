@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"value":"21"}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
 pub struct Ref {
     /// The referenced object's id.
     #[serde(default)]
@@ -47,7 +46,6 @@ impl Ref {
 
 /// A message reference (`CustomerMemo`): `{"value": "Thank you"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
 pub struct MemoRef {
     /// The text.
     #[serde(default)]
@@ -224,7 +222,6 @@ atom_core::string_enum! {
 /// When an object was created and last changed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct MetaData {
     /// When it was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,7 +240,6 @@ pub struct MetaData {
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct PhysicalAddress {
     /// Its id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -304,7 +300,6 @@ pub struct PhysicalAddress {
 /// An email address.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct EmailAddress {
     /// The address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -317,7 +312,6 @@ pub struct EmailAddress {
 /// A phone number.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct TelephoneNumber {
     /// The number as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -330,7 +324,6 @@ pub struct TelephoneNumber {
 /// A website.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct WebSiteAddress {
     /// The address.
     #[serde(rename = "URI", default, skip_serializing_if = "Option::is_none")]
@@ -343,7 +336,6 @@ pub struct WebSiteAddress {
 /// A custom field value.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct CustomField {
     /// The field definition id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -371,7 +363,6 @@ pub struct CustomField {
 /// A link to another transaction (the estimate an invoice came from, the invoice a payment pays).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct LinkedTxn {
     /// The linked transaction id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -390,7 +381,6 @@ pub struct LinkedTxn {
 /// A transaction line; `detail_type` says which detail it carries.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Line {
     /// The line id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -448,7 +438,6 @@ pub struct Line {
 /// A sale of an item.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct SalesItemLineDetail {
     /// The item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -494,7 +483,6 @@ pub struct SalesItemLineDetail {
 /// A discount.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct DiscountLineDetail {
     /// The discount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -525,7 +513,6 @@ pub struct DiscountLineDetail {
 /// A subtotal.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct SubTotalLineDetail {
     /// The subtotal item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -541,7 +528,6 @@ pub struct SubTotalLineDetail {
 /// A bundle of items, with its own lines.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct GroupLineDetail {
     /// The bundle item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -563,7 +549,6 @@ pub struct GroupLineDetail {
 /// An expense booked to an account.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct AccountBasedExpenseLineDetail {
     /// The customer it is billable to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -594,7 +579,6 @@ pub struct AccountBasedExpenseLineDetail {
 /// An expense of an item.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct ItemBasedExpenseLineDetail {
     /// The item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -628,7 +612,6 @@ pub struct ItemBasedExpenseLineDetail {
 /// A journal entry line.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct JournalEntryLineDetail {
     /// Debit or credit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -662,7 +645,6 @@ pub struct JournalEntryLineDetail {
 /// The name a journal entry line is about.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct JournalEntity {
     /// `Customer`, `Vendor` or `Employee`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -678,7 +660,6 @@ pub struct JournalEntity {
 /// A deposit line.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct DepositLineDetail {
     /// The payer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -709,7 +690,6 @@ pub struct DepositLineDetail {
 /// The tax of a transaction.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct TxnTaxDetail {
     /// The tax code.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,6 @@ use super::common::*;
 /// The company's own information.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct CompanyInfo {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,7 +92,6 @@ pub struct CompanyInfo {
 /// The company's preferences.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Preferences {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,7 +152,6 @@ pub struct Preferences {
 /// A name/value pair.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct NameValue {
     /// The name.
     #[serde(default, skip_serializing_if = "Option::is_none")]

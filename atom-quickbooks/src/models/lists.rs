@@ -10,7 +10,6 @@ use super::common::*;
 /// A product or service.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Item {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,7 +97,6 @@ pub struct Item {
 /// An account of the chart of accounts.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Account {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,7 +166,6 @@ pub struct Account {
 /// A sales tax code (read only through the API).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct TaxCode {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,7 +220,6 @@ pub struct TaxCode {
 /// A payment term.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Term {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -281,7 +277,6 @@ pub struct Term {
 /// A payment method.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct PaymentMethod {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,6 @@ use super::common::*;
 /// A customer (or a sub-customer / job).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Customer {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,7 +139,6 @@ pub struct Customer {
 /// A vendor (supplier).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Vendor {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,6 @@ use super::common::*;
 /// A bill: money owed to a vendor.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Bill {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,7 +107,6 @@ pub struct Bill {
 /// A payment of one or more bills, by check or credit card.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct BillPayment {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,7 +198,6 @@ pub struct BillPayment {
 /// An expense: a cash, check or credit card purchase.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Purchase {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,7 +291,6 @@ pub struct Purchase {
 /// A bank deposit.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Deposit {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -376,7 +372,6 @@ pub struct Deposit {
 /// A journal entry: debits and credits that must balance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct JournalEntry {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -455,7 +450,6 @@ pub struct JournalEntry {
 /// How a bill payment by check is made.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct BillPaymentCheck {
     /// The bank account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -474,7 +468,6 @@ pub struct BillPaymentCheck {
 /// How a bill payment by credit card is made.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct BillPaymentCreditCard {
     /// The credit card account.
     #[serde(
@@ -491,7 +484,6 @@ pub struct BillPaymentCreditCard {
 /// Cash back from a deposit.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct CashBackInfo {
     /// The account the cash comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,6 @@ use super::common::*;
 /// An invoice: a sale the customer pays later.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Invoice {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,7 +186,6 @@ pub struct Invoice {
 /// A sales receipt: a sale paid at once.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct SalesReceipt {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,7 +343,6 @@ pub struct SalesReceipt {
 /// A credit memo: a refund or credit to a customer.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct CreditMemo {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -509,7 +506,6 @@ pub struct CreditMemo {
 /// An estimate (quote).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Estimate {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -676,7 +672,6 @@ pub struct Estimate {
 /// A payment received from a customer, applied to invoices through its lines.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-#[non_exhaustive]
 pub struct Payment {
     /// The QuickBooks id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
