@@ -23,7 +23,7 @@ use crate::{SERVICE, envelope, pagination};
 /// use atom_quickbooks::{Invoice, Line, Ref};
 /// let mut invoice = Invoice::default();
 /// invoice.customer_ref = Some(Ref::new("58"));
-/// invoice.line = vec![Line::sales_item("150.25".parse()?, Ref::new("1"))];
+/// invoice.line = vec![Line::sales_item(atom_quickbooks::amount("150.25")?, Ref::new("1"))];
 /// let created = qb.invoices().request_id("order-1042").create(&invoice).await?;
 /// let read = qb.invoices().get(created.id.as_deref().unwrap_or_default()).await?;
 /// # let _ = read; Ok(()) }

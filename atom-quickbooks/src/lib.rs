@@ -68,7 +68,7 @@
 //! let customer = qb.customers().request_id("crm-acme").create(&customer).await?;
 //! let mut invoice = Invoice::default();
 //! invoice.customer_ref = customer.id.clone().map(Ref::new);
-//! invoice.line = vec![Line::sales_item("1250.50".parse()?, Ref::new("1"))];
+//! invoice.line = vec![Line::sales_item(atom_quickbooks::amount("1250.50")?, Ref::new("1"))];
 //! let invoice = qb.invoices().request_id("order-1042").create(&invoice).await;
 //! println!("{}", serde_json::to_string(&Envelope::from_result("quickbooks", invoice)).unwrap_or_default());
 //! # Ok(()) }
@@ -113,8 +113,8 @@
 //! use atom_quickbooks::{Line, Payment, Ref};
 //! let mut payment = Payment::default();
 //! payment.customer_ref = Some(Ref::new("58"));
-//! payment.total_amt = Some("1250.50".parse()?);
-//! payment.line = vec![Line::payment_for_invoice("1250.50".parse()?, "130")];
+//! payment.total_amt = Some(atom_quickbooks::amount("1250.50")?);
+//! payment.line = vec![Line::payment_for_invoice(atom_quickbooks::amount("1250.50")?, "130")];
 //! qb.payments().request_id("stripe-py_123").create(&payment).await?;
 //! let pnl = qb.reports().profit_and_loss(&ReportParams::default()).await?;
 //! print!("{}", pnl.render());

@@ -1,5 +1,9 @@
 //! Batch: 30 per call, split, results matched by bId in input order, item faults.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 mod common;
 

@@ -1,5 +1,9 @@
 //! Change data capture: the request, deleted objects flagged, the 30-day window, resume.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 mod common;
 

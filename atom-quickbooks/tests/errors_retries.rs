@@ -1,5 +1,9 @@
 //! Fault bodies in every form → typed errors; what is retried and with which `requestid`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 mod common;
 

@@ -1,7 +1,11 @@
 //! Every fixture decodes; every key of every entity fixture is an element of its XSD type;
 //! a model re-encodes what it decoded (unknown fields kept); each model decodes an object
 //! holding every element of its XSD type.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 mod common;
 

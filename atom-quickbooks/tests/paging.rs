@@ -1,5 +1,9 @@
 //! Query paging by STARTPOSITION to the end, checkpoints, and the query text sent.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 mod common;
 

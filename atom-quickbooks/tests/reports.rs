@@ -1,5 +1,9 @@
 //! Reports: the request with its parameters, the nested rows walked and rendered.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 mod common;
 

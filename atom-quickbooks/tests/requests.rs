@@ -1,6 +1,10 @@
 //! The exact request of each operation family: method, path, `minorversion`, `requestid`,
 //! headers and JSON body.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 mod common;
 

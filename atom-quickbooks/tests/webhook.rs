@@ -1,6 +1,10 @@
 //! Webhook vectors: valid (both payload forms), wrong, rotated, missing, malformed; never
 //! a panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::field_reassign_with_default
+)]
 
 mod common;
 

@@ -147,3 +147,17 @@ impl Voidable for Payment {
 impl Voidable for SalesReceipt {
     const VOID: VoidStyle = VoidStyle::SparseUpdate;
 }
+
+/// Parses an exact amount (`"1250.50"`), with the parse error as a `Config` error so it
+/// can be `?`-ed in code returning `atom_core::Result`.
+///
+/// ```
+/// let a = atom_quickbooks::amount("1250.50").unwrap();
+/// assert_eq!(a.as_str(), "1250.50");
+/// assert!(atom_quickbooks::amount("12,50").is_err());
+/// ```
+pub fn amount(text: &str) -> atom_core::Result<atom_core::Decimal> {
+    text.parse().map_err(|e: atom_core::ParseDecimalError| {
+        atom_core::Error::config(crate::SERVICE, e.to_string())
+    })
+}
