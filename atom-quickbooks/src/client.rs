@@ -429,8 +429,11 @@ impl Client {
 
     /// Sends any request on the typed calls' path: the realm's credential, `minorversion`,
     /// a `requestid` on POSTs, limits, retries and error mapping. A path without a leading
-    /// `/` is taken under `/v3/company/{realmId}/`. A `Fault` inside an HTTP 200 answer is
-    /// returned as the error it describes, never as success.
+    /// `/` is taken under `/v3/company/{realmId}/` (the request is rebuilt for that, keeping
+    /// method, query, headers, body, idempotency key and rate class, but not a per-request
+    /// timeout or body limit, which the core offers no way to read back: give a full path to
+    /// keep those). A `Fault` inside an HTTP 200 answer is returned as the error it
+    /// describes, never as success.
     ///
     /// ```no_run
     /// # async fn demo(qb: atom_quickbooks::Client) -> atom_core::Result<()> {
