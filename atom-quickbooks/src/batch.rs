@@ -294,6 +294,14 @@ impl Client {
                 format!("a batch takes at most {MAX_BATCH_INPUT} operations"),
             ));
         }
+        // Every call's requestid is checked before the first call is sent, so a long base
+        // id cannot fail a later call after earlier ones were applied.
+        let calls = ops.len().div_ceil(MAX_BATCH_ITEMS);
+        for chunk in 0..calls {
+            if let Some(id) = chunk_request_id(options.request_id.as_deref(), chunk) {
+                crate::client::validate_request_id(&id)?;
+            }
+        }
         let mut items = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
             items.push(op.to_item(&i.to_string())?);

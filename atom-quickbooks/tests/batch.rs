@@ -240,3 +240,22 @@ async fn a_missing_answer_fails_only_its_item_and_a_failed_call_stops_the_rest()
         "the third call is not sent after the second failed"
     );
 }
+
+#[tokio::test]
+async fn a_requestid_base_too_long_for_a_later_call_is_refused_before_the_first() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(p("batch")))
+        .respond_with(Echo)
+        .mount(&server)
+        .await;
+    let ops: Vec<BatchOp> = (0..31).map(|_| BatchOp::create(&customer("x"))).collect();
+    // 49 characters: fine for call 0, but call 1 would send `{id}-1` (51).
+    let base = "b".repeat(49);
+    let err = client(&server)
+        .batch_with(ops, &RequestOptions::request_id(base))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(requests(&server).await.is_empty());
+}
