@@ -145,3 +145,29 @@ impl Line {
         }
     }
 }
+
+/// The exact sum of a transaction's item lines, for reconciling against its `TotalAmt`
+/// (less tax): sales-item, group (bundle), expense, journal and deposit lines add; discount
+/// lines subtract; subtotal and description-only lines, which repeat or carry no amount,
+/// are skipped. `None` on overflow.
+///
+/// ```
+/// use atom_quickbooks::{amount, lines_total, Line, Ref};
+/// let lines = vec![
+///     Line::sales_item(amount("1000.10").unwrap(), Ref::new("1")),
+///     Line::sales_item(amount("250.40").unwrap(), Ref::new("2")),
+/// ];
+/// assert_eq!(lines_total(&lines).unwrap().as_str(), "1250.50");
+/// ```
+pub fn lines_total(lines: &[Line]) -> Option<atom_core::Decimal> {
+    let mut total = atom_core::Decimal::zero();
+    for line in lines {
+        let Some(value) = &line.amount else { continue };
+        total = match &line.detail_type {
+            Some(LineDetailType::SubTotal | LineDetailType::DescriptionOnly) => continue,
+            Some(LineDetailType::Discount) => total.checked_sub(value)?,
+            _ => total.checked_add(value)?,
+        };
+    }
+    Some(total)
+}

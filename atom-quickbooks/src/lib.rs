@@ -147,5 +147,6 @@ pub use client::{
 };
 pub use entity::Entities;
 pub use error::QuickBooksErrorInfo;
+pub use accessors::lines_total;
 pub use models::*;
 pub use query::{Op, Query};

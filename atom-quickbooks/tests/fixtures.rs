@@ -202,6 +202,8 @@ fn every_entity_fixture_matches_the_xsd_decodes_and_round_trips() {
     assert_eq!(first.detail_type, Some(LineDetailType::SalesItem));
     let detail = first.sales_item_line_detail.as_ref().unwrap();
     assert_eq!(detail.unit_price.as_ref().unwrap().as_str(), "198.99");
+    // The recorded invoice: a 198.99 item line and a 50.00 subtotal line (skipped).
+    assert_eq!(lines_total(&invoice.line).unwrap().as_str(), "198.99");
     let customer: Customer = check("customer", &types);
     assert!(customer.display_name.is_some());
     check::<Vendor>("vendor", &types);

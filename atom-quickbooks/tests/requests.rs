@@ -384,3 +384,42 @@ async fn the_realm_is_the_rate_limit_tenant() {
     assert!(shown.contains(REALM), "{shown}");
     assert!(!shown.contains(TOKEN));
 }
+
+#[tokio::test]
+async fn every_write_carries_a_requestid_and_minorversion() {
+    let server = MockServer::start().await;
+    for (resource, answer) in [("salesreceipt", "sales_receipt"), ("invoice", "invoice")] {
+        Mock::given(method("POST"))
+            .and(path(p(resource)))
+            .respond_with(ok(answer))
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path(p("salesreceipt/5/send")))
+        .respond_with(ok("sales_receipt"))
+        .mount(&server)
+        .await;
+    let qb = client(&server);
+    let mut receipt = SalesReceipt::default();
+    receipt.id = Some("5".into());
+    receipt.sync_token = Some("1".into());
+    qb.sales_receipts().create(&SalesReceipt::default()).await.unwrap();
+    qb.sales_receipts().update(&receipt).await.unwrap();
+    qb.sales_receipts().sparse_update(&receipt).await.unwrap();
+    qb.sales_receipts().delete(&receipt).await.unwrap();
+    qb.sales_receipts().void(&receipt).await.unwrap();
+    qb.sales_receipts().send("5", None).await.unwrap();
+    let seen = requests(&server).await;
+    assert_eq!(seen.len(), 6);
+    let mut ids = std::collections::HashSet::new();
+    for r in &seen {
+        assert_eq!(query_value(r, "minorversion").as_deref(), Some("75"), "{}", r.url);
+        let id = query_value(r, "requestid").unwrap_or_else(|| panic!("no requestid: {}", r.url));
+        assert!(ids.insert(id), "each operation gets its own requestid");
+    }
+    // The sales receipt void is the sparse update form.
+    let void = &seen[4];
+    assert_eq!(query_value(void, "operation").as_deref(), Some("update"));
+    assert_eq!(query_value(void, "include").as_deref(), Some("void"));
+}
