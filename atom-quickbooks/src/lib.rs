@@ -141,12 +141,12 @@ pub mod reports;
 pub mod webhook;
 mod xml;
 
+pub use accessors::lines_total;
 pub use client::{
     BATCH_CLASS, Client, ClientBuilder, DEFAULT_MINOR_VERSION, Environment, QuickBooksProvider,
     RequestOptions,
 };
 pub use entity::Entities;
 pub use error::QuickBooksErrorInfo;
-pub use accessors::lines_total;
 pub use models::*;
 pub use query::{Op, Query};

@@ -404,7 +404,10 @@ async fn every_write_carries_a_requestid_and_minorversion() {
     let mut receipt = SalesReceipt::default();
     receipt.id = Some("5".into());
     receipt.sync_token = Some("1".into());
-    qb.sales_receipts().create(&SalesReceipt::default()).await.unwrap();
+    qb.sales_receipts()
+        .create(&SalesReceipt::default())
+        .await
+        .unwrap();
     qb.sales_receipts().update(&receipt).await.unwrap();
     qb.sales_receipts().sparse_update(&receipt).await.unwrap();
     qb.sales_receipts().delete(&receipt).await.unwrap();
@@ -414,7 +417,12 @@ async fn every_write_carries_a_requestid_and_minorversion() {
     assert_eq!(seen.len(), 6);
     let mut ids = std::collections::HashSet::new();
     for r in &seen {
-        assert_eq!(query_value(r, "minorversion").as_deref(), Some("75"), "{}", r.url);
+        assert_eq!(
+            query_value(r, "minorversion").as_deref(),
+            Some("75"),
+            "{}",
+            r.url
+        );
         let id = query_value(r, "requestid").unwrap_or_else(|| panic!("no requestid: {}", r.url));
         assert!(ids.insert(id), "each operation gets its own requestid");
     }
