@@ -194,3 +194,24 @@ async fn a_full_page_without_startposition_is_a_decode_error_not_a_guess() {
         .await;
     assert_eq!(result.unwrap_err().kind(), ErrorKind::Decode);
 }
+
+#[tokio::test]
+async fn a_server_that_repeats_a_page_ends_the_walk_with_an_error_not_a_loop() {
+    let server = MockServer::start().await;
+    // Every answer claims to be the first page, full: the next start is always 3.
+    Mock::given(method("GET"))
+        .and(path(p("query")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(invoice_page(1, 2, 2)))
+        .mount(&server)
+        .await;
+    let result: Result<Vec<Invoice>, _> = client(&server)
+        .invoices()
+        .query(Query::of::<Invoice>().page_size(2))
+        .try_collect()
+        .await;
+    assert_eq!(result.unwrap_err().kind(), ErrorKind::Decode);
+    assert!(
+        requests(&server).await.len() <= 3,
+        "stopped at the repeated cursor"
+    );
+}
