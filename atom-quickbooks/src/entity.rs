@@ -90,12 +90,6 @@ impl<T: Entity> Entities<T> {
         self
     }
 
-    fn template(suffix: &'static str) -> &'static str {
-        // Tracing names the path template; the entity's own path is not static, so the
-        // template keeps a placeholder for it.
-        suffix
-    }
-
     async fn post_entity(
         &self,
         body: &Value,
@@ -108,7 +102,7 @@ impl<T: Entity> Entities<T> {
                 Method::POST,
                 T::RESOURCE,
                 op,
-                Self::template("/v3/company/{realmId}/{entity}"),
+                "/v3/company/{realmId}/{entity}",
             )
             .json(body);
         for (k, v) in query {

@@ -52,7 +52,12 @@ atom_core::string_enum! {
 }
 
 /// One entry of a `Fault`'s `Error` array.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+///
+/// Its `Debug` shows the `Detail` only by length: Intuit's details can quote what was
+/// sent (an expired token's prefix), and a typed error detail is printed with the error in
+/// logs. The text itself stays readable in the field, and the error's message (scrubbed by
+/// the core of every credential it sent) carries it too.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FaultError {
     /// Intuit's error code (`"5010"`, `"6240"`, `"3200"`).
@@ -67,6 +72,23 @@ pub struct FaultError {
     /// The field it is about, when QuickBooks names one.
     #[serde(default, alias = "Element")]
     pub element: Option<String>,
+}
+
+impl std::fmt::Debug for FaultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FaultError")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field(
+                "detail",
+                &self
+                    .detail
+                    .as_ref()
+                    .map(|d| format!("[{} chars]", d.chars().count())),
+            )
+            .field("element", &self.element)
+            .finish()
+    }
 }
 
 /// A `Fault` as QuickBooks sends it (JSON form).

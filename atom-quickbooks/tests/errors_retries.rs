@@ -294,3 +294,53 @@ fn a_body_that_is_not_a_fault_falls_back_to_the_status() {
     );
     assert_eq!(err.kind(), ErrorKind::ReauthorizationRequired);
 }
+
+#[tokio::test]
+async fn a_fault_that_echoes_the_access_token_does_not_leak_it() {
+    let server = MockServer::start().await;
+    let body = serde_json::json!({"Fault": {"Error": [{
+        "Message": "AuthenticationFailed",
+        "Detail": format!("Token {TOKEN} is expired"),
+        "code": "3200"
+    }], "type": "AuthenticationFault"}});
+    Mock::given(method("GET"))
+        .and(path(p("invoice/1")))
+        .respond_with(ResponseTemplate::new(401).set_body_json(body))
+        .mount(&server)
+        .await;
+    let err = client(&server).invoices().get("1").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    assert!(!err.to_string().contains(TOKEN), "{err}");
+    assert!(!format!("{err:?}").contains(TOKEN));
+    // An opaque token (nothing credential-shaped about it) is kept out too.
+    let opaque = "opaque0token0value0123";
+    let body = serde_json::json!({"Fault": {"Error": [{
+        "Message": "AuthenticationFailed", "Detail": format!("Token {opaque} is expired"), "code": "3200"
+    }], "type": "AuthenticationFault"}});
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(p("invoice/1")))
+        .respond_with(ResponseTemplate::new(401).set_body_json(body))
+        .mount(&server)
+        .await;
+    let qb = Client::builder()
+        .base_url(server.uri())
+        .realm_id(REALM)
+        .access_token(opaque)
+        .build()
+        .unwrap();
+    let err = qb.invoices().get("1").await.unwrap_err();
+    assert!(!err.to_string().contains(opaque), "{err}");
+    assert!(!format!("{err:?}").contains(opaque), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_client_is_a_connector() {
+    use atom_core::Connector;
+    let server = MockServer::start().await;
+    let connector: Box<dyn Connector> = Box::new(client(&server));
+    assert_eq!(connector.service(), "quickbooks");
+    let info = connector.info();
+    assert_eq!(info.category, atom_core::Category::Billing);
+    assert!(!format!("{:?}", client(&server)).contains(TOKEN));
+}
