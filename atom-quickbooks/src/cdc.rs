@@ -5,7 +5,9 @@
 //! any request (a sync that fell behind must read everything again with a query). It
 //! returns at most 1000 objects per entity; [`CdcResult::truncated`] names the entities
 //! that hit the cap, and the next checkpoint then starts at the last change read for them
-//! (so the rest comes next time; a few objects may come twice, never none).
+//! (so the rest comes next time; a few objects may come twice, never none). A thousand
+//! changes with the checkpoint's own timestamp cannot be paged past: that answer is a
+//! `Decode` error rather than a loop that never moves.
 //!
 //! A sync loop keeps a [`CdcCheckpoint`] (serialisable): read with [`Client::cdc_from`],
 //! apply the changes, save `result.checkpoint`, repeat.
@@ -215,6 +217,21 @@ impl Client {
                     }
                 }
             }
+        }
+        if let Some(at) = resume
+            && at <= checkpoint.since
+        {
+            // A thousand changes with one timestamp: the next read would return the same
+            // thousand, so the loop could never move on.
+            return Err(Error::decode(
+                SERVICE,
+                format!(
+                    "{} has 1000 or more changes at {at}: change data capture cannot page \
+                     past them; read those entities with a query",
+                    truncated.join(", ")
+                ),
+            )
+            .with_request_id_opt(response.meta.request_id.clone()));
         }
         let since = resume
             .or(envelope.time)

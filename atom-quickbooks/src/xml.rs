@@ -48,7 +48,11 @@ pub(crate) fn parse_fault(body: &[u8]) -> Option<Fault> {
     let mut current: Option<FaultError> = None;
     let mut field = Field::None;
     loop {
-        let event = reader.read_event().ok()?;
+        // A body that breaks off keeps what was read of its fault.
+        let Ok(event) = reader.read_event() else {
+            return fault;
+        };
+        let empty = matches!(event, Event::Empty(_));
         match event {
             Event::Start(e) | Event::Empty(e) => match local(e.name().as_ref()) {
                 "Fault" if fault.is_none() => {
@@ -57,12 +61,20 @@ pub(crate) fn parse_fault(body: &[u8]) -> Option<Fault> {
                         fault_type: attribute(&e, "type").map(|t| FaultType::from(t.as_str())),
                     });
                 }
+                "Fault" if empty => return fault,
                 "Error" if fault.is_some() => {
-                    current = Some(FaultError {
+                    let error = FaultError {
                         code: attribute(&e, "code"),
                         element: attribute(&e, "element"),
                         ..FaultError::default()
-                    });
+                    };
+                    if !empty {
+                        current = Some(error);
+                    } else if let Some(f) = fault.as_mut()
+                        && f.errors.len() < MAX_FAULT_ERRORS
+                    {
+                        f.errors.push(error);
+                    }
                 }
                 "Message" if current.is_some() => field = Field::Message,
                 "Detail" if current.is_some() => field = Field::Detail,

@@ -174,3 +174,37 @@ async fn a_cdc_fault_with_200_is_an_error() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
 }
+
+#[tokio::test]
+async fn a_thousand_changes_at_the_checkpoint_time_are_an_error_not_a_loop() {
+    let server = MockServer::start().await;
+    let since = hours_ago(2);
+    let rows: Vec<_> = (0..1000)
+        .map(|i| json!({"Id": i.to_string(), "MetaData": {"LastUpdatedTime": since.to_rfc3339()}}))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path(p("cdc")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"CDCResponse": [{"QueryResponse": [{"Invoice": rows}]}]})),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server).cdc(&["Invoice"], since).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+}
+
+#[tokio::test]
+async fn a_start_in_the_future_is_refused() {
+    let server = MockServer::start().await;
+    let later = Utc::now().fixed_offset() + Duration::hours(1);
+    assert_eq!(
+        client(&server)
+            .cdc(&["Invoice"], later)
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Config
+    );
+    assert!(requests(&server).await.is_empty());
+}

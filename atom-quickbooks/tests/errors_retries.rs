@@ -344,3 +344,17 @@ async fn the_client_is_a_connector() {
     assert_eq!(info.category, atom_core::Category::Billing);
     assert!(!format!("{:?}", client(&server)).contains(TOKEN));
 }
+
+#[test]
+fn xml_faults_with_empty_errors_or_a_broken_tail_keep_what_was_read() {
+    let fault = parse_fault(
+        br#"<IntuitResponse><Fault type="SystemFault"><Error code="10000"/><Error code="2">"#,
+    )
+    .unwrap();
+    assert_eq!(fault.errors.len(), 1);
+    assert_eq!(fault.errors[0].code.as_deref(), Some("10000"));
+    let empty =
+        parse_fault(br#"<IntuitResponse><Fault type="SERVICE"/></IntuitResponse>"#).unwrap();
+    assert!(empty.errors.is_empty());
+    assert!(parse_fault(b"<html><body>502</body></html>").is_none());
+}
