@@ -26,8 +26,11 @@
 //! * **Reports** ([`reports`]): ProfitAndLoss, BalanceSheet, CashFlow, AgedReceivables,
 //!   AgedPayables, CustomerSales, TransactionList with their parameters, decoded into a
 //!   [`reports::Report`] to walk (sections, rows, totals) and render.
-//! * **Exact money**: amounts, quantities and rates are [`atom_core::Decimal`]; dates are
-//!   `NaiveDate`, timestamps keep their offset; unknown fields are kept in `extra`.
+//! * **Exact money**: amounts, quantities and rates are [`atom_core::Decimal`] ([`amount`]
+//!   parses one, [`lines_total`] sums a transaction's lines exactly for reconciliation);
+//!   dates are `NaiveDate`, timestamps keep their offset; unknown fields are kept in `extra`.
+//!   Company info and preferences are read with [`Client::company_info`] and
+//!   [`Client::preferences`].
 //! * **Never twice, never stale**: every create, update, delete, void and batch sends a
 //!   `requestid` (yours, or a fresh UUID v4) that is the same on every retry; updates
 //!   need the `SyncToken` read with the object (refused before any request without one),
