@@ -211,6 +211,23 @@ fn every_entity_fixture_matches_the_xsd_decodes_and_round_trips() {
     check::<Account>("account", &types);
     let payment: Payment = check("payment", &types);
     assert!(payment.total_amt.is_some());
+    // A payment applied to an invoice names it in its line's linked transactions.
+    let applied: Payment = check("payment_applied", &types);
+    let link = &applied.line[0].linked_txn[0];
+    assert_eq!(
+        (link.txn_id.as_deref(), link.txn_type.as_deref()),
+        (Some("68"), Some("Invoice"))
+    );
+    assert_eq!(
+        lines_total(&applied.line)
+            .unwrap()
+            .cmp_value(applied.total_amt.as_ref().unwrap()),
+        Some(std::cmp::Ordering::Equal)
+    );
+    assert!(
+        applied.line[0].extra.contains_key("LineEx"),
+        "unknown line fields are kept"
+    );
     check::<SalesReceipt>("sales_receipt", &types);
     check::<CreditMemo>("credit_memo", &types);
     check::<Estimate>("estimate", &types);

@@ -133,3 +133,37 @@ async fn a_401_refreshes_once_and_replays() {
         .unwrap();
     qb.invoices().get("1").await.unwrap();
 }
+
+#[tokio::test]
+async fn limits_are_kept_per_realm() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("customer")))
+        .mount(&server)
+        .await;
+    // One call an hour per realm, shared by the clients of every realm, no waiting.
+    let limiter = Arc::new(atom_core::RateLimiter::new(
+        "quickbooks",
+        RateLimitConfig::new(1, Duration::from_secs(3600), 10).max_wait(Duration::from_millis(5)),
+    ));
+    let for_realm = |realm: &str| {
+        Client::builder()
+            .base_url(server.uri())
+            .realm_id(realm)
+            .access_token(TOKEN)
+            .retry_policy(fast_retries().max_attempts(1))
+            .shared_limiter(limiter.clone())
+            .build()
+            .unwrap()
+    };
+    let (a, a_again, b) = (for_realm("111"), for_realm("111"), for_realm("222"));
+    a.customers().get("1").await.unwrap();
+    let err = a_again.customers().get("1").await.unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::RateLimited,
+        "realm 111 has used its call"
+    );
+    b.customers().get("1").await.unwrap();
+    assert_eq!(requests(&server).await.len(), 2);
+}
