@@ -4,12 +4,13 @@ use atom_examples::tour;
 
 #[tokio::main]
 async fn main() {
-    let legs: [(&str, tour::LegResult); 5] = [
+    let legs: [(&str, tour::LegResult); 6] = [
         ("core", tour::core::run().await),
         ("stripe", tour::stripe::run().await),
         ("github", tour::github::run().await),
         ("salesforce", tour::salesforce::run().await),
         ("zendesk", tour::zendesk::run().await),
+        ("quickbooks", tour::quickbooks::run().await),
     ];
     let mut failed = false;
     println!();
