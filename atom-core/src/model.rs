@@ -126,8 +126,9 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 /// same shape back) and `from_map` for visitors that already hold a map.
 ///
 /// Each field may carry, in this order: `@rename("json")` (another JSON key),
-/// `@with(module::path)` (a serde `with` module), `@default(expr)` (the value when the key is
-/// absent; without it, [`Missing`] decides) and `@skip_if(path)` (left out when serialising).
+/// `@with(module::path)` (a serde `with` module), `@deserialize_with(function::path)` (a
+/// serde `deserialize_with` function), `@default(expr)` (the value when the key is absent;
+/// without it, [`Missing`] decides) and `@skip_if(path)` (left out when serialising).
 ///
 /// ```
 /// atom_core::model! {
@@ -161,6 +162,7 @@ macro_rules! model {
                 $(#[doc = $doc:literal])*
                 $(@rename($json:literal))?
                 $(@with($($with:ident)::+))?
+                $(@deserialize_with($($de:ident)::+))?
                 $(@default($default:expr))?
                 $(@skip_if($($skip:ident)::+))?
                 pub $field:ident : $ty:ty,
@@ -188,7 +190,9 @@ macro_rules! model {
                 while let Some(key) = map.next_key::<$crate::model::Key<'de>>()? {
                     match key.as_str() {
                         $( $crate::__model_key!($field $(, $json)?) => {
-                            $field = Some($crate::__model_value!(map, $ty $(, $($with)::+)?));
+                            $field = Some($crate::__model_value!(
+                                map, $ty $(, $($with)::+)? $(, fn $($de)::+)?
+                            ));
                         } )*
                         _ => {
                             let value: ::std::boxed::Box<::serde_json::value::RawValue> =
@@ -284,6 +288,19 @@ macro_rules! __model_value {
     ($map:ident, $ty:ty) => {
         $map.next_value::<$ty>()?
     };
+    ($map:ident, $ty:ty, fn $($de:ident)::+) => {{
+        struct Seed;
+        impl<'de> ::serde::de::DeserializeSeed<'de> for Seed {
+            type Value = $ty;
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> ::std::result::Result<$ty, D::Error> {
+                $($de)::+(d)
+            }
+        }
+        $map.next_value_seed(Seed)?
+    }};
     ($map:ident, $ty:ty, $($with:ident)::+) => {{
         struct Seed;
         impl<'de> ::serde::de::DeserializeSeed<'de> for Seed {

@@ -1,22 +1,18 @@
 //! Pieces shared by several resources.
 
-use atom_core::Extra;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// How a record was created (`via`): the channel and its source.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Via {
-    /// `web`, `email`, `api`, `mobile`, ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    /// Where it came from and went to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Value>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// How a record was created (`via`): the channel and its source.
+    pub struct Via {
+        /// `web`, `email`, `api`, `mobile`, ...
+        @skip_if(Option::is_none)
+        pub channel: Option<String>,
+        /// Where it came from and went to.
+        @skip_if(Option::is_none)
+        pub source: Option<Value>,
+    }
 }
 
 /// A custom field's value, typed by what Zendesk sent (text, numeric and decimal fields

@@ -1,7 +1,6 @@
 //! Job statuses of bulk calls (`create_many`, `update_many`, `merge`).
 
-use atom_core::Extra;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 atom_core::string_enum! {
@@ -28,33 +27,25 @@ impl JobState {
     }
 }
 
-/// A job's status (`job_status`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct JobStatus {
-    /// The id.
-    pub id: String,
-    /// The API URL.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// Where it stands.
-    #[serde(default)]
-    pub status: Option<JobState>,
-    /// Items done.
-    #[serde(default)]
-    pub progress: Option<u64>,
-    /// Items in all.
-    #[serde(default)]
-    pub total: Option<u64>,
-    /// Zendesk's message.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// One entry per item, once done.
-    #[serde(default, deserialize_with = "results")]
-    pub results: Vec<JobResult>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A job's status (`job_status`).
+    pub struct JobStatus {
+        /// The id.
+        pub id: String,
+        /// The API URL.
+        pub url: Option<String>,
+        /// Where it stands.
+        pub status: Option<JobState>,
+        /// Items done.
+        pub progress: Option<u64>,
+        /// Items in all.
+        pub total: Option<u64>,
+        /// Zendesk's message.
+        pub message: Option<String>,
+        /// One entry per item, once done.
+        @deserialize_with(null_as_empty_results)
+        pub results: Vec<JobResult>,
+    }
 }
 
 impl JobStatus {
@@ -69,37 +60,26 @@ impl JobStatus {
     }
 }
 
-/// One item's outcome in a [`JobStatus`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct JobResult {
-    /// The record's id (absent for an item that could not be created).
-    #[serde(default)]
-    pub id: Option<u64>,
-    /// The item's position in the request.
-    #[serde(default)]
-    pub index: Option<u64>,
-    /// `create`, `update`, `merge`, ...
-    #[serde(default)]
-    pub action: Option<String>,
-    /// `Created`, `Updated`, `Failed`, ...
-    #[serde(default)]
-    pub status: Option<String>,
-    /// Whether it worked.
-    #[serde(default)]
-    pub success: Option<bool>,
-    /// The error code of a failed item (`TicketUpdateFailed`, `PermissionDenied`).
-    #[serde(default)]
-    pub error: Option<String>,
-    /// The error's text.
-    #[serde(default)]
-    pub details: Option<String>,
-    /// The external id of the item, when Zendesk echoes it.
-    #[serde(default)]
-    pub external_id: Option<String>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// One item's outcome in a [`JobStatus`].
+    pub struct JobResult {
+        /// The record's id (absent for an item that could not be created).
+        pub id: Option<u64>,
+        /// The item's position in the request.
+        pub index: Option<u64>,
+        /// `create`, `update`, `merge`, ...
+        pub action: Option<String>,
+        /// `Created`, `Updated`, `Failed`, ...
+        pub status: Option<String>,
+        /// Whether it worked.
+        pub success: Option<bool>,
+        /// The error code of a failed item (`TicketUpdateFailed`, `PermissionDenied`).
+        pub error: Option<String>,
+        /// The error's text.
+        pub details: Option<String>,
+        /// The external id of the item, when Zendesk echoes it.
+        pub external_id: Option<String>,
+    }
 }
 
 impl JobResult {
@@ -114,7 +94,9 @@ impl JobResult {
 /// `results` is a list of items, but Zendesk sends `null` while the job runs and a bare
 /// message string on some failures: both become an empty list (the message is kept in
 /// `message` by Zendesk itself).
-fn results<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<JobResult>, D::Error> {
+fn null_as_empty_results<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<JobResult>, D::Error> {
     let value = Value::deserialize(d)?;
     match value {
         Value::Array(items) => items

@@ -1,8 +1,6 @@
 //! Tickets, comments, audits, ticket fields and custom statuses.
 
-use atom_core::Extra;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{CustomField, Via};
@@ -91,102 +89,76 @@ atom_core::string_enum! {
     }
 }
 
-/// A ticket (`ticket`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Ticket {
-    /// The id.
-    pub id: u64,
-    /// The API URL.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// The id in another system.
-    #[serde(default)]
-    pub external_id: Option<String>,
-    /// The type.
-    #[serde(default, rename = "type")]
-    pub ticket_type: Option<TicketType>,
-    /// The subject.
-    #[serde(default)]
-    pub subject: Option<String>,
-    /// The subject with dynamic content placeholders.
-    #[serde(default)]
-    pub raw_subject: Option<String>,
-    /// The first comment's text.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// The priority.
-    #[serde(default)]
-    pub priority: Option<Priority>,
-    /// The status.
-    #[serde(default)]
-    pub status: Option<TicketStatus>,
-    /// The custom status, when the account uses them.
-    #[serde(default)]
-    pub custom_status_id: Option<u64>,
-    /// The address the request was sent to.
-    #[serde(default)]
-    pub recipient: Option<String>,
-    /// The requester.
-    #[serde(default)]
-    pub requester_id: Option<u64>,
-    /// Who submitted it.
-    #[serde(default)]
-    pub submitter_id: Option<u64>,
-    /// The assigned agent.
-    #[serde(default)]
-    pub assignee_id: Option<u64>,
-    /// The organization.
-    #[serde(default)]
-    pub organization_id: Option<u64>,
-    /// The group.
-    #[serde(default)]
-    pub group_id: Option<u64>,
-    /// The brand.
-    #[serde(default)]
-    pub brand_id: Option<u64>,
-    /// CC'd users.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub collaborator_ids: Vec<u64>,
-    /// Followers.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub follower_ids: Vec<u64>,
-    /// Email CCs.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub email_cc_ids: Vec<u64>,
-    /// The problem an incident belongs to.
-    #[serde(default)]
-    pub problem_id: Option<u64>,
-    /// Whether a problem has incidents.
-    #[serde(default)]
-    pub has_incidents: Option<bool>,
-    /// Whether any comment is public.
-    #[serde(default)]
-    pub is_public: Option<bool>,
-    /// A task's due date.
-    #[serde(default)]
-    pub due_at: Option<DateTime<Utc>>,
-    /// Tags.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub tags: Vec<String>,
-    /// How it was created.
-    #[serde(default)]
-    pub via: Option<Via>,
-    /// Custom field values by id.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub custom_fields: Vec<CustomField>,
-    /// The satisfaction rating as the ticket carries it.
-    #[serde(default)]
-    pub satisfaction_rating: Option<Value>,
-    /// Created.
-    #[serde(default)]
-    pub created_at: Option<DateTime<Utc>>,
-    /// Last updated.
-    #[serde(default)]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A ticket (`ticket`).
+    pub struct Ticket {
+        /// The id.
+        pub id: u64,
+        /// The API URL.
+        pub url: Option<String>,
+        /// The id in another system.
+        pub external_id: Option<String>,
+        /// The type.
+        @rename("type")
+        pub ticket_type: Option<TicketType>,
+        /// The subject.
+        pub subject: Option<String>,
+        /// The subject with dynamic content placeholders.
+        pub raw_subject: Option<String>,
+        /// The first comment's text.
+        pub description: Option<String>,
+        /// The priority.
+        pub priority: Option<Priority>,
+        /// The status.
+        pub status: Option<TicketStatus>,
+        /// The custom status, when the account uses them.
+        pub custom_status_id: Option<u64>,
+        /// The address the request was sent to.
+        pub recipient: Option<String>,
+        /// The requester.
+        pub requester_id: Option<u64>,
+        /// Who submitted it.
+        pub submitter_id: Option<u64>,
+        /// The assigned agent.
+        pub assignee_id: Option<u64>,
+        /// The organization.
+        pub organization_id: Option<u64>,
+        /// The group.
+        pub group_id: Option<u64>,
+        /// The brand.
+        pub brand_id: Option<u64>,
+        /// CC'd users.
+        @deserialize_with(super::common::null_default)
+        pub collaborator_ids: Vec<u64>,
+        /// Followers.
+        @deserialize_with(super::common::null_default)
+        pub follower_ids: Vec<u64>,
+        /// Email CCs.
+        @deserialize_with(super::common::null_default)
+        pub email_cc_ids: Vec<u64>,
+        /// The problem an incident belongs to.
+        pub problem_id: Option<u64>,
+        /// Whether a problem has incidents.
+        pub has_incidents: Option<bool>,
+        /// Whether any comment is public.
+        pub is_public: Option<bool>,
+        /// A task's due date.
+        pub due_at: Option<DateTime<Utc>>,
+        /// Tags.
+        @deserialize_with(super::common::null_default)
+        pub tags: Vec<String>,
+        /// How it was created.
+        pub via: Option<Via>,
+        /// Custom field values by id.
+        @deserialize_with(super::common::null_default)
+        pub custom_fields: Vec<CustomField>,
+        /// The satisfaction rating as the ticket carries it.
+        pub satisfaction_rating: Option<Value>,
+        /// Created.
+        pub created_at: Option<DateTime<Utc>>,
+        /// Last updated.
+        pub updated_at: Option<DateTime<Utc>>,
+    }
 }
 
 impl Ticket {
@@ -199,126 +171,92 @@ impl Ticket {
     }
 }
 
-/// A ticket comment (`comment`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Comment {
-    /// The id.
-    pub id: u64,
-    /// `Comment` or `VoiceComment`.
-    #[serde(default, rename = "type")]
-    pub comment_type: Option<String>,
-    /// The text.
-    #[serde(default)]
-    pub body: Option<String>,
-    /// The HTML.
-    #[serde(default)]
-    pub html_body: Option<String>,
-    /// The text without markup.
-    #[serde(default)]
-    pub plain_body: Option<String>,
-    /// Whether the requester sees it (`false`: an internal note).
-    #[serde(default)]
-    pub public: Option<bool>,
-    /// The author.
-    #[serde(default)]
-    pub author_id: Option<u64>,
-    /// The audit that added it.
-    #[serde(default)]
-    pub audit_id: Option<u64>,
-    /// Attachments, as sent.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub attachments: Vec<Value>,
-    /// How it was added.
-    #[serde(default)]
-    pub via: Option<Via>,
-    /// Created.
-    #[serde(default)]
-    pub created_at: Option<DateTime<Utc>>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A ticket comment (`comment`).
+    pub struct Comment {
+        /// The id.
+        pub id: u64,
+        /// `Comment` or `VoiceComment`.
+        @rename("type")
+        pub comment_type: Option<String>,
+        /// The text.
+        pub body: Option<String>,
+        /// The HTML.
+        pub html_body: Option<String>,
+        /// The text without markup.
+        pub plain_body: Option<String>,
+        /// Whether the requester sees it (`false`: an internal note).
+        pub public: Option<bool>,
+        /// The author.
+        pub author_id: Option<u64>,
+        /// The audit that added it.
+        pub audit_id: Option<u64>,
+        /// Attachments, as sent.
+        @deserialize_with(super::common::null_default)
+        pub attachments: Vec<Value>,
+        /// How it was added.
+        pub via: Option<Via>,
+        /// Created.
+        pub created_at: Option<DateTime<Utc>>,
+    }
 }
 
-/// The audit a ticket change produced (`audit`), with its events as sent.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TicketAudit {
-    /// The id.
-    #[serde(default)]
-    pub id: Option<u64>,
-    /// The ticket.
-    #[serde(default)]
-    pub ticket_id: Option<u64>,
-    /// Who made the change.
-    #[serde(default)]
-    pub author_id: Option<u64>,
-    /// What changed (`Create`, `Change`, `Comment`, `Notification` events).
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub events: Vec<Value>,
-    /// Created.
-    #[serde(default)]
-    pub created_at: Option<DateTime<Utc>>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// The audit a ticket change produced (`audit`), with its events as sent.
+    pub struct TicketAudit {
+        /// The id.
+        pub id: Option<u64>,
+        /// The ticket.
+        pub ticket_id: Option<u64>,
+        /// Who made the change.
+        pub author_id: Option<u64>,
+        /// What changed (`Create`, `Change`, `Comment`, `Notification` events).
+        @deserialize_with(super::common::null_default)
+        pub events: Vec<Value>,
+        /// Created.
+        pub created_at: Option<DateTime<Utc>>,
+    }
 }
 
-/// A ticket field (`ticket_field`): its id is what a [`CustomField`] names.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TicketField {
-    /// The id.
-    pub id: u64,
-    /// `text`, `textarea`, `checkbox`, `date`, `integer`, `decimal`, `regexp`, `tagger`,
-    /// `multiselect`, or a system type (`subject`, `status`, ...).
-    #[serde(default, rename = "type")]
-    pub field_type: Option<String>,
-    /// The title agents see.
-    #[serde(default)]
-    pub title: Option<String>,
-    /// The key in the API, for some system fields.
-    #[serde(default)]
-    pub key: Option<String>,
-    /// Whether it is active.
-    #[serde(default)]
-    pub active: Option<bool>,
-    /// Whether agents must fill it to solve.
-    #[serde(default)]
-    pub required: Option<bool>,
-    /// Whether it is a system field.
-    #[serde(default)]
-    pub removable: Option<bool>,
-    /// A drop-down's options (`name`, `value` tag), as sent.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub custom_field_options: Vec<Value>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A ticket field (`ticket_field`): its id is what a [`CustomField`] names.
+    pub struct TicketField {
+        /// The id.
+        pub id: u64,
+        /// `text`, `textarea`, `checkbox`, `date`, `integer`, `decimal`, `regexp`, `tagger`,
+        /// `multiselect`, or a system type (`subject`, `status`, ...).
+        @rename("type")
+        pub field_type: Option<String>,
+        /// The title agents see.
+        pub title: Option<String>,
+        /// The key in the API, for some system fields.
+        pub key: Option<String>,
+        /// Whether it is active.
+        pub active: Option<bool>,
+        /// Whether agents must fill it to solve.
+        pub required: Option<bool>,
+        /// Whether it is a system field.
+        pub removable: Option<bool>,
+        /// A drop-down's options (`name`, `value` tag), as sent.
+        @deserialize_with(super::common::null_default)
+        pub custom_field_options: Vec<Value>,
+    }
 }
 
-/// A custom ticket status (`custom_status`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CustomStatus {
-    /// The id (a ticket's `custom_status_id`).
-    pub id: u64,
-    /// The category it refines.
-    #[serde(default)]
-    pub status_category: Option<StatusCategory>,
-    /// The label agents see.
-    #[serde(default)]
-    pub agent_label: Option<String>,
-    /// The label end users see.
-    #[serde(default)]
-    pub end_user_label: Option<String>,
-    /// Whether it is active.
-    #[serde(default)]
-    pub active: Option<bool>,
-    /// Whether it is its category's default.
-    #[serde(default)]
-    pub default: Option<bool>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A custom ticket status (`custom_status`).
+    pub struct CustomStatus {
+        /// The id (a ticket's `custom_status_id`).
+        pub id: u64,
+        /// The category it refines.
+        pub status_category: Option<StatusCategory>,
+        /// The label agents see.
+        pub agent_label: Option<String>,
+        /// The label end users see.
+        pub end_user_label: Option<String>,
+        /// Whether it is active.
+        pub active: Option<bool>,
+        /// Whether it is its category's default.
+        pub default: Option<bool>,
+    }
 }

@@ -1,8 +1,6 @@
 //! Users, identities, organizations and memberships.
 
-use atom_core::Extra;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 atom_core::string_enum! {
@@ -18,154 +16,114 @@ atom_core::string_enum! {
     }
 }
 
-/// A user (`user`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// The id.
-    pub id: u64,
-    /// The API URL.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// The name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The primary email.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// The id in another system.
-    #[serde(default)]
-    pub external_id: Option<String>,
-    /// The role.
-    #[serde(default)]
-    pub role: Option<Role>,
-    /// The default organization.
-    #[serde(default)]
-    pub organization_id: Option<u64>,
-    /// The phone.
-    #[serde(default)]
-    pub phone: Option<String>,
-    /// Whether the user is active (not deleted).
-    #[serde(default)]
-    pub active: Option<bool>,
-    /// Whether the user is suspended.
-    #[serde(default)]
-    pub suspended: Option<bool>,
-    /// Whether an identity is verified.
-    #[serde(default)]
-    pub verified: Option<bool>,
-    /// Tags.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub tags: Vec<String>,
-    /// The time zone.
-    #[serde(default)]
-    pub time_zone: Option<String>,
-    /// The locale.
-    #[serde(default)]
-    pub locale: Option<String>,
-    /// Custom user fields by key.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub user_fields: Map<String, Value>,
-    /// Created.
-    #[serde(default)]
-    pub created_at: Option<DateTime<Utc>>,
-    /// Last updated.
-    #[serde(default)]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A user (`user`).
+    pub struct User {
+        /// The id.
+        pub id: u64,
+        /// The API URL.
+        pub url: Option<String>,
+        /// The name.
+        pub name: Option<String>,
+        /// The primary email.
+        pub email: Option<String>,
+        /// The id in another system.
+        pub external_id: Option<String>,
+        /// The role.
+        pub role: Option<Role>,
+        /// The default organization.
+        pub organization_id: Option<u64>,
+        /// The phone.
+        pub phone: Option<String>,
+        /// Whether the user is active (not deleted).
+        pub active: Option<bool>,
+        /// Whether the user is suspended.
+        pub suspended: Option<bool>,
+        /// Whether an identity is verified.
+        pub verified: Option<bool>,
+        /// Tags.
+        @deserialize_with(super::common::null_default)
+        pub tags: Vec<String>,
+        /// The time zone.
+        pub time_zone: Option<String>,
+        /// The locale.
+        pub locale: Option<String>,
+        /// Custom user fields by key.
+        @deserialize_with(super::common::null_default)
+        @default(Default::default())
+        pub user_fields: Map<String, Value>,
+        /// Created.
+        pub created_at: Option<DateTime<Utc>>,
+        /// Last updated.
+        pub updated_at: Option<DateTime<Utc>>,
+    }
 }
 
-/// One of a user's identities (`identity`): an email, phone, X, Facebook or Google account.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Identity {
-    /// The id.
-    pub id: u64,
-    /// The user.
-    #[serde(default)]
-    pub user_id: Option<u64>,
-    /// `email`, `phone_number`, `twitter`, `facebook`, `google`, ...
-    #[serde(default, rename = "type")]
-    pub identity_type: Option<String>,
-    /// The address or handle.
-    #[serde(default)]
-    pub value: Option<String>,
-    /// Whether it is verified.
-    #[serde(default)]
-    pub verified: Option<bool>,
-    /// Whether it is the primary one of its type.
-    #[serde(default)]
-    pub primary: Option<bool>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// One of a user's identities (`identity`): an email, phone, X, Facebook or Google account.
+    pub struct Identity {
+        /// The id.
+        pub id: u64,
+        /// The user.
+        pub user_id: Option<u64>,
+        /// `email`, `phone_number`, `twitter`, `facebook`, `google`, ...
+        @rename("type")
+        pub identity_type: Option<String>,
+        /// The address or handle.
+        pub value: Option<String>,
+        /// Whether it is verified.
+        pub verified: Option<bool>,
+        /// Whether it is the primary one of its type.
+        pub primary: Option<bool>,
+    }
 }
 
-/// An organization (`organization`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Organization {
-    /// The id.
-    pub id: u64,
-    /// The API URL.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// The unique name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The id in another system.
-    #[serde(default)]
-    pub external_id: Option<String>,
-    /// Email domains whose users join it.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub domain_names: Vec<String>,
-    /// The default group of its tickets.
-    #[serde(default)]
-    pub group_id: Option<u64>,
-    /// Details.
-    #[serde(default)]
-    pub details: Option<String>,
-    /// Notes.
-    #[serde(default)]
-    pub notes: Option<String>,
-    /// Tags.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub tags: Vec<String>,
-    /// Custom organization fields by key.
-    #[serde(default, deserialize_with = "super::common::null_default")]
-    pub organization_fields: Map<String, Value>,
-    /// Created.
-    #[serde(default)]
-    pub created_at: Option<DateTime<Utc>>,
-    /// Last updated.
-    #[serde(default)]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// An organization (`organization`).
+    pub struct Organization {
+        /// The id.
+        pub id: u64,
+        /// The API URL.
+        pub url: Option<String>,
+        /// The unique name.
+        pub name: Option<String>,
+        /// The id in another system.
+        pub external_id: Option<String>,
+        /// Email domains whose users join it.
+        @deserialize_with(super::common::null_default)
+        pub domain_names: Vec<String>,
+        /// The default group of its tickets.
+        pub group_id: Option<u64>,
+        /// Details.
+        pub details: Option<String>,
+        /// Notes.
+        pub notes: Option<String>,
+        /// Tags.
+        @deserialize_with(super::common::null_default)
+        pub tags: Vec<String>,
+        /// Custom organization fields by key.
+        @deserialize_with(super::common::null_default)
+        @default(Default::default())
+        pub organization_fields: Map<String, Value>,
+        /// Created.
+        pub created_at: Option<DateTime<Utc>>,
+        /// Last updated.
+        pub updated_at: Option<DateTime<Utc>>,
+    }
 }
 
-/// A user's membership of an organization (`organization_membership`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct OrganizationMembership {
-    /// The id.
-    pub id: u64,
-    /// The user.
-    #[serde(default)]
-    pub user_id: Option<u64>,
-    /// The organization.
-    #[serde(default)]
-    pub organization_id: Option<u64>,
-    /// Whether it is the user's default organization.
-    #[serde(default)]
-    pub default: Option<bool>,
-    /// Created.
-    #[serde(default)]
-    pub created_at: Option<DateTime<Utc>>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A user's membership of an organization (`organization_membership`).
+    pub struct OrganizationMembership {
+        /// The id.
+        pub id: u64,
+        /// The user.
+        pub user_id: Option<u64>,
+        /// The organization.
+        pub organization_id: Option<u64>,
+        /// Whether it is the user's default organization.
+        pub default: Option<bool>,
+        /// Created.
+        pub created_at: Option<DateTime<Utc>>,
+    }
 }
