@@ -106,7 +106,8 @@ pub struct IssueUpdateParams {
 pub enum LockReason {
     /// Off-topic.
     OffTopic,
-    /// Too heated.
+    /// Too heated (GitHub writes it `too heated`, with a space).
+    #[serde(rename = "too heated")]
     TooHeated,
     /// Resolved.
     Resolved,

@@ -22,7 +22,9 @@ use std::process::Command;
 
 use atom_core::Connector as _;
 use atom_github::Client;
-use atom_github::issues::{IssueCreateParams, IssueListParams, IssueUpdateParams, LockReason};
+use atom_github::issues::{
+    CommentListParams, IssueCreateParams, IssueListParams, IssueUpdateParams, LockReason,
+};
 use atom_github::pulls::{
     PullCreateParams, PullListParams, PullMergeParams, PullUpdateParams, ReviewCreateParams,
 };
@@ -243,6 +245,272 @@ async fn every_typed_call_passes_prism_validation_and_decodes() {
     );
     // Request violations are ours. (Prism also flags a few of GitHub's own *response* examples
     // that break GitHub's schema, such as `requested_teams[].type`; those are not.)
+    let violations: Vec<&str> = log
+        .lines()
+        .filter(|l| {
+            l.contains("Violation: request") || (l.contains("✖") && !l.contains("response.body"))
+        })
+        .collect();
+    assert!(
+        violations.is_empty(),
+        "Prism reported request violations:\n{}",
+        violations.join("\n")
+    );
+}
+
+/// Every optional parameter and body field the typed API offers, every lock reason, a
+/// resumed (page 2) request of each list, and the error answers the description documents.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs node/npm and Prism: run by .ci/run"]
+async fn every_optional_parameter_and_error_path_passes_prism_validation() {
+    use atom_core::{Checkpoint, ErrorKind, Request};
+    use atom_github::commits::CommitListParams;
+    use atom_github::models::StateReason;
+    use atom_github::pagination::PerPage;
+    use atom_github::repos::RepoListParams;
+
+    let (prism, port) = start_prism();
+    let uri = format!("http://127.0.0.1:{port}");
+    let gh: Client = common::builder(&uri).build().unwrap();
+    let (o, r) = ("octocat", "Hello-World");
+    let since = chrono::DateTime::from_timestamp(1_700_000_000, 0);
+    let page_two = |path: &str| Checkpoint {
+        cursor: Some(format!("{uri}{path}?per_page=100&page=2")),
+        skip: 0,
+    };
+
+    // Repositories: every filter, and the user/org `type` values each endpoint takes.
+    let mine = RepoListParams {
+        kind: Some("owner".into()),
+        sort: Some("pushed".into()),
+        direction: Some("desc".into()),
+        per_page: PerPage::Exactly(30),
+    };
+    first(gh.repos().list_mine(&mine)).await;
+    first(gh.repos().list_for_user(o, &mine)).await;
+    let org = RepoListParams {
+        kind: Some("sources".into()),
+        sort: Some("full_name".into()),
+        direction: Some("asc".into()),
+        per_page: PerPage::Unset,
+    };
+    first(gh.repos().list_for_org("github", &org)).await;
+    first(
+        gh.repos()
+            .list_for_user_from(o, &Default::default(), page_two("/users/octocat/repos")),
+    )
+    .await;
+
+    // Issues: every list filter, every create/update field, every state reason and lock
+    // reason, comments since a time, and page 2.
+    let issues = gh.issues(o, r);
+    let filters = IssueListParams {
+        state: Some("closed".into()),
+        labels: vec!["bug".into(), "ui".into()],
+        assignee: Some("octocat".into()),
+        creator: Some("hubot".into()),
+        mentioned: Some("monalisa".into()),
+        milestone: Some("none".into()),
+        sort: Some("comments".into()),
+        direction: Some("desc".into()),
+        since,
+        per_page: PerPage::Exactly(50),
+    };
+    first(issues.list(&filters)).await;
+    first(issues.list_from(
+        &Default::default(),
+        page_two("/repos/octocat/Hello-World/issues"),
+    ))
+    .await;
+    let mut create = IssueCreateParams::new("Found a bug")
+        .body("It crashes")
+        .label("bug");
+    create.assignees = vec!["octocat".into()];
+    create.milestone = Some(1);
+    issues.create(&create).await.unwrap();
+    issues
+        .update(
+            1347,
+            &IssueUpdateParams {
+                title: Some("t".into()),
+                body: Some("b".into()),
+                state: Some("closed".into()),
+                state_reason: Some(StateReason::NotPlanned),
+                labels: Some(vec!["bug".into()]),
+                assignees: Some(vec!["octocat".into()]),
+            },
+        )
+        .await
+        .unwrap();
+    for reason in [
+        StateReason::Completed,
+        StateReason::NotPlanned,
+        StateReason::Duplicate,
+    ] {
+        issues.close(1347, Some(reason)).await.unwrap();
+    }
+    issues.close(1347, None).await.unwrap();
+    for reason in [
+        LockReason::OffTopic,
+        LockReason::TooHeated,
+        LockReason::Resolved,
+        LockReason::Spam,
+    ] {
+        issues.lock(1347, Some(reason)).await.unwrap();
+    }
+    issues.lock(1347, None).await.unwrap();
+    first(issues.list_comments(
+        1347,
+        &CommentListParams {
+            since,
+            per_page: PerPage::Exactly(10),
+        },
+    ))
+    .await;
+
+    // Pull requests: every list filter, create and update field, merge field, review field.
+    let pulls = gh.pulls(o, r);
+    first(pulls.list(&PullListParams {
+        state: Some("all".into()),
+        head: Some("octocat:new-topic".into()),
+        base: Some("master".into()),
+        sort: Some("long-running".into()),
+        direction: Some("asc".into()),
+        per_page: PerPage::Exactly(20),
+    }))
+    .await;
+    pulls
+        .create(&PullCreateParams {
+            title: "x".into(),
+            head: "octocat:f".into(),
+            base: "master".into(),
+            body: Some("b".into()),
+            draft: Some(true),
+            maintainer_can_modify: Some(false),
+        })
+        .await
+        .unwrap();
+    pulls
+        .update(
+            1347,
+            &PullUpdateParams {
+                title: Some("y".into()),
+                body: Some("b".into()),
+                state: Some("closed".into()),
+                base: Some("main".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    for method in ["merge", "squash", "rebase"] {
+        pulls
+            .merge(
+                1347,
+                &PullMergeParams {
+                    commit_title: Some("t".into()),
+                    commit_message: Some("m".into()),
+                    sha: Some("6dcb09b5b57875f334f61aebed695e2e4193db5e".into()),
+                    merge_method: Some(method.into()),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    for event in ["APPROVE", "REQUEST_CHANGES", "COMMENT"] {
+        pulls
+            .create_review(
+                1347,
+                &ReviewCreateParams {
+                    body: Some("ok".into()),
+                    event: Some(event.into()),
+                    commit_id: Some("6dcb09b5b57875f334f61aebed695e2e4193db5e".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    first(pulls.list_from(
+        &Default::default(),
+        page_two("/repos/octocat/Hello-World/pulls"),
+    ))
+    .await;
+
+    // Commits: every filter.
+    first(gh.commits(o, r).list(&CommitListParams {
+        sha: Some("master".into()),
+        path: Some("README".into()),
+        author: Some("octocat".into()),
+        since,
+        until: chrono::DateTime::from_timestamp(1_800_000_000, 0),
+        per_page: PerPage::Exactly(5),
+    }))
+    .await;
+
+    // Search: sort, order and page size.
+    let q = SearchQuery::new().text("bug");
+    first(gh.search().issues(
+        &q,
+        &SearchParams {
+            sort: Some("comments".into()),
+            order: Some("asc".into()),
+            per_page: PerPage::Exactly(10),
+        },
+    ))
+    .await;
+    first(gh.search().repositories(
+        &q,
+        &SearchParams {
+            sort: Some("stars".into()),
+            order: Some("desc".into()),
+            per_page: PerPage::Unset,
+        },
+    ))
+    .await;
+
+    // Error answers as the description documents them (Prism serves the status the request
+    // prefers, with the description's example body): each maps to its kind.
+    for (path, code, kind) in [
+        (
+            "/repos/octocat/Hello-World/issues/1347",
+            404,
+            ErrorKind::NotFound,
+        ),
+        (
+            "/repos/octocat/Hello-World/issues/1347",
+            410,
+            ErrorKind::NotFound,
+        ),
+        (
+            "/repos/octocat/Hello-World/pulls/1347",
+            404,
+            ErrorKind::NotFound,
+        ),
+    ] {
+        let err = gh
+            .send(Request::get(path).header("prefer", &format!("code={code}")))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(code), "{path} {code}");
+        assert_eq!(err.kind(), kind, "{path} {code}: {err}");
+    }
+    let err = gh
+        .send(
+            Request::post("/repos/octocat/Hello-World/issues")
+                .header("prefer", "code=422")
+                .json(&serde_json::json!({"title": "x"})),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+    assert!(
+        err.provider_details::<atom_github::GitHubErrorInfo>()
+            .is_some(),
+        "the 422 body is read as GitHub's error shape"
+    );
+
+    let log = std::fs::read_to_string(&prism.log).unwrap_or_default();
     let violations: Vec<&str> = log
         .lines()
         .filter(|l| {

@@ -143,10 +143,18 @@ async fn lock_comments_and_labels() {
     let issues = gh.issues("octocat", "Hello-World");
     let base = "/repos/octocat/Hello-World/issues";
 
-    serve(&server, "PUT", &format!("{base}/1347/lock"), 204, "").await;
-    issues.lock(1347, Some(LockReason::OffTopic)).await.unwrap();
-    assert_eq!(received(&server).await.3, r#"{"lock_reason":"off-topic"}"#);
-    server.reset().await;
+    // GitHub's four reasons, spelled as its description's enum spells them.
+    for (reason, sent) in [
+        (LockReason::OffTopic, r#"{"lock_reason":"off-topic"}"#),
+        (LockReason::TooHeated, r#"{"lock_reason":"too heated"}"#),
+        (LockReason::Resolved, r#"{"lock_reason":"resolved"}"#),
+        (LockReason::Spam, r#"{"lock_reason":"spam"}"#),
+    ] {
+        serve(&server, "PUT", &format!("{base}/1347/lock"), 204, "").await;
+        issues.lock(1347, Some(reason)).await.unwrap();
+        assert_eq!(received(&server).await.3, sent);
+        server.reset().await;
+    }
 
     serve(&server, "DELETE", &format!("{base}/1347/lock"), 204, "").await;
     issues.unlock(1347).await.unwrap();
