@@ -398,7 +398,6 @@ async fn every_optional_parameter_and_error_path_passes_prism_validation() {
                 body: Some("b".into()),
                 state: Some("closed".into()),
                 base: Some("main".into()),
-                ..Default::default()
             },
         )
         .await
@@ -425,7 +424,6 @@ async fn every_optional_parameter_and_error_path_passes_prism_validation() {
                     body: Some("ok".into()),
                     event: Some(event.into()),
                     commit_id: Some("6dcb09b5b57875f334f61aebed695e2e4193db5e".into()),
-                    ..Default::default()
                 },
             )
             .await
