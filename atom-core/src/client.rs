@@ -525,7 +525,12 @@ impl ApiClient {
             Err(BodyError::TooLarge) => None,
         };
         let success = status.is_success() || status == StatusCode::NOT_MODIFIED;
+        let in_band = match &body {
+            Some(body) if success => provider.error_in_success(status, &headers, body),
+            _ => None,
+        };
         let body = match (body, success) {
+            (Some(body), true) if in_band.is_some() => body,
             (Some(body), true) => {
                 return Ok((
                     AttemptOutcome::Done(Box::new(ApiResponse {
@@ -569,7 +574,10 @@ impl ApiClient {
                 return Ok((AttemptOutcome::Failed { error, failure }, auth));
             }
         };
-        let mut error = provider.map_error(status, &headers, &body);
+        let mut error = match in_band {
+            Some(error) => error,
+            None => provider.map_error(status, &headers, &body),
+        };
         if error.status().is_none() {
             error = error.with_status(status.as_u16());
         }

@@ -61,6 +61,20 @@ pub trait Provider: Send + Sync + fmt::Debug + 'static {
         status == StatusCode::UNAUTHORIZED
     }
 
+    /// An error a provider sends with a 2xx status (QuickBooks answers some faults, a
+    /// throttle among them, with HTTP 200). `Some` makes the response that error, which then
+    /// goes through `should_retry` and the retry policy like any other; `None` (the default)
+    /// keeps it a success. Called on every 2xx body: look only where such an error sits.
+    fn error_in_success(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Option<Error> {
+        let _ = (status, headers, body);
+        None
+    }
+
     /// The header that carries the idempotency key (`Idempotency-Key`).
     fn idempotency_header(&self) -> &'static str {
         "idempotency-key"

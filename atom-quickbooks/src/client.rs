@@ -90,6 +90,22 @@ impl Provider for QuickBooksProvider {
         should_retry(error)
     }
 
+    fn error_in_success(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Option<Error> {
+        let _ = headers;
+        // Only a whole-answer Fault (at the top of the body); a batch item's Fault belongs to
+        // that item. Looking at the start keeps large query pages from being parsed twice.
+        if !crate::error::starts_with_fault(body) {
+            return None;
+        }
+        let fault = crate::error::parse_fault(body)?;
+        Some(crate::error::fault_error(&fault, Some(status.as_u16())).with_status(status.as_u16()))
+    }
+
     fn idempotency_header(&self) -> &'static str {
         // The id travels as the `requestid` query parameter Intuit reads; the header copy
         // only tells the core that the POST is safe to retry.

@@ -184,6 +184,15 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
     }
 }
 
+/// Whether a 2xx body may be a whole-answer `Fault` (checked before parsing, on every
+/// successful answer): `"Fault"` or `<Fault` near the start, and not a batch answer, whose
+/// faults belong to single items.
+pub(crate) fn starts_with_fault(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(512)];
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    (has(b"\"Fault\"") || has(b"\"fault\"") || has(b"<Fault")) && !has(b"BatchItemResponse")
+}
+
 /// Reads a `Fault` from a body in any of its forms, or `None` when the body holds none.
 pub fn parse_fault(body: &[u8]) -> Option<Fault> {
     let start = body.iter().position(|b| !b.is_ascii_whitespace())?;

@@ -125,6 +125,50 @@ async fn a_429_throttle_fault_waits_and_retries() {
     assert_eq!(requests(&server).await.len(), 2);
 }
 
+/// Intuit also answers a throttle with HTTP 200 and a `Fault` body: it is an error, and it
+/// is retried like the 429 one (the core's `error_in_success` hook).
+#[tokio::test]
+async fn a_throttle_fault_sent_with_200_is_retried() {
+    let server = MockServer::start().await;
+    let fault = serde_json::json!({
+        "Fault": {
+            "Error": [{"Message": "message=ThrottleExceeded; errorCode=003001; statusCode=429",
+                       "Detail": "The request limit was reached.", "code": "3001"}],
+            "type": "ThrottleExceeded"
+        },
+        "time": "2025-01-01T10:00:00.000-08:00"
+    });
+    Mock::given(method("GET"))
+        .and(path(p("invoice/1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&fault))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(p("invoice/1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(fixture("invoice")))
+        .mount(&server)
+        .await;
+    client(&server).invoices().get("1").await.unwrap();
+    assert_eq!(requests(&server).await.len(), 2);
+
+    // A validation fault with 200 is an error too, and is not retried.
+    let server = MockServer::start().await;
+    let fault = serde_json::json!({
+        "Fault": {"Error": [{"Message": "Invalid Reference Id", "code": "2500"}],
+                  "type": "ValidationFault"},
+        "time": "2025-01-01T10:00:00.000-08:00"
+    });
+    Mock::given(method("GET"))
+        .and(path(p("invoice/1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&fault))
+        .mount(&server)
+        .await;
+    let err = client(&server).invoices().get("1").await.unwrap_err();
+    assert_eq!(err.provider_code(), Some("2500"));
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
 #[tokio::test]
 async fn throttle_exceeded_with_403_is_rate_limited_and_retried() {
     let server = MockServer::start().await;
