@@ -1,0 +1,2 @@
+//! The batch-upsert benchmark (written below).
+fn main() {}

@@ -1,0 +1,577 @@
+//! Batch read, create, update, upsert and archive of CRM records.
+//!
+//! HubSpot takes at most 100 inputs a call: larger inputs are split into calls of 100 (up
+//! to four in flight, each paced by the portal's limit), and the answers are put back in
+//! input order. HubSpot does not promise to answer in input order, so every input carries
+//! an `objectWriteTraceId` (its index) that the results echo; reads are matched by id or
+//! by the `idProperty` value. A `207 Multi-Status` answer's `errors[]` are matched to the
+//! inputs their `context` names (`ids`, `objectWriteTraceId`); an error that names none is
+//! given to every input of its call left without a result, and a call that fails as a
+//! whole gives its error to each of its inputs. Nothing is dropped.
+//!
+//! ```no_run
+//! # async fn demo(client: atom_hubspot::Client) -> atom_core::Result<()> {
+//! use atom_hubspot::BatchUpsertInput;
+//! let inputs: Vec<BatchUpsertInput> = (0..250)
+//!     .map(|i| BatchUpsertInput::new(format!("user{i}@example.com")).property("firstname", "Ann"))
+//!     .collect();
+//! let outcome = client.contacts().batch_upsert("email", &inputs).await?; // 3 calls
+//! for (index, error) in outcome.failed() {
+//!     eprintln!("input {index}: {error}");
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::collections::BTreeMap;
+
+use atom_core::{Error, Result};
+use futures::{StreamExt as _, TryFutureExt as _};
+use http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::SERVICE;
+use crate::models::batch::BatchBody;
+use crate::models::{BatchResult, CrmObject, ObjectCreateParams};
+use crate::objects::{Objects, check_properties};
+use crate::validate;
+
+/// The most inputs HubSpot takes in one batch call.
+pub const BATCH_LIMIT: usize = 100;
+/// Batch calls in flight at once for one large input.
+pub const BATCH_CONCURRENCY: usize = 4;
+
+/// What a batch read returns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchReadParams {
+    /// Properties to return.
+    pub properties: Vec<String>,
+    /// Properties to return with history.
+    pub properties_with_history: Vec<String>,
+    /// Read by this unique property's values instead of record ids.
+    pub id_property: Option<String>,
+    /// Read archived records.
+    pub archived: bool,
+}
+
+/// One record of a batch update: its id (or unique value, with `id_property`) and changes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BatchUpdateInput {
+    /// The record id, or the unique property value.
+    pub id: String,
+    /// The unique property `id` is a value of.
+    #[serde(rename = "idProperty", skip_serializing_if = "Option::is_none")]
+    pub id_property: Option<String>,
+    /// Property values to set.
+    pub properties: BTreeMap<String, String>,
+}
+
+impl BatchUpdateInput {
+    /// Changes to record `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets a property.
+    pub fn property(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+/// One record of a batch upsert: the unique property value and the properties to set.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchUpsertInput {
+    /// The unique property's value (an email).
+    pub value: String,
+    /// Property values to set.
+    pub properties: BTreeMap<String, String>,
+}
+
+impl BatchUpsertInput {
+    /// A record keyed by `value` of the upsert's unique property.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            properties: BTreeMap::new(),
+        }
+    }
+
+    /// Sets a property.
+    pub fn property(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+/// How an input is recognised in an answer.
+#[derive(Debug, Clone)]
+struct Key {
+    /// The index within its call, sent as `objectWriteTraceId` on writes.
+    trace: String,
+    /// The record id or unique value it names, if any.
+    id: Option<String>,
+}
+
+/// How answers are matched to inputs.
+#[derive(Debug, Clone)]
+enum Match {
+    /// By `objectWriteTraceId`, else by position when nothing else matches.
+    Trace,
+    /// By record id (after the trace id).
+    Id,
+    /// By a unique property's value, case-insensitively (HubSpot lowercases emails).
+    Property(String),
+}
+
+fn empty_refused(action: &str) -> Error {
+    Error::config(
+        SERVICE,
+        format!("a batch {action} needs at least one input"),
+    )
+}
+
+impl Objects {
+    fn batch_path(&self, action: &str) -> Result<String> {
+        Ok(format!("{}/batch/{action}", self.base()?))
+    }
+
+    /// `POST /crm/v3/objects/{type}/batch/read`: records by id (or by `id_property` value).
+    pub async fn batch_read<S: AsRef<str>>(
+        &self,
+        ids: &[S],
+        params: &BatchReadParams,
+    ) -> Result<BatchResult<CrmObject>> {
+        if ids.is_empty() {
+            return Err(empty_refused("read"));
+        }
+        validate::property_names(&params.properties)?;
+        validate::property_names(&params.properties_with_history)?;
+        if let Some(p) = &params.id_property {
+            validate::property_name(p)?;
+        }
+        let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+        for id in &ids {
+            validate::body_id("record id", id)?;
+        }
+        let matcher = match &params.id_property {
+            Some(p) => Match::Property(p.clone()),
+            None => Match::Id,
+        };
+        let chunks = ids
+            .chunks(BATCH_LIMIT)
+            .map(|chunk| {
+                let inputs: Vec<Value> = chunk.iter().map(|id| json!({ "id": id })).collect();
+                let mut body = json!({
+                    "inputs": inputs,
+                    "properties": params.properties,
+                    "propertiesWithHistory": params.properties_with_history,
+                });
+                if let Some(p) = &params.id_property {
+                    body["idProperty"] = json!(p);
+                }
+                let keys = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| Key {
+                        trace: i.to_string(),
+                        id: Some((*id).to_owned()),
+                    })
+                    .collect();
+                (body, keys)
+            })
+            .collect();
+        self.run("read", params.archived, chunks, matcher).await
+    }
+
+    /// `POST /crm/v3/objects/{type}/batch/create`.
+    pub async fn batch_create(
+        &self,
+        inputs: &[ObjectCreateParams],
+    ) -> Result<BatchResult<CrmObject>> {
+        if inputs.is_empty() {
+            return Err(empty_refused("create"));
+        }
+        for input in inputs {
+            check_properties(input.properties.keys())?;
+        }
+        let chunks = inputs
+            .chunks(BATCH_LIMIT)
+            .map(|chunk| {
+                let keys: Vec<Key> = (0..chunk.len())
+                    .map(|i| Key {
+                        trace: i.to_string(),
+                        id: None,
+                    })
+                    .collect();
+                let inputs: Vec<Value> = chunk
+                    .iter()
+                    .zip(&keys)
+                    .map(|(input, key)| {
+                        json!({
+                            "properties": input.properties,
+                            "associations": input.associations,
+                            "objectWriteTraceId": key.trace,
+                        })
+                    })
+                    .collect();
+                (json!({ "inputs": inputs }), keys)
+            })
+            .collect();
+        self.run("create", false, chunks, Match::Trace).await
+    }
+
+    /// `POST /crm/v3/objects/{type}/batch/update`.
+    pub async fn batch_update(
+        &self,
+        inputs: &[BatchUpdateInput],
+    ) -> Result<BatchResult<CrmObject>> {
+        if inputs.is_empty() {
+            return Err(empty_refused("update"));
+        }
+        let mut id_property: Option<&str> = None;
+        for input in inputs {
+            check_properties(input.properties.keys())?;
+            validate::body_id("record id", &input.id)?;
+            if let Some(p) = &input.id_property {
+                validate::property_name(p)?;
+                if id_property.is_some_and(|q| q != p) {
+                    return Err(Error::config(
+                        SERVICE,
+                        "a batch update takes one idProperty for all its inputs",
+                    ));
+                }
+                id_property = Some(p);
+            }
+        }
+        let matcher = match id_property {
+            Some(p) => Match::Property(p.to_owned()),
+            None => Match::Id,
+        };
+        let chunks = inputs
+            .chunks(BATCH_LIMIT)
+            .map(|chunk| {
+                let keys: Vec<Key> = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(i, input)| Key {
+                        trace: i.to_string(),
+                        id: Some(input.id.clone()),
+                    })
+                    .collect();
+                let inputs: Vec<Value> = chunk
+                    .iter()
+                    .zip(&keys)
+                    .map(|(input, key)| {
+                        let mut v = json!({
+                            "id": input.id,
+                            "properties": input.properties,
+                            "objectWriteTraceId": key.trace,
+                        });
+                        if let Some(p) = &input.id_property {
+                            v["idProperty"] = json!(p);
+                        }
+                        v
+                    })
+                    .collect();
+                (json!({ "inputs": inputs }), keys)
+            })
+            .collect();
+        self.run("update", false, chunks, matcher).await
+    }
+
+    /// `POST /crm/v3/objects/{type}/batch/upsert`: creates or updates records keyed by a
+    /// unique property (`email` for contacts, `domain` is not unique: use a custom unique
+    /// property for companies). Each result's [`CrmObject::is_new`] says which happened.
+    pub async fn batch_upsert(
+        &self,
+        id_property: &str,
+        inputs: &[BatchUpsertInput],
+    ) -> Result<BatchResult<CrmObject>> {
+        if inputs.is_empty() {
+            return Err(empty_refused("upsert"));
+        }
+        validate::property_name(id_property)?;
+        for input in inputs {
+            check_properties(input.properties.keys())?;
+            validate::body_id("unique value", &input.value)?;
+        }
+        let chunks = inputs
+            .chunks(BATCH_LIMIT)
+            .map(|chunk| {
+                let keys: Vec<Key> = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(i, input)| Key {
+                        trace: i.to_string(),
+                        id: Some(input.value.clone()),
+                    })
+                    .collect();
+                let inputs: Vec<Value> = chunk
+                    .iter()
+                    .zip(&keys)
+                    .map(|(input, key)| {
+                        json!({
+                            "id": input.value,
+                            "idProperty": id_property,
+                            "properties": input.properties,
+                            "objectWriteTraceId": key.trace,
+                        })
+                    })
+                    .collect();
+                (json!({ "inputs": inputs }), keys)
+            })
+            .collect();
+        self.run(
+            "upsert",
+            false,
+            chunks,
+            Match::Property(id_property.to_owned()),
+        )
+        .await
+    }
+
+    /// `POST /crm/v3/objects/{type}/batch/archive`: HubSpot answers `204` with no
+    /// per-record detail, so each input of a call that succeeded is `Ok(())`.
+    pub async fn batch_archive<S: AsRef<str>>(&self, ids: &[S]) -> Result<BatchResult<()>> {
+        if ids.is_empty() {
+            return Err(empty_refused("archive"));
+        }
+        let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+        for id in &ids {
+            validate::body_id("record id", id)?;
+        }
+        let path = self.batch_path("archive")?;
+        let calls = ids.chunks(BATCH_LIMIT).map(|chunk| {
+            let inputs: Vec<Value> = chunk.iter().map(|id| json!({ "id": id })).collect();
+            let request = atom_core::Request::post(path.clone())
+                .operation("objects.batch_archive")
+                .path_template("/crm/v3/objects/{objectType}/batch/archive")
+                .json(&json!({ "inputs": inputs }));
+            let len = chunk.len();
+            self.client
+                .send(request)
+                .map_ok(move |_| len)
+                .map_err(move |e| (e, len))
+        });
+        let answers: Vec<std::result::Result<usize, (Error, usize)>> = futures::stream::iter(calls)
+            .buffered(BATCH_CONCURRENCY)
+            .collect()
+            .await;
+        let mut items = Vec::with_capacity(ids.len());
+        for answer in answers {
+            match answer {
+                Ok(len) => items.extend((0..len).map(|_| Ok(()))),
+                Err((e, len)) => items.extend((0..len).map(|_| Err(e.clone()))),
+            }
+        }
+        Ok(BatchResult {
+            requests: ids.len().div_ceil(BATCH_LIMIT),
+            items,
+        })
+    }
+
+    /// Sends every call (up to [`BATCH_CONCURRENCY`] at once) and puts the answers in
+    /// input order.
+    async fn run(
+        &self,
+        action: &'static str,
+        archived: bool,
+        chunks: Vec<(Value, Vec<Key>)>,
+        matcher: Match,
+    ) -> Result<BatchResult<CrmObject>> {
+        let path = self.batch_path(action)?;
+        let requests = chunks.len();
+        let calls = chunks.into_iter().map(|(body, keys)| {
+            let mut request = atom_core::Request::post(path.clone())
+                .operation(match action {
+                    "read" => "objects.batch_read",
+                    "create" => "objects.batch_create",
+                    "update" => "objects.batch_update",
+                    _ => "objects.batch_upsert",
+                })
+                .path_template(match action {
+                    "read" => "/crm/v3/objects/{objectType}/batch/read",
+                    "create" => "/crm/v3/objects/{objectType}/batch/create",
+                    "update" => "/crm/v3/objects/{objectType}/batch/update",
+                    _ => "/crm/v3/objects/{objectType}/batch/upsert",
+                })
+                .json(&body);
+            if archived {
+                request = request.query("archived", "true");
+            }
+            let client = self.client.clone();
+            async move {
+                let answer = client.send(request).await;
+                (answer, keys)
+            }
+        });
+        let answers: Vec<_> = futures::stream::iter(calls)
+            .buffered(BATCH_CONCURRENCY)
+            .collect()
+            .await;
+        let mut items = Vec::new();
+        for (answer, keys) in answers {
+            match answer.and_then(|r| r.json::<BatchBody<CrmObject>>().map(|b| (r.status, b))) {
+                Ok((status, body)) => items.extend(assign(&keys, body, &matcher, status)),
+                Err(e) => items.extend(keys.iter().map(|_| Err(e.clone()))),
+            }
+        }
+        Ok(BatchResult { items, requests })
+    }
+}
+
+/// The per-input outcome of one call's answer, in the order of `keys`.
+fn assign(
+    keys: &[Key],
+    body: BatchBody<CrmObject>,
+    matcher: &Match,
+    status: StatusCode,
+) -> Vec<std::result::Result<CrmObject, Error>> {
+    let mut slots: Vec<Option<std::result::Result<CrmObject, Error>>> = vec![None; keys.len()];
+    let mut unmatched = Vec::new();
+    for result in body.results {
+        let trace = result
+            .extra
+            .get("objectWriteTraceId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let by_trace: Vec<usize> = trace
+            .as_deref()
+            .map(|t| positions(keys, |k| k.trace == t))
+            .unwrap_or_default();
+        let found = if by_trace.is_empty() {
+            match matcher {
+                Match::Trace => Vec::new(),
+                Match::Id => positions(keys, |k| k.id.as_deref() == Some(result.id.as_str())),
+                Match::Property(name) => match result.property(name) {
+                    Some(value) => positions(keys, |k| {
+                        k.id.as_deref()
+                            .is_some_and(|id| id.eq_ignore_ascii_case(value))
+                    }),
+                    None => Vec::new(),
+                },
+            }
+        } else {
+            by_trace
+        };
+        if found.is_empty() {
+            unmatched.push(result);
+            continue;
+        }
+        for i in found {
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = Some(Ok(result.clone()));
+            }
+        }
+    }
+    // Results that named no input: by position among the inputs left, when they fit
+    // exactly (a create answered without trace ids).
+    let open: Vec<usize> = (0..keys.len())
+        .filter(|i| slots.get(*i).is_some_and(Option::is_none))
+        .collect();
+    if !unmatched.is_empty() && unmatched.len() == open.len() && body.errors.is_empty() {
+        for (i, result) in open.into_iter().zip(unmatched) {
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = Some(Ok(result));
+            }
+        }
+    }
+    for error in &body.errors {
+        let named = error_names(error);
+        let mapped = item_error(error);
+        let targets: Vec<usize> = if named.is_empty() {
+            Vec::new()
+        } else {
+            positions(keys, |k| {
+                named.iter().any(|n| {
+                    *n == k.trace || k.id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(n))
+                })
+            })
+        };
+        let targets = if targets.is_empty() {
+            // An error that names no input belongs to the inputs left without a result.
+            (0..keys.len())
+                .filter(|i| slots.get(*i).is_some_and(Option::is_none))
+                .collect()
+        } else {
+            targets
+        };
+        for i in targets {
+            if let Some(slot) = slots.get_mut(i)
+                && !matches!(slot, Some(Ok(_)))
+            {
+                *slot = Some(Err(mapped.clone()));
+            }
+        }
+    }
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.unwrap_or_else(|| {
+                Err(Error::decode(
+                    SERVICE,
+                    format!(
+                        "HubSpot answered the batch ({status}) without a result for this input"
+                    ),
+                ))
+            })
+        })
+        .collect()
+}
+
+fn positions(keys: &[Key], pred: impl Fn(&Key) -> bool) -> Vec<usize> {
+    keys.iter()
+        .enumerate()
+        .filter(|(_, k)| pred(k))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The inputs an `errors[]` entry names in its `context` (`ids`, `objectWriteTraceId`,
+/// `id`), or in the contexts of its own `errors[]`.
+fn error_names(error: &Value) -> Vec<String> {
+    fn from_context(context: Option<&Value>, out: &mut Vec<String>) {
+        let Some(context) = context.and_then(Value::as_object) else {
+            return;
+        };
+        for key in ["ids", "objectWriteTraceId", "id"] {
+            match context.get(key) {
+                Some(Value::Array(values)) => out.extend(values.iter().filter_map(|v| match v {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })),
+                Some(Value::String(s)) => out.push(s.clone()),
+                _ => {}
+            }
+        }
+    }
+    let mut names = Vec::new();
+    from_context(error.get("context"), &mut names);
+    if let Some(details) = error.get("errors").and_then(Value::as_array) {
+        for detail in details {
+            from_context(detail.get("context"), &mut names);
+        }
+    }
+    names
+}
+
+/// One `errors[]` entry as a core error (kind from its category).
+fn item_error(error: &Value) -> Error {
+    let status = error
+        .get("status")
+        .and_then(|s| match s {
+            Value::String(s) => s.parse::<u16>().ok(),
+            Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+            _ => None,
+        })
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .filter(|s| s.is_client_error() || s.is_server_error())
+        .unwrap_or(StatusCode::BAD_REQUEST);
+    let body = serde_json::to_vec(error).unwrap_or_default();
+    crate::error::map_error(status, &HeaderMap::new(), &body, chrono::Utc::now())
+}
