@@ -481,17 +481,14 @@ fn assign(
         }
     }
     for error in &body.errors {
-        let named = error_names(error);
+        let (ids, traces) = error_names(error);
         let mapped = item_error(error);
-        let targets: Vec<usize> = if named.is_empty() {
-            Vec::new()
-        } else {
-            positions(keys, |k| {
-                named.iter().any(|n| {
-                    *n == k.trace || k.id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(n))
-                })
-            })
-        };
+        let targets: Vec<usize> = positions(keys, |k| {
+            traces.contains(&k.trace)
+                || k.id
+                    .as_deref()
+                    .is_some_and(|id| ids.iter().any(|n| id.eq_ignore_ascii_case(n)))
+        });
         let targets = if targets.is_empty() {
             // An error that names no input belongs to the inputs left without a result.
             (0..keys.len())
@@ -531,33 +528,38 @@ fn positions(keys: &[Key], pred: impl Fn(&Key) -> bool) -> Vec<usize> {
         .collect()
 }
 
-/// The inputs an `errors[]` entry names in its `context` (`ids`, `objectWriteTraceId`,
-/// `id`), or in the contexts of its own `errors[]`.
-fn error_names(error: &Value) -> Vec<String> {
-    fn from_context(context: Option<&Value>, out: &mut Vec<String>) {
+/// The inputs an `errors[]` entry names in its `context` (record ids or unique values
+/// under `ids` / `id`; trace ids under `objectWriteTraceId`), or in the contexts of its own
+/// `errors[]`. The two are kept apart: a trace id `"2"` is not record `2`.
+fn error_names(error: &Value) -> (Vec<String>, Vec<String>) {
+    fn texts(value: Option<&Value>, out: &mut Vec<String>) {
+        match value {
+            Some(Value::Array(values)) => out.extend(values.iter().filter_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })),
+            Some(Value::String(s)) => out.push(s.clone()),
+            Some(Value::Number(n)) => out.push(n.to_string()),
+            _ => {}
+        }
+    }
+    fn from_context(context: Option<&Value>, ids: &mut Vec<String>, traces: &mut Vec<String>) {
         let Some(context) = context.and_then(Value::as_object) else {
             return;
         };
-        for key in ["ids", "objectWriteTraceId", "id"] {
-            match context.get(key) {
-                Some(Value::Array(values)) => out.extend(values.iter().filter_map(|v| match v {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                })),
-                Some(Value::String(s)) => out.push(s.clone()),
-                _ => {}
-            }
-        }
+        texts(context.get("ids"), ids);
+        texts(context.get("id"), ids);
+        texts(context.get("objectWriteTraceId"), traces);
     }
-    let mut names = Vec::new();
-    from_context(error.get("context"), &mut names);
+    let (mut ids, mut traces) = (Vec::new(), Vec::new());
+    from_context(error.get("context"), &mut ids, &mut traces);
     if let Some(details) = error.get("errors").and_then(Value::as_array) {
         for detail in details {
-            from_context(detail.get("context"), &mut names);
+            from_context(detail.get("context"), &mut ids, &mut traces);
         }
     }
-    names
+    (ids, traces)
 }
 
 /// One `errors[]` entry as a core error (kind from its category).
