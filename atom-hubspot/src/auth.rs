@@ -231,11 +231,12 @@ impl OAuthApp {
         self.api
             .send_json(request)
             .await
-            .map_err(|e| e.scrubbed(&[raw, &segment]))
+            .map_err(|e| crate::error::scrub_error(e, &[raw, &segment]))
     }
 
     /// `DELETE /oauth/v1/refresh-tokens/{token}`: revokes a refresh token (the app is
-    /// uninstalled from the portal's point of view; the user must consent again).
+    /// uninstalled from the portal's point of view; the user must consent again). A token
+    /// HubSpot no longer knows (404) counts as revoked, so a retried revocation succeeds.
     pub async fn revoke_refresh_token(&self, refresh_token: &Secret) -> Result<()> {
         let raw = refresh_token.expose();
         let segment = crate::validate::id("refresh token", raw)
@@ -246,7 +247,7 @@ impl OAuthApp {
         match self.api.send(request).await {
             Ok(_) => Ok(()),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e.scrubbed(&[raw, &segment])),
+            Err(e) => Err(crate::error::scrub_error(e, &[raw, &segment])),
         }
     }
 }

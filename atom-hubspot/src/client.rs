@@ -158,7 +158,10 @@ impl Client {
 
     /// Sends a request through the request path (limits, auth, retries, error mapping).
     pub async fn send(&self, request: Request) -> Result<ApiResponse> {
-        self.api.send(request).await
+        self.api
+            .send(request)
+            .await
+            .map_err(crate::error::sync_message)
     }
 
     /// Sends and decodes the JSON body.

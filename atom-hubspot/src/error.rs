@@ -166,6 +166,38 @@ impl HubSpotErrorInfo {
         (!digits.is_empty()).then_some(digits)
     }
 
+    /// A copy with every text field scrubbed of `known` secret values (and of
+    /// credential-shaped words), for errors of calls that carried a secret in their path.
+    pub fn scrubbed(&self, known: &[&str]) -> Self {
+        let clean = |s: &Option<String>| s.as_deref().map(|t| scrub(t, known).into_owned());
+        let clean_map = |m: &Map<String, Value>| -> Map<String, Value> {
+            serde_json::from_str(&scrub(&Value::Object(m.clone()).to_string(), known))
+                .unwrap_or_default()
+        };
+        Self {
+            status: clean(&self.status),
+            message: clean(&self.message),
+            category: self.category.clone(),
+            sub_category: clean(&self.sub_category),
+            correlation_id: self.correlation_id.clone(),
+            context: clean_map(&self.context),
+            errors: self
+                .errors
+                .iter()
+                .map(|d| HubSpotErrorDetail {
+                    message: scrub(&d.message, known).into_owned(),
+                    field: clean(&d.field),
+                    code: clean(&d.code),
+                    sub_category: clean(&d.sub_category),
+                    context: clean_map(&d.context),
+                })
+                .collect(),
+            links: self.links.clone(),
+            policy_name: self.policy_name.clone(),
+            group_name: self.group_name.clone(),
+        }
+    }
+
     /// Reads the typed view of an error body (an object; anything else gives the default).
     pub fn from_body(body: &Value) -> Self {
         let Some(object) = body.as_object() else {
@@ -343,4 +375,31 @@ pub fn map_error(
         error = error.with_provider_details(info);
     }
     error
+}
+
+/// Scrubs `known` secrets from an error and from its typed details.
+pub(crate) fn scrub_error(error: Error, known: &[&str]) -> Error {
+    let error = error.scrubbed(known);
+    match error.provider_details::<HubSpotErrorInfo>() {
+        Some(info) => {
+            let info = info.scrubbed(known);
+            error.with_provider_details(info)
+        }
+        None => error,
+    }
+}
+
+/// Keeps the typed details' message in step with the error's: the request path scrubs
+/// the credential values it sent from the error's text after the provider mapped it, and
+/// the typed view must not show what the text no longer does.
+pub(crate) fn sync_message(error: Error) -> Error {
+    let Some(info) = error.provider_details::<HubSpotErrorInfo>() else {
+        return error;
+    };
+    if info.message.as_deref() == Some(error.message()) {
+        return error;
+    }
+    let mut info = info.clone();
+    info.message = Some(error.message().to_owned());
+    error.with_provider_details(info)
 }

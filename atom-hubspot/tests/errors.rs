@@ -343,3 +343,31 @@ async fn the_token_never_appears_in_debug_or_errors() {
     assert!(!format!("{err} {err:?}").contains("pat-na1-test-token"));
     assert!(!format!("{c:?}").contains("pat-na1-test-token"));
 }
+
+#[tokio::test]
+async fn a_token_echoed_by_the_server_is_not_kept_in_the_typed_details() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/crm/v3/objects/contacts/1"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "status": "error", "message": "The credential zq7Xk2mPlainValue99 is not valid",
+            "category": "INVALID_AUTHENTICATION", "correlationId": "c-401"
+        })))
+        .mount(&server)
+        .await;
+    let c = builder(&server.uri())
+        .access_token("zq7Xk2mPlainValue99")
+        .build()
+        .unwrap();
+    let err = c
+        .contacts()
+        .get("1", &ObjectGetParams::default())
+        .await
+        .unwrap_err();
+    let info = err.provider_details::<HubSpotErrorInfo>().unwrap();
+    assert!(
+        !format!("{err} {err:?} {info:?}").contains("zq7Xk2mPlainValue99"),
+        "{err:?}"
+    );
+    assert_eq!(info.category, Some(ErrorCategory::InvalidAuthentication));
+}
