@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use atom_core::{Decimal, Error, Result};
+use atom_core::{Decimal, Error, Request, Result};
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt as _;
 use serde::Serialize;
@@ -240,13 +240,24 @@ impl Analytics {
 
     /// How many records a search matches (one call, `limit=1`, HubSpot's `total`).
     pub async fn count(&self, object_type: &str, params: &SearchParams) -> Result<u64> {
-        let mut stream = self
-            .client
-            .objects(object_type)
-            .search(&params.clone().limit(1));
-        // The first page carries the total; the stream is dropped after it.
-        let _ = stream.try_next().await?;
-        Ok(stream.total().unwrap_or(0))
+        // One request, not a stream: a stream would start fetching the next page.
+        let params = params.clone().limit(1);
+        params.check()?;
+        let request = Request::post(format!(
+            "/crm/v3/objects/{}/search",
+            crate::validate::object_type(object_type)?
+        ))
+        .operation("objects.search")
+        .path_template("/crm/v3/objects/{objectType}/search")
+        .rate_class(crate::SEARCH_CLASS)
+        .json(&params.body(None));
+        #[derive(serde::Deserialize)]
+        struct Total {
+            #[serde(default)]
+            total: u64,
+        }
+        let total: Total = self.client.send_json(request).await?;
+        Ok(total.total)
     }
 
     /// Contacts, companies and deals (three calls).
