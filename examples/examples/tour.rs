@@ -4,11 +4,12 @@ use atom_examples::tour;
 
 #[tokio::main]
 async fn main() {
-    let legs: [(&str, tour::LegResult); 4] = [
+    let legs: [(&str, tour::LegResult); 5] = [
         ("core", tour::core::run().await),
         ("stripe", tour::stripe::run().await),
         ("github", tour::github::run().await),
         ("salesforce", tour::salesforce::run().await),
+        ("hubspot", tour::hubspot::run().await),
     ];
     let mut failed = false;
     println!();
