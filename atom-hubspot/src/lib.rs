@@ -41,19 +41,20 @@
 //! use atom_hubspot::{Client, ObjectCreateParams};
 //! use futures::TryStreamExt as _;
 //!
-//! # async fn demo() -> atom_core::Result<()> {
-//! let client = Client::new(std::env::var("HUBSPOT_TOKEN").unwrap_or_default())?;
-//! let contact = client
-//!     .contacts()
-//!     .create(&ObjectCreateParams::new().property("email", "ann@example.com"))
-//!     .await?;
-//! let found: Vec<_> = client
-//!     .contacts()
-//!     .search(&SearchParams::new().filter(Filter::eq("email", "ann@example.com")))
-//!     .try_collect()
-//!     .await?;
-//! println!("{} found {} time(s)", contact.id, found.len());
-//! # Ok(()) }
+//! async fn demo() -> atom_core::Result<()> {
+//!     let client = Client::new(std::env::var("HUBSPOT_TOKEN").unwrap_or_default())?;
+//!     let contact = client
+//!         .contacts()
+//!         .create(&ObjectCreateParams::new().property("email", "ann@example.com"))
+//!         .await?;
+//!     let found: Vec<_> = client
+//!         .contacts()
+//!         .search(&SearchParams::new().filter(Filter::eq("email", "ann@example.com")))
+//!         .try_collect()
+//!         .await?;
+//!     println!("{} found {} time(s)", contact.id, found.len());
+//!     Ok(())
+//! }
 //! ```
 
 pub mod analytics;

@@ -215,6 +215,12 @@ impl Webhook {
         self
     }
 
+    /// Checks the signature of a delivery (the raw body bytes) and reads its events.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Vec<Event>> {
+        self.verify_with_version(headers, body)
+            .map(|(_, events)| events)
+    }
+
     /// Checks the signature of a delivery and reads its events; returns the scheme that
     /// matched too.
     pub fn verify_with_version(

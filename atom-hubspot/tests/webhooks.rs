@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use atom_core::ErrorKind;
 use atom_core::Secret;
-use atom_core::webhook::{FixedClock, WebhookVerifier as _};
+use atom_core::webhook::FixedClock;
 use atom_hubspot::webhook::{self, Event, SignatureVersion, SubscriptionType, Webhook};
 use http::{HeaderMap, HeaderValue};
 use proptest::prelude::*;

@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atom_core::retry::RetryPolicy;
-use atom_core::webhook::WebhookVerifier as _;
 use atom_core::{Connector as _, Envelope, MemoryTokenStore, Secret};
 use atom_hubspot::auth::OAuthApp;
 use atom_hubspot::search::{Filter, SearchParams};
