@@ -254,10 +254,11 @@ impl Analytics {
         #[derive(serde::Deserialize)]
         struct Total {
             #[serde(default)]
-            total: u64,
+            total: i64,
         }
         let total: Total = self.client.send_json(request).await?;
-        Ok(total.total)
+        // HubSpot's description types it int32; a negative count means none.
+        Ok(u64::try_from(total.total).unwrap_or(0))
     }
 
     /// Contacts, companies and deals (three calls).

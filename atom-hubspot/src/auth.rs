@@ -56,20 +56,20 @@ pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenInfo {
-    /// The portal the token acts for.
-    pub hub_id: u64,
+    /// The portal the token acts for (HubSpot's description types it int32).
+    pub hub_id: i64,
     /// The portal's domain.
     #[serde(default)]
     pub hub_domain: Option<String>,
     /// The app.
     #[serde(default)]
-    pub app_id: Option<u64>,
+    pub app_id: Option<i64>,
     /// The user who installed the app (an email).
     #[serde(default)]
     pub user: Option<String>,
     /// That user's id.
     #[serde(default)]
-    pub user_id: Option<u64>,
+    pub user_id: Option<i64>,
     /// Granted scopes.
     #[serde(default)]
     pub scopes: Vec<String>,
@@ -198,10 +198,16 @@ impl OAuthApp {
             Some(id) => id,
             None => {
                 let info = self.token_info(&token.access_token).await?;
+                let id = u64::try_from(info.hub_id)
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| {
+                        Error::decode(SERVICE, "the token metadata names no portal (hub_id)")
+                    })?;
                 token
                     .extra
-                    .insert("hub_id".into(), serde_json::Value::from(info.hub_id));
-                info.hub_id
+                    .insert("hub_id".into(), serde_json::Value::from(id));
+                id
             }
         };
         let key = token_key(hub_id);
@@ -259,6 +265,7 @@ pub fn hub_id(token: &TokenSet) -> Option<u64> {
         serde_json::Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
+    .filter(|id| *id > 0)
 }
 
 /// The store key of a portal's token: `TokenKey("hubspot", "<hub id>")`.

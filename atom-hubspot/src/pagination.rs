@@ -30,8 +30,9 @@ struct Collection<T> {
     results: Vec<T>,
     #[serde(default)]
     paging: Option<Paging>,
+    // A count is not worth failing a page for: a negative or odd `total` is ignored.
     #[serde(default)]
-    total: Option<u64>,
+    total: Option<serde_json::Value>,
 }
 
 /// The items and next cursor of a `{"results", "paging": {"next": {"after"}}, "total"}` page.
@@ -47,10 +48,12 @@ pub(crate) fn collection<T: DeserializeOwned>(response: &ApiResponse) -> Result<
         }
     };
     let page = Page::new(body.results, next);
-    Ok(match body.total {
-        Some(total) => page.with_total(total),
-        None => page,
-    })
+    Ok(
+        match body.total.as_ref().and_then(serde_json::Value::as_u64) {
+            Some(total) => page.with_total(total),
+            None => page,
+        },
+    )
 }
 
 /// A list whose cursor is the `after` query parameter.
