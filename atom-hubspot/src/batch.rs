@@ -22,7 +22,7 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use atom_core::{Error, Result};
 use futures::{StreamExt as _, TryFutureExt as _};
@@ -107,13 +107,38 @@ impl BatchUpsertInput {
     }
 }
 
+/// `{"inputs": [...]}`.
+#[derive(Serialize)]
+struct Inputs<T> {
+    inputs: Vec<T>,
+}
+
+/// One write input, serialised straight from the caller's data (no intermediate JSON tree).
+#[derive(Serialize)]
+struct WriteInput<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(rename = "idProperty", skip_serializing_if = "Option::is_none")]
+    id_property: Option<&'a str>,
+    properties: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    associations: Option<&'a [crate::models::AssociationInput]>,
+    /// The input's index in its call, sent as text.
+    #[serde(rename = "objectWriteTraceId", serialize_with = "as_text")]
+    trace: usize,
+}
+
+fn as_text<S: serde::Serializer>(n: &usize, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_str(n)
+}
+
 /// How an input is recognised in an answer.
-#[derive(Debug, Clone)]
-struct Key {
-    /// The index within its call, sent as `objectWriteTraceId` on writes.
-    trace: String,
+///
+/// Its index within its call is its `objectWriteTraceId` on writes.
+#[derive(Debug, Clone, Copy)]
+struct Key<'a> {
     /// The record id or unique value it names, if any.
-    id: Option<String>,
+    id: Option<&'a str>,
 }
 
 /// How answers are matched to inputs.
@@ -173,14 +198,7 @@ impl Objects {
                 if let Some(p) = &params.id_property {
                     body["idProperty"] = json!(p);
                 }
-                let keys = chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(i, id)| Key {
-                        trace: i.to_string(),
-                        id: Some((*id).to_owned()),
-                    })
-                    .collect();
+                let keys = chunk.iter().map(|id| Key { id: Some(*id) }).collect();
                 (body, keys)
             })
             .collect();
@@ -201,24 +219,19 @@ impl Objects {
         let chunks = inputs
             .chunks(BATCH_LIMIT)
             .map(|chunk| {
-                let keys: Vec<Key> = (0..chunk.len())
-                    .map(|i| Key {
-                        trace: i.to_string(),
-                        id: None,
-                    })
-                    .collect();
-                let inputs: Vec<Value> = chunk
+                let keys: Vec<Key<'_>> = chunk.iter().map(|_| Key { id: None }).collect();
+                let inputs: Vec<WriteInput<'_>> = chunk
                     .iter()
-                    .zip(&keys)
-                    .map(|(input, key)| {
-                        json!({
-                            "properties": input.properties,
-                            "associations": input.associations,
-                            "objectWriteTraceId": key.trace,
-                        })
+                    .enumerate()
+                    .map(|(trace, input)| WriteInput {
+                        id: None,
+                        id_property: None,
+                        properties: &input.properties,
+                        associations: Some(&input.associations),
+                        trace,
                     })
                     .collect();
-                (json!({ "inputs": inputs }), keys)
+                (Inputs { inputs }, keys)
             })
             .collect();
         self.run("create", false, chunks, Match::Trace).await
@@ -254,30 +267,24 @@ impl Objects {
         let chunks = inputs
             .chunks(BATCH_LIMIT)
             .map(|chunk| {
-                let keys: Vec<Key> = chunk
+                let keys: Vec<Key<'_>> = chunk
+                    .iter()
+                    .map(|input| Key {
+                        id: Some(input.id.as_str()),
+                    })
+                    .collect();
+                let inputs: Vec<WriteInput<'_>> = chunk
                     .iter()
                     .enumerate()
-                    .map(|(i, input)| Key {
-                        trace: i.to_string(),
-                        id: Some(input.id.clone()),
+                    .map(|(trace, input)| WriteInput {
+                        id: Some(&input.id),
+                        id_property: input.id_property.as_deref(),
+                        properties: &input.properties,
+                        associations: None,
+                        trace,
                     })
                     .collect();
-                let inputs: Vec<Value> = chunk
-                    .iter()
-                    .zip(&keys)
-                    .map(|(input, key)| {
-                        let mut v = json!({
-                            "id": input.id,
-                            "properties": input.properties,
-                            "objectWriteTraceId": key.trace,
-                        });
-                        if let Some(p) = &input.id_property {
-                            v["idProperty"] = json!(p);
-                        }
-                        v
-                    })
-                    .collect();
-                (json!({ "inputs": inputs }), keys)
+                (Inputs { inputs }, keys)
             })
             .collect();
         self.run("update", false, chunks, matcher).await
@@ -302,27 +309,24 @@ impl Objects {
         let chunks = inputs
             .chunks(BATCH_LIMIT)
             .map(|chunk| {
-                let keys: Vec<Key> = chunk
+                let keys: Vec<Key<'_>> = chunk
+                    .iter()
+                    .map(|input| Key {
+                        id: Some(input.value.as_str()),
+                    })
+                    .collect();
+                let inputs: Vec<WriteInput<'_>> = chunk
                     .iter()
                     .enumerate()
-                    .map(|(i, input)| Key {
-                        trace: i.to_string(),
-                        id: Some(input.value.clone()),
+                    .map(|(trace, input)| WriteInput {
+                        id: Some(&input.value),
+                        id_property: Some(id_property),
+                        properties: &input.properties,
+                        associations: None,
+                        trace,
                     })
                     .collect();
-                let inputs: Vec<Value> = chunk
-                    .iter()
-                    .zip(&keys)
-                    .map(|(input, key)| {
-                        json!({
-                            "id": input.value,
-                            "idProperty": id_property,
-                            "properties": input.properties,
-                            "objectWriteTraceId": key.trace,
-                        })
-                    })
-                    .collect();
-                (json!({ "inputs": inputs }), keys)
+                (Inputs { inputs }, keys)
             })
             .collect();
         self.run(
@@ -376,11 +380,11 @@ impl Objects {
 
     /// Sends every call (up to [`BATCH_CONCURRENCY`] at once) and puts the answers in
     /// input order.
-    async fn run(
+    async fn run<B: Serialize>(
         &self,
         action: &'static str,
         archived: bool,
-        chunks: Vec<(Value, Vec<Key>)>,
+        chunks: Vec<(B, Vec<Key<'_>>)>,
         matcher: Match,
     ) -> Result<BatchResult<CrmObject>> {
         let path = self.batch_path(action)?;
@@ -426,46 +430,58 @@ impl Objects {
 
 /// The per-input outcome of one call's answer, in the order of `keys`.
 fn assign(
-    keys: &[Key],
+    keys: &[Key<'_>],
     body: BatchBody<CrmObject>,
     matcher: &Match,
     status: StatusCode,
 ) -> Vec<std::result::Result<CrmObject, Error>> {
     let mut slots: Vec<Option<std::result::Result<CrmObject, Error>>> = vec![None; keys.len()];
     let mut unmatched = Vec::new();
+    // The inputs by lower-cased id (HubSpot lowercases emails), built only when a result
+    // carries no usable trace id; an id may repeat among the inputs.
+    let mut by_id: Option<HashMap<String, Vec<usize>>> = None;
+    let mut ids = |value: &str| -> Vec<usize> {
+        by_id
+            .get_or_insert_with(|| {
+                let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+                for (i, k) in keys.iter().enumerate() {
+                    if let Some(id) = k.id {
+                        map.entry(id.to_ascii_lowercase()).or_default().push(i);
+                    }
+                }
+                map
+            })
+            .get(&value.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_default()
+    };
     for result in body.results {
-        let trace = result
+        let traced = result
             .extra
             .get("objectWriteTraceId")
             .and_then(Value::as_str)
-            .map(str::to_owned);
-        let by_trace: Vec<usize> = trace
-            .as_deref()
-            .map(|t| positions(keys, |k| k.trace == t))
-            .unwrap_or_default();
-        let found = if by_trace.is_empty() {
-            match matcher {
-                Match::Trace => Vec::new(),
-                Match::Id => positions(keys, |k| k.id.as_deref() == Some(result.id.as_str())),
-                Match::Property(name) => match result.property(name) {
-                    Some(value) => positions(keys, |k| {
-                        k.id.as_deref()
-                            .is_some_and(|id| id.eq_ignore_ascii_case(value))
-                    }),
-                    None => Vec::new(),
-                },
-            }
-        } else {
-            by_trace
+            .and_then(|t| t.parse::<usize>().ok())
+            .filter(|i| *i < keys.len());
+        let found = match (traced, matcher) {
+            (Some(i), _) => vec![i],
+            (None, Match::Trace) => Vec::new(),
+            (None, Match::Id) => ids(&result.id),
+            (None, Match::Property(name)) => match result.property(name) {
+                Some(value) => ids(value),
+                None => Vec::new(),
+            },
         };
-        if found.is_empty() {
+        let Some((&last, rest)) = found.split_last() else {
             unmatched.push(result);
             continue;
-        }
-        for i in found {
+        };
+        for &i in rest {
             if let Some(slot) = slots.get_mut(i) {
                 *slot = Some(Ok(result.clone()));
             }
+        }
+        if let Some(slot) = slots.get_mut(last) {
+            *slot = Some(Ok(result));
         }
     }
     // Results that named no input: by position among the inputs left, when they fit
@@ -483,10 +499,9 @@ fn assign(
     for error in &body.errors {
         let (ids, traces) = error_names(error);
         let mapped = item_error(error);
-        let targets: Vec<usize> = positions(keys, |k| {
-            traces.contains(&k.trace)
+        let targets: Vec<usize> = positions(keys, |i, k| {
+            traces.iter().any(|t| t.parse::<usize>().ok() == Some(i))
                 || k.id
-                    .as_deref()
                     .is_some_and(|id| ids.iter().any(|n| id.eq_ignore_ascii_case(n)))
         });
         let targets = if targets.is_empty() {
@@ -520,10 +535,10 @@ fn assign(
         .collect()
 }
 
-fn positions(keys: &[Key], pred: impl Fn(&Key) -> bool) -> Vec<usize> {
+fn positions(keys: &[Key<'_>], pred: impl Fn(usize, &Key<'_>) -> bool) -> Vec<usize> {
     keys.iter()
         .enumerate()
-        .filter(|(_, k)| pred(k))
+        .filter(|(i, k)| pred(*i, k))
         .map(|(i, _)| i)
         .collect()
 }
