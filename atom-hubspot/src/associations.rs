@@ -211,11 +211,19 @@ impl Associations {
                 .json(&json!({ "inputs": chunk }));
             match self.client.send(request).await {
                 Ok(response) => {
-                    let body: BatchBody<Value> = response.json().unwrap_or(BatchBody {
-                        results: Vec::new(),
-                        errors: Vec::new(),
-                    });
-                    items.extend(pair_outcomes(chunk, &body));
+                    // No body: nothing refused. A body that does not read: nothing known.
+                    let body = if response.body.is_empty() {
+                        Ok(BatchBody {
+                            results: Vec::new(),
+                            errors: Vec::new(),
+                        })
+                    } else {
+                        response.json::<BatchBody<Value>>()
+                    };
+                    match body {
+                        Ok(body) => items.extend(pair_outcomes(chunk, &body)),
+                        Err(e) => items.extend(chunk.iter().map(|_| Err(e.clone()))),
+                    }
                 }
                 Err(e) => items.extend(chunk.iter().map(|_| Err(e.clone()))),
             }
