@@ -1,6 +1,6 @@
 //! The HubSpot client and its builder.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -55,6 +55,8 @@ impl Provider for HubSpotProvider {
 pub struct Client {
     api: ApiClient,
     tenant: Arc<str>,
+    /// Every `X-HubSpot-RateLimit-*` header of the last answer that carried them.
+    last_limits: Arc<Mutex<Option<HubSpotRateLimit>>>,
 }
 
 /// Configures a [`Client`]: the shared options (`base_url`, `http_client`, `retry_policy`,
@@ -126,7 +128,11 @@ impl ClientBuilder {
             })?
             .default_header("accept", "application/json")?
             .build()?;
-        Ok(Client { api, tenant })
+        Ok(Client {
+            api,
+            tenant,
+            last_limits: Arc::default(),
+        })
     }
 }
 
@@ -156,12 +162,30 @@ impl Client {
         self.api.rate_limit()
     }
 
+    /// Everything the `X-HubSpot-RateLimit-*` headers of the last answer that carried them
+    /// said (interval, secondly and daily limits and what remains of each);
+    /// [`Client::rate_limit`] is the most pressing of them as the core sees it.
+    pub fn rate_limit_headers(&self) -> Option<HubSpotRateLimit> {
+        self.last_limits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// Sends a request through the request path (limits, auth, retries, error mapping).
     pub async fn send(&self, request: Request) -> Result<ApiResponse> {
-        self.api
+        let response = self
+            .api
             .send(request)
             .await
-            .map_err(crate::error::sync_message)
+            .map_err(crate::error::sync_message)?;
+        if let Some(limits) = HubSpotRateLimit::from_headers(&response.headers) {
+            *self
+                .last_limits
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(limits);
+        }
+        Ok(response)
     }
 
     /// Sends and decodes the JSON body.

@@ -273,6 +273,11 @@ async fn an_exhausted_interval_pauses_the_portal_not_other_portals() {
     assert_eq!(snapshot.remaining, Some(0));
     assert_eq!(snapshot.resource.as_deref(), Some("interval"));
     assert!(snapshot.reset.is_some());
+    let all = portal_a.rate_limit_headers().unwrap();
+    assert_eq!(
+        (all.daily, all.daily_remaining, all.secondly_remaining),
+        (Some(250_000), Some(249_000), Some(9))
+    );
     // A burst on portal A: every call waits for the 10 s window, longer than max_wait,
     // so each fails at once without a request.
     for _ in 0..5 {

@@ -709,3 +709,31 @@ async fn moving_a_deal_checks_the_stage_against_its_pipeline() {
         json!({"properties": {"dealstage": "closedwon", "pipeline": "default"}})
     );
 }
+
+#[tokio::test]
+async fn moving_a_ticket_sets_its_pipeline_stage_properties() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/crm/v3/pipelines/tickets/812723471"))
+        .respond_with(ok(fixture_json("pipeline.json")))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/crm/v3/objects/tickets/77"))
+        .respond_with(ok(record(
+            "77",
+            json!({"hs_pipeline": "812723471", "hs_pipeline_stage": "1234914"}),
+        )))
+        .mount(&server)
+        .await;
+    let moved = client(&server.uri())
+        .pipelines("tickets")
+        .move_to_stage("77", "812723471", "1234914")
+        .await
+        .unwrap();
+    assert_eq!(moved.property("hs_pipeline_stage"), Some("1234914"));
+    assert_eq!(
+        body(&requests(&server).await[1]),
+        json!({"properties": {"hs_pipeline": "812723471", "hs_pipeline_stage": "1234914"}})
+    );
+}
