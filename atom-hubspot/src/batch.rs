@@ -186,13 +186,20 @@ impl Objects {
             Some(p) => Match::Property(p.clone()),
             None => Match::Id,
         };
+        // The unique property is read too, so each record can be matched to its input.
+        let mut properties = params.properties.clone();
+        if let Some(p) = &params.id_property
+            && !properties.contains(p)
+        {
+            properties.push(p.clone());
+        }
         let chunks = ids
             .chunks(BATCH_LIMIT)
             .map(|chunk| {
                 let inputs: Vec<Value> = chunk.iter().map(|id| json!({ "id": id })).collect();
                 let mut body = json!({
                     "inputs": inputs,
-                    "properties": params.properties,
+                    "properties": properties,
                     "propertiesWithHistory": params.properties_with_history,
                 });
                 if let Some(p) = &params.id_property {

@@ -328,3 +328,40 @@ async fn an_error_naming_record_2_is_not_given_to_the_input_with_trace_id_2() {
         "record 9 is not the record the error names"
     );
 }
+
+#[tokio::test]
+async fn a_read_by_unique_property_asks_for_it_and_matches_by_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/crm/v3/objects/companies/batch/read"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": "COMPLETE",
+            "results": [
+                record("8", json!({"external_id": "EXT-2", "name": "Beta"})),
+                record("7", json!({"external_id": "EXT-1", "name": "Acme"}))
+            ]
+        })))
+        .mount(&server)
+        .await;
+    let params = BatchReadParams {
+        properties: vec!["name".into()],
+        id_property: Some("external_id".into()),
+        ..Default::default()
+    };
+    let outcome = client(&server.uri())
+        .companies()
+        .batch_read(&["EXT-1", "EXT-2"], &params)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = outcome
+        .items
+        .iter()
+        .map(|r| r.as_ref().unwrap().id.as_str())
+        .collect();
+    assert_eq!(ids, ["7", "8"]);
+    assert_eq!(
+        body(&requests(&server).await[0]),
+        json!({"inputs": [{"id": "EXT-1"}, {"id": "EXT-2"}], "properties": ["name", "external_id"],
+               "propertiesWithHistory": [], "idProperty": "external_id"})
+    );
+}
