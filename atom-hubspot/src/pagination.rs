@@ -93,11 +93,3 @@ where
         collection::<T>,
     )
 }
-
-/// A list served in one answer (`{"results": [...]}` with no paging).
-pub(crate) fn single<T>(client: &Client, first: Result<Request>) -> Paginator<T>
-where
-    T: DeserializeOwned + Send + 'static,
-{
-    list(client, first, Checkpoint::default())
-}

@@ -9,7 +9,7 @@
 //! # Ok(()) }
 //! ```
 
-use atom_core::{Error, ErrorKind, Paginator, Request, Result};
+use atom_core::{Checkpoint, Error, ErrorKind, Paginator, Request, Result};
 
 use crate::client::Client;
 use crate::models::{
@@ -52,12 +52,17 @@ impl Pipelines {
 
     /// `GET /crm/v3/pipelines/{type}`: every pipeline with its stages (one page).
     pub fn list(&self) -> Paginator<Pipeline> {
+        self.list_from(Checkpoint::default())
+    }
+
+    /// [`Pipelines::list`] from a checkpoint.
+    pub fn list_from(&self, from: Checkpoint) -> Paginator<Pipeline> {
         let first = self.base().map(|base| {
             Request::get(base)
                 .operation("pipelines.list")
                 .path_template("/crm/v3/pipelines/{objectType}")
         });
-        pagination::single(&self.client, first)
+        pagination::list(&self.client, first, from)
     }
 
     /// `GET /crm/v3/pipelines/{type}/{pipelineId}`.

@@ -17,7 +17,7 @@
 //! # let _ = created; Ok(()) }
 //! ```
 
-use atom_core::{Paginator, Request, Result};
+use atom_core::{Checkpoint, Paginator, Request, Result};
 
 use crate::client::Client;
 use crate::models::{Property, PropertyCreateParams, PropertyGroup, PropertyGroupCreateParams};
@@ -48,12 +48,17 @@ impl Properties {
 
     /// `GET /crm/v3/properties/{type}`: every property definition (one page).
     pub fn list(&self) -> Paginator<Property> {
+        self.list_from(Checkpoint::default())
+    }
+
+    /// [`Properties::list`] from a checkpoint.
+    pub fn list_from(&self, from: Checkpoint) -> Paginator<Property> {
         let first = self.base().map(|base| {
             Request::get(base)
                 .operation("properties.list")
                 .path_template("/crm/v3/properties/{objectType}")
         });
-        pagination::single(&self.client, first)
+        pagination::list(&self.client, first, from)
     }
 
     /// `GET /crm/v3/properties/{type}/{name}`.
@@ -81,12 +86,17 @@ impl Properties {
 
     /// `GET /crm/v3/properties/{type}/groups`.
     pub fn list_groups(&self) -> Paginator<PropertyGroup> {
+        self.list_groups_from(Checkpoint::default())
+    }
+
+    /// [`Properties::list_groups`] from a checkpoint.
+    pub fn list_groups_from(&self, from: Checkpoint) -> Paginator<PropertyGroup> {
         let first = self.base().map(|base| {
             Request::get(format!("{base}/groups"))
                 .operation("properties.list_groups")
                 .path_template("/crm/v3/properties/{objectType}/groups")
         });
-        pagination::single(&self.client, first)
+        pagination::list(&self.client, first, from)
     }
 
     /// `GET /crm/v3/properties/{type}/groups/{name}`.
