@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use atom_core::{
     ClientAuth, Error, ErrorKind, OAuthClient, OAuthConfig, PendingAuthorization, Request, Result,
-    Secret, TokenKey, TokenManager, TokenSet, TokenStore,
+    Secret, TokenKey, TokenManager, TokenRefresher, TokenSet, TokenStore,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -216,10 +216,10 @@ impl OAuthApp {
     }
 
     /// A token manager for a stored portal token: refreshes five minutes before the
-    /// 30-minute expiry, one refresh in flight.
+    /// 30-minute expiry, one refresh in flight, through [`Refresher`].
     pub fn token_manager(&self, key: TokenKey, store: Arc<dyn TokenStore>) -> Arc<TokenManager> {
         Arc::new(
-            TokenManager::new(key, store, Arc::new(self.oauth.clone()))
+            TokenManager::new(key, store, Arc::new(Refresher(self.oauth.clone())))
                 .margin(REFRESH_MARGIN)
                 .service(SERVICE),
         )
@@ -255,6 +255,33 @@ impl OAuthApp {
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
             Err(e) => Err(crate::error::scrub_error(e, &[raw, &segment])),
         }
+    }
+}
+
+/// HubSpot's refresh as a [`TokenRefresher`]: the core OAuth refresh, with HubSpot's way of
+/// saying the grant is dead understood. HubSpot answers a refused refresh with `400` and
+/// `{"status": "BAD_REFRESH_TOKEN", "message": …}` rather than RFC 6749's `invalid_grant`;
+/// a `400`/`401` to a refresh (a revoked or unknown refresh token, an uninstalled app, or
+/// wrong app credentials) is [`ErrorKind::ReauthorizationRequired`], so the token manager
+/// stops refreshing and the caller asks the portal's user to install the app again.
+#[derive(Debug, Clone)]
+pub struct Refresher(pub OAuthClient);
+
+#[async_trait::async_trait]
+impl TokenRefresher for Refresher {
+    async fn refresh(&self, current: &TokenSet) -> Result<TokenSet> {
+        self.0.refresh(current).await.map_err(|e| {
+            let refused = matches!(e.status(), Some(400 | 401))
+                && matches!(
+                    e.kind(),
+                    ErrorKind::InvalidRequest | ErrorKind::Unauthorized
+                );
+            if refused {
+                e.with_kind(ErrorKind::ReauthorizationRequired)
+            } else {
+                e
+            }
+        })
     }
 }
 

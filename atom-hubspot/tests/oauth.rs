@@ -234,3 +234,47 @@ async fn refresh_tokens_are_revoked_and_never_shown_in_errors() {
     assert_eq!(requests(&server).await.len(), before);
     assert!(!format!("{app:?}").contains("secret-456-abcdef"));
 }
+
+#[tokio::test]
+async fn a_refused_refresh_means_the_portal_must_install_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/v1/token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+            "status": "BAD_REFRESH_TOKEN", "message": "missing or unknown refresh token",
+            "correlationId": "c-refresh"
+        })))
+        .mount(&server)
+        .await;
+    let app = app(&server);
+    let store = Arc::new(MemoryTokenStore::default());
+    let mut token = TokenSet::bearer(Secret::new("access-old"));
+    token.refresh_token = Some(Secret::new("refresh-revoked"));
+    token.expires_at = Some(chrono::Utc::now() - chrono::Duration::seconds(1));
+    let key = token_key(62515);
+    store.save(&key, &token, None).await.unwrap();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(common::fast_retry())
+        .token_manager(app.token_manager(key, store))
+        .build()
+        .unwrap();
+    let err = client
+        .contacts()
+        .get("1", &ObjectGetParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        atom_core::ErrorKind::ReauthorizationRequired,
+        "{err:?}"
+    );
+    assert!(!format!("{err} {err:?}").contains("refresh-revoked"));
+    // No API call was made with the expired token.
+    assert!(
+        requests(&server)
+            .await
+            .iter()
+            .all(|r| r.url.path() == "/oauth/v1/token")
+    );
+}
