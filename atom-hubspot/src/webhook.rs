@@ -228,57 +228,75 @@ impl Webhook {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<(SignatureVersion, Vec<Event>)> {
+        let version = self.check_signature("POST", &self.target_url, headers, body)?;
+        Ok((version, parse_events(body)?))
+    }
+
+    /// Checks the signature of any signed HubSpot request (a workflow action, a CRM card
+    /// fetch) made with `method` to `uri` (the full URL, query included, as HubSpot
+    /// called it); the body is not read. Returns the scheme that matched.
+    pub fn check_signature(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<SignatureVersion> {
         if body.len() > MAX_BODY {
             return Err(signature_error("webhook body is too large to verify"));
         }
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let version = if let Some(signature) = text(SIGNATURE_V3) {
-            self.verify_v3(signature, text(TIMESTAMP), body)?;
-            SignatureVersion::V3
-        } else if let Some(signature) = text(SIGNATURE) {
-            if !self.legacy {
-                return Err(signature_error(
-                    "only v3 webhook signatures are accepted (X-HubSpot-Signature-v3 is missing)",
-                ));
-            }
-            let version = text(SIGNATURE_VERSION).map(str::trim).unwrap_or("v1");
-            match version {
-                "v2" => {
-                    self.verify_sha256(signature, &[b"POST", self.target_url.as_bytes(), body])?;
-                    SignatureVersion::V2
-                }
-                "v1" => {
-                    self.verify_sha256(signature, &[body])?;
-                    SignatureVersion::V1
-                }
-                _ => return Err(signature_error("unknown X-HubSpot-Signature-Version")),
-            }
-        } else {
+        if let Some(signature) = text(SIGNATURE_V3) {
+            self.verify_v3(method, uri, signature, text(TIMESTAMP), body)?;
+            return Ok(SignatureVersion::V3);
+        }
+        let Some(signature) = text(SIGNATURE) else {
             return Err(signature_error("webhook signature is missing"));
         };
-        Ok((version, parse_events(body)?))
+        if !self.legacy {
+            return Err(signature_error(
+                "only v3 webhook signatures are accepted (X-HubSpot-Signature-v3 is missing)",
+            ));
+        }
+        match text(SIGNATURE_VERSION).map(str::trim).unwrap_or("v1") {
+            "v2" => {
+                self.verify_sha256(signature, &[method.as_bytes(), uri.as_bytes(), body])?;
+                Ok(SignatureVersion::V2)
+            }
+            "v1" => {
+                self.verify_sha256(signature, &[body])?;
+                Ok(SignatureVersion::V1)
+            }
+            _ => Err(signature_error("unknown X-HubSpot-Signature-Version")),
+        }
     }
 
-    fn verify_v3(&self, signature: &str, timestamp: Option<&str>, body: &[u8]) -> Result<()> {
-        let millis: i64 = timestamp
-            .and_then(|t| t.trim().parse().ok())
-            .ok_or_else(|| {
-                signature_error("X-HubSpot-Request-Timestamp is missing or malformed")
-            })?;
+    fn verify_v3(
+        &self,
+        method: &str,
+        uri: &str,
+        signature: &str,
+        timestamp: Option<&str>,
+        body: &[u8],
+    ) -> Result<()> {
+        // The header's text is what HubSpot signed; it must also read as epoch ms.
+        let stamp = timestamp.map(str::trim).unwrap_or_default();
+        let millis: i64 = stamp
+            .parse()
+            .map_err(|_| signature_error("X-HubSpot-Request-Timestamp is missing or malformed"))?;
         check_timestamp(
             SERVICE,
             millis.div_euclid(1000),
             self.clock.as_ref(),
             self.tolerance,
         )?;
-        let stamp = millis.to_string();
         let mut last = None;
         // HubSpot signs the URI with some percent-escapes decoded; try both forms.
-        for uri in uri_forms(&self.target_url) {
+        for uri in uri_forms(uri) {
             match verify_hmac_sha256(
                 SERVICE,
                 &self.secrets,
-                &[b"POST", uri.as_bytes(), body, stamp.as_bytes()],
+                &[method.as_bytes(), uri.as_bytes(), body, stamp.as_bytes()],
                 &[signature],
                 SignatureEncoding::Base64,
             ) {

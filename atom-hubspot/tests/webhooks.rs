@@ -305,3 +305,29 @@ proptest! {
         prop_assert_eq!(hook.verify(&signed, &changed).unwrap_err().kind(), ErrorKind::WebhookSignature);
     }
 }
+
+#[test]
+fn other_signed_requests_are_checked_with_their_method_and_uri() {
+    let now = chrono::DateTime::from_timestamp_millis(1_700_000_000_123).unwrap();
+    let card =
+        "https://app.example.com/hubspot/card?userId=1&portalId=62515&associatedObjectId=101";
+    let signed = webhook::sign_v3(&secret(), "GET", card, b"", now);
+    let hook = v3_hook();
+    assert_eq!(
+        hook.check_signature("GET", card, &signed, b"").unwrap(),
+        SignatureVersion::V3
+    );
+    // The same headers for another method or URI do not verify.
+    assert_eq!(
+        hook.check_signature("POST", card, &signed, b"")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::WebhookSignature
+    );
+    assert_eq!(
+        hook.check_signature("GET", V3_URI, &signed, b"")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::WebhookSignature
+    );
+}
