@@ -599,3 +599,61 @@ fn item_error(error: &Value) -> Error {
     let body = serde_json::to_vec(error).unwrap_or_default();
     crate::error::map_error(status, &HeaderMap::new(), &body, chrono::Utc::now())
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn record(id: &str, email: &str, trace: Option<usize>) -> CrmObject {
+        let mut v = json!({"id": id, "properties": {"email": email}});
+        if let Some(t) = trace {
+            v["objectWriteTraceId"] = json!(t.to_string());
+        }
+        serde_json::from_value(v).unwrap_or_else(|_| unreachable!())
+    }
+
+    proptest! {
+        #![proptest_config(atom_core::testing::proptest_config(500))]
+
+        /// Whatever order HubSpot answers in, whichever inputs it refuses, and whether it
+        /// echoes trace ids: one outcome per input, in input order, each success the
+        /// record of its own input.
+        #[test]
+        fn every_input_gets_its_own_outcome(
+            n in 1usize..40,
+            order in proptest::collection::vec(any::<u32>(), 40),
+            refused in proptest::collection::vec(any::<bool>(), 40),
+            traced in any::<bool>(),
+        ) {
+            let emails: Vec<String> = (0..n).map(|i| format!("User{i}@Example.com")).collect();
+            let keys: Vec<Key<'_>> = emails.iter().map(|e| Key { id: Some(e) }).collect();
+            let mut answered: Vec<usize> = (0..n).filter(|i| !refused[*i]).collect();
+            answered.sort_by_key(|i| order[*i]);
+            let results = answered
+                .iter()
+                .map(|&i| record(&format!("{}", 1000 + i), &emails[i].to_lowercase(), traced.then_some(i)))
+                .collect();
+            let errors = (0..n)
+                .filter(|i| refused[*i])
+                .map(|i| json!({"status": "error", "category": "VALIDATION_ERROR", "message": "no",
+                                "context": {"ids": [emails[i].clone()]}}))
+                .collect();
+            let out = assign(&keys, BatchBody { results, errors }, &Match::Property("email".into()), StatusCode::MULTI_STATUS);
+            prop_assert_eq!(out.len(), n);
+            for (i, outcome) in out.iter().enumerate() {
+                match outcome {
+                    Ok(r) => {
+                        prop_assert!(!refused[i]);
+                        prop_assert_eq!(&r.id, &format!("{}", 1000 + i));
+                    }
+                    Err(e) => {
+                        prop_assert!(refused[i]);
+                        prop_assert_eq!(e.kind(), atom_core::ErrorKind::InvalidRequest);
+                    }
+                }
+            }
+        }
+    }
+}
