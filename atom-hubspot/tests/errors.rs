@@ -376,3 +376,19 @@ async fn a_token_echoed_by_the_server_is_not_kept_in_the_typed_details() {
     );
     assert_eq!(info.category, Some(ErrorCategory::InvalidAuthentication));
 }
+
+#[test]
+fn the_envelope_carries_the_category_and_correlation_id() {
+    let err = map_error(
+        StatusCode::NOT_FOUND,
+        &HeaderMap::new(),
+        br#"{"status":"error","message":"resource not found","correlationId":"c-404","category":"OBJECT_NOT_FOUND"}"#,
+        chrono::Utc::now(),
+    );
+    let envelope =
+        serde_json::to_value(atom_core::Envelope::<()>::from_result("hubspot", Err(err))).unwrap();
+    assert_eq!(envelope["ok"], false);
+    assert_eq!(envelope["error"]["code"], "NOT_FOUND");
+    assert_eq!(envelope["error"]["provider_code"], "OBJECT_NOT_FOUND");
+    assert_eq!(envelope["error"]["request_id"], "c-404");
+}

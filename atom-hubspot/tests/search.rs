@@ -345,3 +345,27 @@ async fn searches_beyond_hubspots_limits_are_refused_before_any_request() {
     );
     assert!(requests(&server).await.is_empty());
 }
+
+#[tokio::test]
+async fn search_resumes_from_a_checkpoint() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/crm/v3/objects/contacts/search"))
+        .respond_with(Pages { total: 250 })
+        .mount(&server)
+        .await;
+    let from = atom_core::Checkpoint {
+        cursor: Some("200".into()),
+        skip: 10,
+    };
+    let ids: Vec<String> = client(&server.uri())
+        .contacts()
+        .search_from(&SearchParams::new().limit(100), from)
+        .map_ok(|c| c.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 40);
+    assert_eq!(ids[0], "211");
+    assert_eq!(body(&requests(&server).await[0])["after"], "200");
+}
