@@ -4,13 +4,14 @@ use atom_examples::tour;
 
 #[tokio::main]
 async fn main() {
-    let legs: [(&str, tour::LegResult); 6] = [
+    let legs: [(&str, tour::LegResult); 7] = [
         ("core", tour::core::run().await),
         ("stripe", tour::stripe::run().await),
         ("github", tour::github::run().await),
         ("salesforce", tour::salesforce::run().await),
         ("zendesk", tour::zendesk::run().await),
         ("quickbooks", tour::quickbooks::run().await),
+        ("hubspot", tour::hubspot::run().await),
     ];
     let mut failed = false;
     println!();

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 pub mod core;
 pub mod github;
+pub mod hubspot;
 pub mod quickbooks;
 pub mod salesforce;
 pub mod stripe;
