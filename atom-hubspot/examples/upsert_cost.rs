@@ -151,9 +151,8 @@ async fn with_reqwest(uri: &str, inputs: &[BatchUpsertInput]) -> usize {
             for record in answer.results {
                 let trace = record
                     .extra
-                    .get("objectWriteTraceId")
-                    .and_then(Value::as_str)
-                    .and_then(|t| t.parse().ok())
+                    .get_raw("objectWriteTraceId")
+                    .and_then(|raw| raw.get().trim_matches('"').parse().ok())
                     .unwrap_or(0);
                 by_trace.insert(trace, record);
             }

@@ -269,7 +269,7 @@ impl Associations {
                         items.push(Ok(found.unwrap_or_else(|| RecordAssociations {
                             from: crate::models::ObjectRef::new(*id),
                             to: Vec::new(),
-                            extra: atom_core::Extra::default(),
+                            extra: atom_core::RawFields::default(),
                         })));
                     }
                 }

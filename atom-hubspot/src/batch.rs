@@ -466,8 +466,7 @@ fn assign(
         let traced = result
             .extra
             .get("objectWriteTraceId")
-            .and_then(Value::as_str)
-            .and_then(|t| t.parse::<usize>().ok())
+            .and_then(|v| v.as_str().and_then(|t| t.parse::<usize>().ok()))
             .filter(|i| *i < keys.len());
         let found = match (traced, matcher) {
             (Some(i), _) => vec![i],

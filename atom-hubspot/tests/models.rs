@@ -69,8 +69,10 @@ fn typed_accessors_read_the_common_properties() {
     assert!(contact.archived);
     assert!(contact.archived_at.is_some());
     assert_eq!(
-        contact.extra["url"],
-        "https://app.hubspot.com/contacts/62515/record/0-1/101"
+        contact.extra.get("url"),
+        Some(serde_json::json!(
+            "https://app.hubspot.com/contacts/62515/record/0-1/101"
+        ))
     );
     // Unknown fields survive a round trip.
     let again: CrmObject = serde_json::from_value(serde_json::to_value(&contact).unwrap()).unwrap();

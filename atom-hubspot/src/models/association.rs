@@ -1,6 +1,5 @@
 //! Associations (v4): typed links between records, with labels.
 
-use atom_core::Extra;
 use serde::{Deserialize, Serialize};
 
 use super::object::id_text;
@@ -106,77 +105,65 @@ impl ObjectRef {
     }
 }
 
-/// An association type on an answer (`category`, `typeId`, `label`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AssociationType {
-    /// Who defined the type.
-    pub category: AssociationCategory,
-    /// The type id.
-    #[serde(rename = "typeId")]
-    pub type_id: i64,
-    /// The label (`None` for unlabelled types).
-    #[serde(default)]
-    pub label: Option<String>,
-    /// Fields the crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// An association type on an answer (`category`, `typeId`, `label`).
+    pub struct AssociationType {
+        /// Who defined the type.
+        pub category: AssociationCategory,
+        /// The type id.
+        @rename("typeId")
+        pub type_id: i64,
+        /// The label (`None` for unlabelled types).
+        pub label: Option<String>,
+    }
 }
 
-/// A record associated with another, and how (`MultiAssociatedObjectWithLabel`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Association {
-    /// The other record.
-    #[serde(rename = "toObjectId", deserialize_with = "id_text")]
-    pub to_object_id: String,
-    /// The types linking them.
-    #[serde(rename = "associationTypes", default)]
-    pub types: Vec<AssociationType>,
-    /// Fields the crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A record associated with another, and how (`MultiAssociatedObjectWithLabel`).
+    pub struct Association {
+        /// The other record.
+        @rename("toObjectId")
+        @deserialize_with(id_text)
+        pub to_object_id: String,
+        /// The types linking them.
+        @rename("associationTypes")
+        pub types: Vec<AssociationType>,
+    }
 }
 
-/// The labels between two records, as a create returns them (`LabelsBetweenObjectPair`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct LabelsBetween {
-    /// The first record's type id (`0-1`).
-    #[serde(rename = "fromObjectTypeId", default)]
-    pub from_object_type_id: Option<String>,
-    /// The first record.
-    #[serde(rename = "fromObjectId", deserialize_with = "id_text")]
-    pub from_object_id: String,
-    /// The second record's type id.
-    #[serde(rename = "toObjectTypeId", default)]
-    pub to_object_type_id: Option<String>,
-    /// The second record.
-    #[serde(rename = "toObjectId", deserialize_with = "id_text")]
-    pub to_object_id: String,
-    /// The labels.
-    #[serde(default)]
-    pub labels: Vec<String>,
-    /// Fields the crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// The labels between two records, as a create returns them (`LabelsBetweenObjectPair`).
+    pub struct LabelsBetween {
+        /// The first record's type id (`0-1`).
+        @rename("fromObjectTypeId")
+        pub from_object_type_id: Option<String>,
+        /// The first record.
+        @rename("fromObjectId")
+        @deserialize_with(id_text)
+        pub from_object_id: String,
+        /// The second record's type id.
+        @rename("toObjectTypeId")
+        pub to_object_type_id: Option<String>,
+        /// The second record.
+        @rename("toObjectId")
+        @deserialize_with(id_text)
+        pub to_object_id: String,
+        /// The labels.
+        pub labels: Vec<String>,
+    }
 }
 
-/// An association label definition (`GET /crm/v4/associations/{from}/{to}/labels`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AssociationLabel {
-    /// Who defined it.
-    pub category: AssociationCategory,
-    /// Its type id.
-    #[serde(rename = "typeId")]
-    pub type_id: i64,
-    /// Its label (`None` for the unlabelled default).
-    #[serde(default)]
-    pub label: Option<String>,
-    /// Fields the crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// An association label definition (`GET /crm/v4/associations/{from}/{to}/labels`).
+    pub struct AssociationLabel {
+        /// Who defined it.
+        pub category: AssociationCategory,
+        /// Its type id.
+        @rename("typeId")
+        pub type_id: i64,
+        /// Its label (`None` for the unlabelled default).
+        pub label: Option<String>,
+    }
 }
 
 /// One pair of a batch association create.
@@ -206,16 +193,12 @@ impl AssociationBatchInput {
     }
 }
 
-/// The associations of one record, from a batch read (`PublicAssociationMultiWithLabel`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RecordAssociations {
-    /// The record.
-    pub from: ObjectRef,
-    /// Its associated records.
-    #[serde(default)]
-    pub to: Vec<Association>,
-    /// Fields the crate does not name (`paging`).
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// The associations of one record, from a batch read (`PublicAssociationMultiWithLabel`).
+    pub struct RecordAssociations {
+        /// The record.
+        pub from: ObjectRef,
+        /// Its associated records.
+        pub to: Vec<Association>,
+    }
 }

@@ -33,3 +33,6 @@ pub use property::{
 };
 pub(crate) use time::lenient as lenient_timestamp;
 pub use time::parse_timestamp;
+
+// Fields of these types must be present: their absence is a decode error.
+atom_core::model_required!(association::AssociationCategory, association::ObjectRef);

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use atom_core::{Decimal, Error, Extra, Result};
+use atom_core::{Decimal, Error, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -50,31 +50,28 @@ impl LifecycleStage {
     }
 }
 
-/// One value of a property's history (`propertiesWithHistory`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PropertyVersion {
-    /// The value (text, as every property value).
-    #[serde(default, deserialize_with = "lenient_text")]
-    pub value: Option<String>,
-    /// When it was set.
-    #[serde(default, deserialize_with = "lenient")]
-    pub timestamp: Option<DateTime<Utc>>,
-    /// What set it (`CRM_UI`, `API`, `INTEGRATION`).
-    #[serde(rename = "sourceType", default)]
-    pub source_type: Option<String>,
-    /// The source's id.
-    #[serde(rename = "sourceId", default)]
-    pub source_id: Option<String>,
-    /// The source's label.
-    #[serde(rename = "sourceLabel", default)]
-    pub source_label: Option<String>,
-    /// The user who set it.
-    #[serde(rename = "updatedByUserId", default)]
-    pub updated_by_user_id: Option<i64>,
-    /// Fields this version does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// One value of a property's history (`propertiesWithHistory`).
+    pub struct PropertyVersion {
+        /// The value (text, as every property value).
+        @deserialize_with(lenient_text)
+        pub value: Option<String>,
+        /// When it was set.
+        @deserialize_with(lenient)
+        pub timestamp: Option<DateTime<Utc>>,
+        /// What set it (`CRM_UI`, `API`, `INTEGRATION`).
+        @rename("sourceType")
+        pub source_type: Option<String>,
+        /// The source's id.
+        @rename("sourceId")
+        pub source_id: Option<String>,
+        /// The source's label.
+        @rename("sourceLabel")
+        pub source_label: Option<String>,
+        /// The user who set it.
+        @rename("updatedByUserId")
+        pub updated_by_user_id: Option<i64>,
+    }
 }
 
 /// An associated record's id and association type, as listed on an object read with
@@ -102,60 +99,59 @@ pub struct AssociatedIds {
     pub paging: Option<Value>,
 }
 
-/// A CRM record (contact, company, deal, ticket, custom object).
-///
-/// Property values are text on the wire, whatever the property's type: [`CrmObject::property`]
-/// reads any of them, and typed accessors read the common ones (an amount as an exact
-/// [`Decimal`], a close date in either timestamp form). Every property sent is kept.
-///
-/// ```
-/// use atom_hubspot::CrmObject;
-/// let deal: CrmObject = serde_json::from_str(r#"{
-///     "id": "512", "archived": false,
-///     "createdAt": "2024-01-02T03:04:05.678Z", "updatedAt": "2024-01-03T00:00:00Z",
-///     "properties": {"dealname": "Big deal", "amount": "1500.50", "closedate": "1719705600000",
-///                    "dealstage": "closedwon", "pipeline": "default", "my_custom": "x", "hs_note": null}
-/// }"#).unwrap();
-/// assert_eq!(deal.dealname(), Some("Big deal"));
-/// assert_eq!(deal.amount().unwrap().unwrap().as_str(), "1500.50");
-/// assert_eq!(deal.closedate().unwrap().timestamp(), 1_719_705_600);
-/// assert_eq!(deal.property("my_custom"), Some("x"));
-/// assert_eq!(deal.property("hs_note"), None);
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CrmObject {
-    /// The record id.
-    #[serde(deserialize_with = "id_text")]
-    pub id: String,
-    /// Every property sent (`null` for a requested property without a value).
-    #[serde(default, deserialize_with = "lenient_properties")]
-    pub properties: BTreeMap<String, Option<String>>,
-    /// The history of the properties asked for with `propertiesWithHistory`.
-    #[serde(
-        rename = "propertiesWithHistory",
-        default,
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub properties_with_history: BTreeMap<String, Vec<PropertyVersion>>,
-    /// When it was created.
-    #[serde(rename = "createdAt", default, deserialize_with = "lenient")]
-    pub created_at: Option<DateTime<Utc>>,
-    /// When it last changed.
-    #[serde(rename = "updatedAt", default, deserialize_with = "lenient")]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// Whether it is archived (in the recycle bin).
-    #[serde(default)]
-    pub archived: bool,
-    /// When it was archived.
-    #[serde(rename = "archivedAt", default, deserialize_with = "lenient")]
-    pub archived_at: Option<DateTime<Utc>>,
-    /// Associated records by object type, when asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub associations: Option<BTreeMap<String, AssociatedIds>>,
-    /// Fields the crate does not name (`url`, `objectWriteTraceId`, upsert's `new`).
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A CRM record (contact, company, deal, ticket, custom object).
+    ///
+    /// Property values are text on the wire, whatever the property's type: [`CrmObject::property`]
+    /// reads any of them, and typed accessors read the common ones (an amount as an exact
+    /// [`Decimal`], a close date in either timestamp form). Every property sent is kept.
+    ///
+    /// ```
+    /// use atom_hubspot::CrmObject;
+    /// let deal: CrmObject = serde_json::from_str(r#"{
+    ///     "id": "512", "archived": false,
+    ///     "createdAt": "2024-01-02T03:04:05.678Z", "updatedAt": "2024-01-03T00:00:00Z",
+    ///     "properties": {"dealname": "Big deal", "amount": "1500.50", "closedate": "1719705600000",
+    ///                    "dealstage": "closedwon", "pipeline": "default", "my_custom": "x", "hs_note": null}
+    /// }"#).unwrap();
+    /// assert_eq!(deal.dealname(), Some("Big deal"));
+    /// assert_eq!(deal.amount().unwrap().unwrap().as_str(), "1500.50");
+    /// assert_eq!(deal.closedate().unwrap().timestamp(), 1_719_705_600);
+    /// assert_eq!(deal.property("my_custom"), Some("x"));
+    /// assert_eq!(deal.property("hs_note"), None);
+    /// ```
+    pub struct CrmObject {
+        /// The record id.
+        @deserialize_with(id_text)
+        pub id: String,
+        /// Every property sent (`null` for a requested property without a value).
+        @deserialize_with(lenient_properties)
+        @default(Default::default())
+        pub properties: BTreeMap<String, Option<String>>,
+        /// The history of the properties asked for with `propertiesWithHistory`.
+        @rename("propertiesWithHistory")
+        @default(Default::default())
+        @skip_if(BTreeMap::is_empty)
+        pub properties_with_history: BTreeMap<String, Vec<PropertyVersion>>,
+        /// When it was created.
+        @rename("createdAt")
+        @deserialize_with(lenient)
+        pub created_at: Option<DateTime<Utc>>,
+        /// When it last changed.
+        @rename("updatedAt")
+        @deserialize_with(lenient)
+        pub updated_at: Option<DateTime<Utc>>,
+        /// Whether it is archived (in the recycle bin).
+        @default(Default::default())
+        pub archived: bool,
+        /// When it was archived.
+        @rename("archivedAt")
+        @deserialize_with(lenient)
+        pub archived_at: Option<DateTime<Utc>>,
+        /// Associated records by object type, when asked for.
+        @skip_if(Option::is_none)
+        pub associations: Option<BTreeMap<String, AssociatedIds>>,
+    }
 }
 
 impl CrmObject {
@@ -229,7 +225,7 @@ impl CrmObject {
 
     /// Whether the record was new, on a batch upsert's answer (`new`).
     pub fn is_new(&self) -> Option<bool> {
-        self.extra.get("new").and_then(Value::as_bool)
+        self.extra.get("new").and_then(|v| v.as_bool())
     }
 }
 

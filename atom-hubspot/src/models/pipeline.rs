@@ -1,41 +1,39 @@
 //! Pipelines and their stages (deals, tickets).
 
-use atom_core::Extra;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::object::id_text;
 use super::time::lenient;
 
-/// A pipeline with its stages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Pipeline {
-    /// The pipeline id (`default` for the first deal pipeline).
-    #[serde(deserialize_with = "id_text")]
-    pub id: String,
-    /// Its label.
-    #[serde(default)]
-    pub label: String,
-    /// Its place among the pipelines.
-    #[serde(rename = "displayOrder", default)]
-    pub display_order: i64,
-    /// Its stages.
-    #[serde(default)]
-    pub stages: Vec<PipelineStage>,
-    /// Whether it is archived.
-    #[serde(default)]
-    pub archived: bool,
-    /// When it was created.
-    #[serde(rename = "createdAt", default, deserialize_with = "lenient")]
-    pub created_at: Option<DateTime<Utc>>,
-    /// When it last changed.
-    #[serde(rename = "updatedAt", default, deserialize_with = "lenient")]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// Fields the crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A pipeline with its stages.
+    pub struct Pipeline {
+        /// The pipeline id (`default` for the first deal pipeline).
+        @deserialize_with(id_text)
+        pub id: String,
+        /// Its label.
+        @default(Default::default())
+        pub label: String,
+        /// Its place among the pipelines.
+        @rename("displayOrder")
+        @default(Default::default())
+        pub display_order: i64,
+        /// Its stages.
+        pub stages: Vec<PipelineStage>,
+        /// Whether it is archived.
+        @default(Default::default())
+        pub archived: bool,
+        /// When it was created.
+        @rename("createdAt")
+        @deserialize_with(lenient)
+        pub created_at: Option<DateTime<Utc>>,
+        /// When it last changed.
+        @rename("updatedAt")
+        @deserialize_with(lenient)
+        pub updated_at: Option<DateTime<Utc>>,
+    }
 }
 
 impl Pipeline {
@@ -45,38 +43,38 @@ impl Pipeline {
     }
 }
 
-/// One stage of a pipeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PipelineStage {
-    /// The stage id (`appointmentscheduled`, `closedwon`, or a number).
-    #[serde(deserialize_with = "id_text")]
-    pub id: String,
-    /// Its label.
-    #[serde(default)]
-    pub label: String,
-    /// Its place in the pipeline.
-    #[serde(rename = "displayOrder", default)]
-    pub display_order: i64,
-    /// `metadata`: for deal stages `probability` (`"0.2"`) and `isClosed` (`"true"`); for
-    /// ticket stages `ticketState` (`OPEN`, `CLOSED`).
-    #[serde(default)]
-    pub metadata: Map<String, Value>,
-    /// Whether it is archived.
-    #[serde(default)]
-    pub archived: bool,
-    /// Who may move records into it.
-    #[serde(rename = "writePermissions", default)]
-    pub write_permissions: Option<String>,
-    /// When it was created.
-    #[serde(rename = "createdAt", default, deserialize_with = "lenient")]
-    pub created_at: Option<DateTime<Utc>>,
-    /// When it last changed.
-    #[serde(rename = "updatedAt", default, deserialize_with = "lenient")]
-    pub updated_at: Option<DateTime<Utc>>,
-    /// Fields the crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// One stage of a pipeline.
+    pub struct PipelineStage {
+        /// The stage id (`appointmentscheduled`, `closedwon`, or a number).
+        @deserialize_with(id_text)
+        pub id: String,
+        /// Its label.
+        @default(Default::default())
+        pub label: String,
+        /// Its place in the pipeline.
+        @rename("displayOrder")
+        @default(Default::default())
+        pub display_order: i64,
+        /// `metadata`: for deal stages `probability` (`"0.2"`) and `isClosed` (`"true"`); for
+        /// ticket stages `ticketState` (`OPEN`, `CLOSED`).
+        @default(Default::default())
+        pub metadata: Map<String, Value>,
+        /// Whether it is archived.
+        @default(Default::default())
+        pub archived: bool,
+        /// Who may move records into it.
+        @rename("writePermissions")
+        pub write_permissions: Option<String>,
+        /// When it was created.
+        @rename("createdAt")
+        @deserialize_with(lenient)
+        pub created_at: Option<DateTime<Utc>>,
+        /// When it last changed.
+        @rename("updatedAt")
+        @deserialize_with(lenient)
+        pub updated_at: Option<DateTime<Utc>>,
+    }
 }
 
 impl PipelineStage {

@@ -1,29 +1,22 @@
 //! Property definitions and property groups.
 
-use atom_core::Extra;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// One option of an enumeration property.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PropertyOption {
-    /// Its label.
-    pub label: String,
-    /// Its stored value.
-    pub value: String,
-    /// Its place.
-    #[serde(
-        rename = "displayOrder",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub display_order: Option<i64>,
-    /// Whether it is hidden in forms.
-    #[serde(default)]
-    pub hidden: bool,
-    /// Fields the crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// One option of an enumeration property.
+    pub struct PropertyOption {
+        /// Its label.
+        pub label: String,
+        /// Its stored value.
+        pub value: String,
+        /// Its place.
+        @rename("displayOrder")
+        @skip_if(Option::is_none)
+        pub display_order: Option<i64>,
+        /// Whether it is hidden in forms.
+        @default(Default::default())
+        pub hidden: bool,
+    }
 }
 
 impl PropertyOption {
@@ -34,50 +27,51 @@ impl PropertyOption {
             value: value.into(),
             display_order: None,
             hidden: false,
-            extra: Extra::default(),
+            extra: atom_core::RawFields::default(),
         }
     }
 }
 
-/// A property definition (`GET /crm/v3/properties/{objectType}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Property {
-    /// The internal name (`email`).
-    pub name: String,
-    /// The label people see.
-    #[serde(default)]
-    pub label: String,
-    /// The data type (`string`, `number`, `date`, `datetime`, `enumeration`, `bool`).
-    #[serde(rename = "type", default)]
-    pub kind: String,
-    /// The form field (`text`, `select`, `checkbox`, `date`).
-    #[serde(rename = "fieldType", default)]
-    pub field_type: String,
-    /// The group.
-    #[serde(rename = "groupName", default)]
-    pub group_name: String,
-    /// Its description.
-    #[serde(default)]
-    pub description: String,
-    /// Options of an enumeration.
-    #[serde(default)]
-    pub options: Vec<PropertyOption>,
-    /// Whether a value is unique across records (usable as `idProperty`).
-    #[serde(rename = "hasUniqueValue", default)]
-    pub has_unique_value: bool,
-    /// Whether HubSpot defined it.
-    #[serde(rename = "hubspotDefined", default)]
-    pub hubspot_defined: bool,
-    /// Whether its value is computed.
-    #[serde(default)]
-    pub calculated: bool,
-    /// Whether it is archived.
-    #[serde(default)]
-    pub archived: bool,
-    /// Fields the crate does not name (`modificationMetadata`, `formField`, timestamps).
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A property definition (`GET /crm/v3/properties/{objectType}`).
+    pub struct Property {
+        /// The internal name (`email`).
+        pub name: String,
+        /// The label people see.
+        @default(Default::default())
+        pub label: String,
+        /// The data type (`string`, `number`, `date`, `datetime`, `enumeration`, `bool`).
+        @rename("type")
+        @default(Default::default())
+        pub kind: String,
+        /// The form field (`text`, `select`, `checkbox`, `date`).
+        @rename("fieldType")
+        @default(Default::default())
+        pub field_type: String,
+        /// The group.
+        @rename("groupName")
+        @default(Default::default())
+        pub group_name: String,
+        /// Its description.
+        @default(Default::default())
+        pub description: String,
+        /// Options of an enumeration.
+        pub options: Vec<PropertyOption>,
+        /// Whether a value is unique across records (usable as `idProperty`).
+        @rename("hasUniqueValue")
+        @default(Default::default())
+        pub has_unique_value: bool,
+        /// Whether HubSpot defined it.
+        @rename("hubspotDefined")
+        @default(Default::default())
+        pub hubspot_defined: bool,
+        /// Whether its value is computed.
+        @default(Default::default())
+        pub calculated: bool,
+        /// Whether it is archived.
+        @default(Default::default())
+        pub archived: bool,
+    }
 }
 
 /// A property to create (custom field).
@@ -110,24 +104,22 @@ pub struct PropertyCreateParams {
     pub form_field: Option<bool>,
 }
 
-/// A property group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PropertyGroup {
-    /// The internal name.
-    pub name: String,
-    /// The label.
-    #[serde(default)]
-    pub label: String,
-    /// Its place.
-    #[serde(rename = "displayOrder", default)]
-    pub display_order: i64,
-    /// Whether it is archived.
-    #[serde(default)]
-    pub archived: bool,
-    /// Fields the crate does not name.
-    #[serde(flatten)]
-    pub extra: Extra,
+atom_core::model! {
+    /// A property group.
+    pub struct PropertyGroup {
+        /// The internal name.
+        pub name: String,
+        /// The label.
+        @default(Default::default())
+        pub label: String,
+        /// Its place.
+        @rename("displayOrder")
+        @default(Default::default())
+        pub display_order: i64,
+        /// Whether it is archived.
+        @default(Default::default())
+        pub archived: bool,
+    }
 }
 
 /// A property group to create.
