@@ -18,7 +18,8 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
+
+use atom_core::testing::PrismMock;
 
 use atom_core::Connector as _;
 use atom_github::Client;
@@ -31,58 +32,16 @@ use atom_github::pulls::{
 use atom_github::search::{SearchParams, SearchQuery};
 use futures::TryStreamExt as _;
 
-/// Kills Prism when dropped, and removes its log unless the test failed.
-struct Prism {
-    pid: u32,
-    log: PathBuf,
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.pid.to_string()).status();
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_file(&self.log);
-        }
-    }
-}
-
-fn start_prism() -> (Prism, u16) {
-    for tool in ["node", "npm"] {
-        let found = Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            found,
-            "the Prism contract test needs `{tool}` on PATH (run it through .ci/run, which installs node/npm)"
-        );
-    }
+/// Prism serving the trimmed description, on a free port.
+fn start_prism() -> (PrismMock, u16) {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let script = manifest.join("../tools/prism-mock");
-    let spec = manifest.join("tests/fixtures/github-contract.json");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let log = std::env::temp_dir().join(format!("atom-github-prism-{port}.log"));
-    let output = Command::new(&script)
-        .arg("start")
-        .arg(&spec)
-        .arg(port.to_string())
-        .arg(&log)
-        .output()
-        .expect("run tools/prism-mock");
-    assert!(
-        output.status.success(),
-        "prism-mock failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let pid: u32 = String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .parse()
-        .expect("prism PID");
-    (Prism { pid, log }, port)
+    let prism = PrismMock::start(
+        &manifest.join("../tools/prism-mock"),
+        &manifest.join("tests/fixtures/github-contract.json"),
+    )
+    .unwrap();
+    let port = prism.port();
+    (prism, port)
 }
 
 /// The first item of a list: Prism answers with the description's example headers, whose
@@ -237,20 +196,15 @@ async fn every_typed_call_passes_prism_validation_and_decodes() {
         app.installation_token(42).await.unwrap();
     }
 
-    let log = std::fs::read_to_string(&prism.log).unwrap_or_default();
+    let log = prism.log_text();
     assert!(
         log.contains("[VALIDATOR]") || log.contains("Request received"),
         "Prism log is empty: {}",
-        prism.log.display()
+        prism.log_path().display()
     );
     // Request violations are ours. (Prism also flags a few of GitHub's own *response* examples
     // that break GitHub's schema, such as `requested_teams[].type`; those are not.)
-    let violations: Vec<&str> = log
-        .lines()
-        .filter(|l| {
-            l.contains("Violation: request") || (l.contains("✖") && !l.contains("response.body"))
-        })
-        .collect();
+    let violations = prism.request_violations();
     assert!(
         violations.is_empty(),
         "Prism reported request violations:\n{}",
@@ -508,13 +462,7 @@ async fn every_optional_parameter_and_error_path_passes_prism_validation() {
         "the 422 body is read as GitHub's error shape"
     );
 
-    let log = std::fs::read_to_string(&prism.log).unwrap_or_default();
-    let violations: Vec<&str> = log
-        .lines()
-        .filter(|l| {
-            l.contains("Violation: request") || (l.contains("✖") && !l.contains("response.body"))
-        })
-        .collect();
+    let violations = prism.request_violations();
     assert!(
         violations.is_empty(),
         "Prism reported request violations:\n{}",

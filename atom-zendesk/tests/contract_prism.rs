@@ -17,7 +17,8 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
+
+use atom_core::testing::PrismMock;
 use std::time::Duration;
 
 use atom_core::Connector as _;
@@ -34,58 +35,16 @@ use atom_zendesk::tickets::{
 use atom_zendesk::users::{UserCreateParams, UserSearch, UserUpdateParams};
 use futures::TryStreamExt as _;
 
-/// Kills Prism when dropped, and removes its log unless the test failed.
-struct Prism {
-    pid: u32,
-    log: PathBuf,
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.pid.to_string()).status();
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_file(&self.log);
-        }
-    }
-}
-
-fn start_prism() -> (Prism, u16) {
-    for tool in ["node", "npm"] {
-        let found = Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        assert!(
-            found,
-            "the Prism contract test needs `{tool}` on PATH (run it through .ci/run, which installs node/npm)"
-        );
-    }
+/// Prism serving the trimmed description, on a free port.
+fn start_prism() -> (PrismMock, u16) {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let script = manifest.join("../tools/prism-mock");
-    let spec = manifest.join("tests/fixtures/zendesk-contract.json");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let log = std::env::temp_dir().join(format!("atom-zendesk-prism-{port}.log"));
-    let output = Command::new(&script)
-        .arg("start")
-        .arg(&spec)
-        .arg(port.to_string())
-        .arg(&log)
-        .output()
-        .expect("run tools/prism-mock");
-    assert!(
-        output.status.success(),
-        "prism-mock failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let pid: u32 = String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .parse()
-        .expect("prism PID");
-    (Prism { pid, log }, port)
+    let prism = PrismMock::start(
+        &manifest.join("../tools/prism-mock"),
+        &manifest.join("tests/fixtures/zendesk-contract.json"),
+    )
+    .unwrap();
+    let port = prism.port();
+    (prism, port)
 }
 
 /// The first item of a list: Prism serves every page from the same example, so only the
