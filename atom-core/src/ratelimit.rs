@@ -253,7 +253,9 @@ impl RateLimiter {
         self
     }
 
-    /// Adds a class the provider limits apart from the tenant's other calls.
+    /// Adds a class the provider limits apart from the tenant's other calls. Its calls wait
+    /// at most the class's own `max_wait`, and its pauses last at most the class's own
+    /// `max_pause`.
     pub fn with_independent_class(mut self, class: &'static str, config: RateLimitConfig) -> Self {
         self.class_configs.insert(
             class,
@@ -341,18 +343,31 @@ impl RateLimiter {
         None
     }
 
+    /// The configuration that bounds a call's waits and its lane's pauses: an independent
+    /// class's own, else the tenant's.
+    fn governing<'a>(
+        &'a self,
+        class: Option<(&'static str, &'a ClassConfig)>,
+    ) -> &'a RateLimitConfig {
+        match class {
+            Some((_, cfg)) if cfg.independent => &cfg.config,
+            _ => &self.config,
+        }
+    }
+
     /// Waits for a pause to end, a token, and a concurrency slot.
     ///
     /// Fails with `RateLimited` (carrying `retry_after`) instead of waiting longer than
-    /// `max_wait`.
+    /// `max_wait` (an independent class's own).
     pub async fn acquire(&self, key: &str, class: Option<&'static str>) -> Result<RatePermit> {
         let tenant = self.tenant(key);
         let class = self.class(class);
+        let max_wait = self.governing(class).max_wait;
         let started = Instant::now();
         loop {
             let wait = Self::try_take(&mut lock(&tenant.state), class, Instant::now());
             let Some(wait) = wait else { break };
-            if started.elapsed().saturating_add(wait) > self.config.max_wait {
+            if started.elapsed().saturating_add(wait) > max_wait {
                 return Err(Error::new(
                     ErrorKind::RateLimited,
                     self.service,
@@ -375,13 +390,15 @@ impl RateLimiter {
     /// left, pauses the lane (the tenant's, or an independent class's) until the reset.
     pub fn observe(&self, key: &str, class: Option<&'static str>, snapshot: &RateLimitSnapshot) {
         let tenant = self.tenant(key);
+        let class = self.class(class);
+        let max_pause = self.governing(class).max_pause;
         let mut state = lock(&tenant.state);
-        let lane = Self::lane(&mut state, self.class(class));
+        let lane = Self::lane(&mut state, class);
         if snapshot.is_exhausted()
             && let Some(reset) = snapshot.reset
             && let Ok(wait) = (reset - Utc::now()).to_std()
         {
-            lane.extend_pause(wait, self.config.max_pause);
+            lane.extend_pause(wait, max_pause);
         }
         lane.snapshot = Some(snapshot.clone());
     }
@@ -390,8 +407,10 @@ impl RateLimiter {
     /// The pause is cut to the configuration's `max_pause`.
     pub fn pause(&self, key: &str, class: Option<&'static str>, wait: Duration) {
         let tenant = self.tenant(key);
+        let class = self.class(class);
+        let max_pause = self.governing(class).max_pause;
         let mut state = lock(&tenant.state);
-        Self::lane(&mut state, self.class(class)).extend_pause(wait, self.config.max_pause);
+        Self::lane(&mut state, class).extend_pause(wait, max_pause);
     }
 
     /// The last rate-limit position the provider reported for a tenant's own lane.
@@ -411,6 +430,24 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An independent class (an export endpoint's own limit) fails fast by its own
+    /// `max_wait`, while the tenant's calls keep the tenant's.
+    #[tokio::test(start_paused = true)]
+    async fn an_independent_class_waits_by_its_own_max_wait() {
+        let limiter = RateLimiter::new("t", RateLimitConfig::unlimited()).with_independent_class(
+            "export",
+            RateLimitConfig::new(1, Duration::from_secs(60), 1).max_wait(Duration::ZERO),
+        );
+        assert!(limiter.acquire("", Some("export")).await.is_ok());
+        let second = limiter.acquire("", Some("export")).await;
+        assert_eq!(
+            second.err().map(|e| e.kind()),
+            Some(ErrorKind::RateLimited),
+            "the class's max_wait of zero, not the tenant's 60 s"
+        );
+        assert!(limiter.acquire("", None).await.is_ok());
+    }
 
     #[tokio::test(start_paused = true)]
     async fn bucket_paces_after_the_burst() {
