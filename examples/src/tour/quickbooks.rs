@@ -124,7 +124,9 @@ async fn mount(server: &MockServer) -> LegResult {
 
 /// Runs the leg.
 pub async fn run() -> LegResult {
-    section("quickbooks");
+    section(
+        "atom-quickbooks: OAuth per realm, customer and invoice, stale update, payment, P&L, webhook (local mock)",
+    );
     let server = MockServer::start().await;
     mount(&server).await?;
 
