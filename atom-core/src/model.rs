@@ -191,7 +191,7 @@ macro_rules! model {
                     match key.as_str() {
                         $( $crate::__model_key!($field $(, $json)?) => {
                             $field = Some($crate::__model_value!(
-                                map, $ty $(, $($with)::+)? $(, fn $($de)::+)?
+                                map, $ty $(, fn $($with)::+::deserialize)? $(, fn $($de)::+)?
                             ));
                         } )*
                         _ => {
@@ -297,19 +297,6 @@ macro_rules! __model_value {
                 d: D,
             ) -> ::std::result::Result<$ty, D::Error> {
                 $($de)::+(d)
-            }
-        }
-        $map.next_value_seed(Seed)?
-    }};
-    ($map:ident, $ty:ty, $($with:ident)::+) => {{
-        struct Seed;
-        impl<'de> ::serde::de::DeserializeSeed<'de> for Seed {
-            type Value = $ty;
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                self,
-                d: D,
-            ) -> ::std::result::Result<$ty, D::Error> {
-                $($with)::+::deserialize(d)
             }
         }
         $map.next_value_seed(Seed)?

@@ -462,9 +462,11 @@ async fn errors_the_stream_makes_itself_name_stripe() {
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 
-/// Taking one customer and dropping the stream sends no request for page 2. Deterministic:
-/// the only other request is one this test sends after the drop, and the server saw exactly
-/// those two, in that order.
+/// Taking one customer and dropping the stream sends no request for page 2, seen from the
+/// server: the only other request is one this test sends after the drop, and the server saw
+/// exactly those two, in that order. (Whether an early prefetch reaches the wire depends on
+/// the connection; atom-core's `a_stream_dropped_after_its_first_item_never_fetches_the_next_page`
+/// counts the fetches themselves.)
 #[tokio::test]
 async fn a_list_dropped_after_its_first_item_sends_no_request_for_page_two() {
     use futures::StreamExt as _;
