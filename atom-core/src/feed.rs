@@ -324,8 +324,9 @@ impl FeedGap {
     /// The [`ErrorKind::FeedGap`] error carrying this gap; no retry can fix it.
     pub fn into_error(self, service: &'static str) -> Error {
         let message = format!(
-            "{}: the provider no longer keeps the changes after {} (it keeps them from {}); \
-             resynchronise and start a new feed",
+            "{}: the changes after {} can no longer be replayed (the provider keeps them \
+             from {}, or has dropped the checkpoint's position); resynchronise and start a \
+             new feed",
             self.feed,
             self.resume_from
                 .map_or_else(|| "the checkpoint".to_owned(), |t| t.to_rfc3339()),

@@ -144,6 +144,10 @@ struct Walk {
 
 const SCAN: &str = "scan:";
 const AFTER: &str = "after:";
+/// Like `after:`, for the anchor found at the start: when Stripe has dropped it since (it
+/// was the oldest event kept), the start is still within what Stripe keeps, so the feed
+/// walks the window instead of reporting a gap.
+const ANCHOR: &str = "anchor:";
 
 impl Walk {
     async fn list(&self, params: &[(&str, &str)]) -> Result<List<Event>> {
@@ -173,7 +177,7 @@ impl Walk {
             let since = self.since()?;
             let page = self.list(&[("created[lt]", &since)]).await?;
             let next = match page.data.first() {
-                Some(anchor) => format!("{AFTER}{}", anchor.id),
+                Some(anchor) => format!("{ANCHOR}{}", anchor.id),
                 None => SCAN.to_owned(),
             };
             return Ok(Page::new(Vec::new(), Some(next)));
@@ -193,6 +197,13 @@ impl Walk {
             let next = page.data.first().map(|e| format!("{AFTER}{}", e.id));
             return oldest_first(page.data, next);
         }
+        if let Some(anchor) = cursor.strip_prefix(ANCHOR) {
+            return match self.list(&[("ending_before", anchor)]).await {
+                Ok(page) => forward(page),
+                Err(e) if is_missing(&e) => Ok(Page::new(Vec::new(), Some(SCAN.to_owned()))),
+                Err(e) => Err(e),
+            };
+        }
         let Some(after) = cursor.strip_prefix(AFTER) else {
             return Err(Error::decode(SERVICE, "the events feed lost its position"));
         };
@@ -200,23 +211,32 @@ impl Walk {
             .list(&[("ending_before", after)])
             .await
             .map_err(|e| self.gap_if_missing(e))?;
-        let next = if page.has_more {
-            let newest = page.data.first().ok_or_else(more_but_empty)?;
-            Some(format!("{AFTER}{}", newest.id))
-        } else {
-            None
-        };
-        oldest_first(page.data, next)
+        forward(page)
     }
 
     /// Stripe no longer has the event the feed resumes after: a gap, not a bad request.
     fn gap_if_missing(&self, error: Error) -> Error {
-        if error.provider_code() == Some("resource_missing") {
+        if is_missing(&error) {
             FeedGap::new(EVENTS_FEED, self.resume_from, Some(horizon())).into_error(SERVICE)
         } else {
             error
         }
     }
+}
+
+/// A page of the events just newer than a cursor, as changes, and the next cursor.
+fn forward(page: List<Event>) -> Result<Page<Change<Event>>> {
+    let next = if page.has_more {
+        let newest = page.data.first().ok_or_else(more_but_empty)?;
+        Some(format!("{AFTER}{}", newest.id))
+    } else {
+        None
+    };
+    oldest_first(page.data, next)
+}
+
+fn is_missing(error: &Error) -> bool {
+    error.provider_code() == Some("resource_missing")
 }
 
 fn more_but_empty() -> Error {

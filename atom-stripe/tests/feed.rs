@@ -422,3 +422,45 @@ async fn a_server_error_storm_mid_feed_loses_and_repeats_nothing() {
     assert_eq!(ids, log.ids());
     assert_eq!(errors, 1);
 }
+
+/// Stripe drops the anchor found at the start (it was the oldest event kept) before the
+/// feed walks forward from it: the start is still within the 30 days, so this is no gap;
+/// the feed walks the window instead and yields every event from the start.
+#[tokio::test]
+async fn an_anchor_dropped_by_stripe_is_no_gap() {
+    struct Expiring(EventsLog);
+    impl Respond for Expiring {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let answer = self.0.respond(request);
+            if request
+                .url
+                .query()
+                .is_some_and(|q| q.contains("created%5Blt%5D"))
+            {
+                self.0.0.lock().unwrap().remove(0);
+            }
+            answer
+        }
+    }
+    let log = EventsLog::default();
+    let start = now() - 3_600;
+    log.add(1, start - 100, 0);
+    log.add(5, start, 10);
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/events"))
+        .respond_with(Expiring(log.clone()))
+        .mount(&server)
+        .await;
+    let stripe = common::client(&server);
+    let since = DateTime::from_timestamp(start, 0).unwrap();
+    let ids: Vec<String> = stripe
+        .events()
+        .feed(&EventFeedParams::new().limit(2), FeedStart::Since(since))
+        .map_ok(|c| c.object.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, log.ids());
+    assert_eq!(ids.first().map(String::as_str), Some("evt_001"));
+}
