@@ -1,0 +1,224 @@
+//! The issues feed: a repository's issues and pull requests updated since a time, as an
+//! [`atom_core::feed::ChangeFeed`], oldest update first, resumable from a checkpoint.
+//!
+//! # How it walks
+//!
+//! `GET /repos/{owner}/{repo}/issues?state=all&sort=updated&direction=asc&since=<t>` lists
+//! issues and pull requests (a pull request is an issue carrying `pull_request`) by their
+//! last update, oldest first. The feed does **not** follow page numbers across the whole
+//! list: an issue updated during the walk moves to the end, every later one moves up one
+//! place, and page-number paging would skip one. Instead each request starts again from
+//! the `updated_at` of the last issue handed out (`since` is inclusive, to the second),
+//! and the issues of that second already handed out are left out by their numbers. Only
+//! when a whole page falls in one second does the feed follow `Link: rel="next"` within
+//! that second. Every request goes through the client's own path (limits, retries, the
+//! secondary-limit handling) and the pages through [`atom_core::Paginator`].
+//!
+//! # Checkpoints and guarantees
+//!
+//! Each [`Change`] carries `FeedCheckpoint { feed: "github.issues", at: <updated_at>,
+//! seen: <numbers handed out at that second> }`; resume with
+//! [`Issues::feed_from`](crate::issues::Issues::feed_from). The feed yields every issue
+//! and pull request updated after the checkpoint at least once, **in its latest state**:
+//! two updates of one issue between runs come out as one change (a state feed, not an
+//! event log). Changes of one object come out in order. Keep one checkpoint per
+//! repository.
+//!
+//! # Limits
+//!
+//! * GitHub keeps no deletion record in this list: a deleted or transferred issue simply
+//!   stops appearing. `kind` is `Created` when `created_at == updated_at`, else `Updated`.
+//! * There is no horizon: any `since` is served.
+//! * More issues updated in one second than fit a page are walked by page number within
+//!   that second; an issue of that second updated during that walk can make another of the
+//!   same second be skipped (it reappears with its next update).
+
+use std::sync::Arc;
+
+use atom_core::feed::{Change, ChangeFeed, ChangeKind, FeedCheckpoint};
+use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::client::Client;
+use crate::error::SERVICE;
+use crate::models::Issue;
+use crate::pagination::{MAX_PER_PAGE, next_link};
+
+/// The name of the issues feed in its checkpoints.
+pub const ISSUES_FEED: &str = "github.issues";
+
+const TEMPLATE: &str = "/repos/{owner}/{repo}/issues";
+
+/// Page size of the issues feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct IssueFeedParams {
+    /// Issues per request, 1 to 100 (default 100).
+    pub per_page: Option<u8>,
+}
+
+impl IssueFeedParams {
+    /// 100 a page.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Issues per request (1 to 100).
+    pub fn per_page(mut self, per_page: u8) -> Self {
+        self.per_page = Some(per_page);
+        self
+    }
+}
+
+/// Where the walk stands between requests (the paginator's cursor, as JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Position {
+    since: DateTime<Utc>,
+    /// Numbers already handed out at `since`.
+    seen: Vec<String>,
+    /// The next page within one second, when a whole page fell in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+}
+
+struct Walk {
+    client: Client,
+    base: String,
+    per_page: u8,
+}
+
+fn change_of(issue: Issue, at: DateTime<Utc>, seen: &[String]) -> Change<Issue> {
+    let kind = if issue.created_at == issue.updated_at {
+        ChangeKind::Created
+    } else {
+        ChangeKind::Updated
+    };
+    let object_type = if issue.is_pull_request() {
+        "pull_request"
+    } else {
+        "issue"
+    };
+    let number = issue.number.to_string();
+    let updated = issue.updated_at;
+    Change::new(kind, object_type, number, updated, issue).with_checkpoint(
+        FeedCheckpoint::new(ISSUES_FEED)
+            .with_at(at)
+            .with_seen(seen.to_vec()),
+    )
+}
+
+impl Walk {
+    fn first(&self, since: DateTime<Utc>) -> Request {
+        Request::get(format!("{}/issues", self.base))
+            .operation("issues.list_for_repo")
+            .path_template(TEMPLATE)
+            .query("state", "all")
+            .query("sort", "updated")
+            .query("direction", "asc")
+            .query("since", since.to_rfc3339_opts(SecondsFormat::Secs, true))
+            .query("per_page", self.per_page.to_string())
+    }
+
+    async fn fetch(&self, cursor: Option<String>) -> Result<Page<Change<Issue>>> {
+        let position: Position = cursor
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .ok_or_else(|| Error::decode(SERVICE, "the issues feed lost its position"))?;
+        let request = match &position.next {
+            Some(url) => Request::get(url.clone())
+                .operation("issues.list_for_repo")
+                .path_template(TEMPLATE),
+            None => self.first(position.since),
+        };
+        let response = self.client.send(request).await?;
+        let issues: Vec<Issue> = response.json()?;
+        let link = next_link(response.header("link"))?;
+        let (mut at, mut seen) = (position.since, position.seen);
+        let mut changes = Vec::with_capacity(issues.len());
+        for issue in issues {
+            let number = issue.number.to_string();
+            // Older than the position (GitHub's `since` is inclusive) or handed out at it.
+            if issue.updated_at < at || (issue.updated_at == at && seen.contains(&number)) {
+                continue;
+            }
+            if issue.updated_at > at {
+                at = issue.updated_at;
+                seen.clear();
+            }
+            seen.push(number);
+            changes.push(change_of(issue, at, &seen));
+        }
+        let next = link.map(|url| {
+            let stuck = at == position.since;
+            Position {
+                since: at,
+                seen,
+                // No progress past the second: walk on within it by page number.
+                next: stuck.then_some(url),
+            }
+        });
+        let next = next
+            .map(|p| serde_json::to_string(&p))
+            .transpose()
+            .map_err(|e| Error::decode(SERVICE, e.to_string()))?;
+        Ok(Page::new(changes, next))
+    }
+}
+
+/// The feed of [`Issues::feed`](crate::issues::Issues::feed) and
+/// [`Issues::feed_from`](crate::issues::Issues::feed_from) on `client`, for the repository
+/// at `base` (`/repos/{owner}/{repo}`).
+pub(crate) fn issues_feed(
+    client: &Client,
+    base: Result<String>,
+    params: &IssueFeedParams,
+    checkpoint: &FeedCheckpoint,
+) -> ChangeFeed<Issue> {
+    let start = (|| {
+        let base = base?;
+        checkpoint.check_feed(SERVICE, ISSUES_FEED)?;
+        let per_page = params.per_page.unwrap_or(MAX_PER_PAGE);
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(Error::config(
+                SERVICE,
+                "the issues feed per_page must be 1 to 100",
+            ));
+        }
+        let since = checkpoint.at.ok_or_else(|| {
+            Error::config(
+                SERVICE,
+                "the issues feed checkpoint has no time to resume from",
+            )
+        })?;
+        let position = Position {
+            since,
+            seen: checkpoint.seen.clone(),
+            next: None,
+        };
+        let cursor =
+            serde_json::to_string(&position).map_err(|e| Error::decode(SERVICE, e.to_string()))?;
+        Ok((base, per_page, cursor))
+    })();
+    let (base, per_page, cursor) = match start {
+        Ok(start) => start,
+        Err(e) => return ChangeFeed::failed(e),
+    };
+    let walk = Arc::new(Walk {
+        client: client.clone(),
+        base,
+        per_page,
+    });
+    let pages = Paginator::new(
+        Checkpoint {
+            cursor: Some(cursor),
+            skip: 0,
+        },
+        move |cursor| {
+            let walk = walk.clone();
+            Box::pin(async move { walk.fetch(cursor).await })
+        },
+    )
+    .service(SERVICE);
+    ChangeFeed::new(pages, Some(checkpoint.clone()))
+}
