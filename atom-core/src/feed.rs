@@ -33,8 +33,8 @@
 //!
 //! # Pushes and polling with one handler
 //!
-//! A verified webhook becomes the same [`Change`] through [`change_from_webhook`] (for any
-//! event type implementing [`ChangeSource`]). A webhook change has **no checkpoint**:
+//! A verified webhook becomes the same [`Change`]s through [`changes_from_webhook`] (for any
+//! delivery type implementing [`ChangeSource`]). A webhook change has **no checkpoint**:
 //! deliveries arrive out of order and may be missed, so saving the position of a pushed
 //! change could skip an earlier change not delivered yet. A service that takes pushes
 //! keeps polling its feed (less often) and saves only the feed's checkpoints; its handler
@@ -247,26 +247,30 @@ impl<T> Change<T> {
     }
 }
 
-/// A provider event that reports one change (Stripe's `Event`): what a feed yields and what
-/// a webhook delivers become the same [`Change`] through it.
+/// A verified webhook delivery that reports changes (Stripe's `Event`, a GitHub
+/// delivery): what a webhook pushes becomes the same [`Change`] a feed yields.
 pub trait ChangeSource: Sized {
-    /// The change this event reports, without a checkpoint. An event that names no object
-    /// is a `Decode` error.
-    fn into_change(self) -> Result<Change<Self>>;
+    /// The object type of the changes: the same as the provider's feed yields.
+    type Object;
+
+    /// The changes the delivery reports, without checkpoints: none for a delivery that
+    /// reports no change (a ping), several for a provider that batches (HubSpot).
+    fn into_changes(self) -> Result<Vec<Change<Self::Object>>>;
 }
 
-/// Verifies a webhook delivery with the provider's verifier and returns its [`Change`]
-/// (without a checkpoint: see the [module docs](self)), so one handler takes both pushes
+/// Verifies a webhook delivery with the provider's verifier and returns its [`Change`]s
+/// (without checkpoints: see the [module docs](self)), so one handler takes both pushes
 /// and the polled feed.
 ///
 /// ```
-/// use atom_core::feed::{Change, ChangeKind, ChangeSource, change_from_webhook};
+/// use atom_core::feed::{Change, ChangeKind, ChangeSource, changes_from_webhook};
 /// use atom_core::webhook::WebhookVerifier;
 /// struct Pushed(String);
 /// impl ChangeSource for Pushed {
-///     fn into_change(self) -> atom_core::Result<Change<Self>> {
+///     type Object = String;
+///     fn into_changes(self) -> atom_core::Result<Vec<Change<String>>> {
 ///         let id = self.0.clone();
-///         Ok(Change::new(ChangeKind::Updated, "thing", id, chrono::Utc::now(), self))
+///         Ok(vec![Change::new(ChangeKind::Updated, "thing", id, chrono::Utc::now(), self.0)])
 ///     }
 /// }
 /// struct Trusting;
@@ -276,21 +280,24 @@ pub trait ChangeSource: Sized {
 ///         Ok(Pushed(String::from_utf8_lossy(body).into_owned()))
 ///     }
 /// }
-/// let change = change_from_webhook(&Trusting, &http::HeaderMap::new(), b"thing_1");
-/// assert_eq!(change.map(|c| (c.object_id, c.checkpoint)).ok(), Some(("thing_1".into(), None)));
+/// let changes = changes_from_webhook(&Trusting, &http::HeaderMap::new(), b"thing_1");
+/// let ids: Vec<_> = changes.unwrap_or_default().into_iter().map(|c| (c.object_id, c.checkpoint)).collect();
+/// assert_eq!(ids, [("thing_1".to_owned(), None)]);
 /// ```
-pub fn change_from_webhook<V>(
+pub fn changes_from_webhook<V>(
     verifier: &V,
     headers: &http::HeaderMap,
     body: &[u8],
-) -> Result<Change<V::Event>>
+) -> Result<Vec<Change<<V::Event as ChangeSource>::Object>>>
 where
     V: WebhookVerifier,
     V::Event: ChangeSource,
 {
-    let mut change = verifier.verify(headers, body)?.into_change()?;
-    change.checkpoint = None;
-    Ok(change)
+    let mut changes = verifier.verify(headers, body)?.into_changes()?;
+    for change in &mut changes {
+        change.checkpoint = None;
+    }
+    Ok(changes)
 }
 
 /// What a [`ErrorKind::FeedGap`] error lost: read it with

@@ -24,6 +24,12 @@
 //! event log). Changes of one object come out in order. Keep one checkpoint per
 //! repository.
 //!
+//! # Webhooks
+//!
+//! A verified `issues`, `issue_comment` or `pull_request` delivery becomes the same
+//! `Change<Issue>` through `atom_core::feed::changes_from_webhook(&webhook, headers, body)`
+//! (see the `ChangeSource` impl of [`Delivery`]).
+//!
 //! # Limits
 //!
 //! * GitHub keeps no deletion record in this list: a deleted or transferred issue simply
@@ -35,15 +41,16 @@
 
 use std::sync::Arc;
 
-use atom_core::feed::{Change, ChangeFeed, ChangeKind, FeedCheckpoint};
+use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint};
 use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
 use crate::error::SERVICE;
-use crate::models::Issue;
+use crate::models::{Issue, PullRequest};
 use crate::pagination::{MAX_PER_PAGE, next_link};
+use crate::webhook::{Delivery, WebhookEvent};
 
 /// The name of the issues feed in its checkpoints.
 pub const ISSUES_FEED: &str = "github.issues";
@@ -88,12 +95,17 @@ struct Walk {
     per_page: u8,
 }
 
-fn change_of(issue: Issue, at: DateTime<Utc>, seen: &[String]) -> Change<Issue> {
+/// The change an issue as listed reports: `Created` when never updated since.
+fn listed_change(issue: Issue) -> Change<Issue> {
     let kind = if issue.created_at == issue.updated_at {
         ChangeKind::Created
     } else {
         ChangeKind::Updated
     };
+    issue_change(kind, issue)
+}
+
+fn issue_change(kind: ChangeKind, issue: Issue) -> Change<Issue> {
     let object_type = if issue.is_pull_request() {
         "pull_request"
     } else {
@@ -101,11 +113,60 @@ fn change_of(issue: Issue, at: DateTime<Utc>, seen: &[String]) -> Change<Issue> 
     };
     let number = issue.number.to_string();
     let updated = issue.updated_at;
-    Change::new(kind, object_type, number, updated, issue).with_checkpoint(
-        FeedCheckpoint::new(ISSUES_FEED)
-            .with_at(at)
-            .with_seen(seen.to_vec()),
-    )
+    Change::new(kind, object_type, number, updated, issue)
+}
+
+/// A pull request as the issues list shows it: the same fields, and `pull_request`
+/// naming it (its `url` stays the pull request's).
+fn pull_as_issue(pull: PullRequest) -> Result<Issue> {
+    let mut value =
+        serde_json::to_value(&pull).map_err(|e| Error::decode(SERVICE, e.to_string()))?;
+    if let Some(map) = value.as_object_mut() {
+        map.insert(
+            "pull_request".to_owned(),
+            serde_json::json!({ "url": pull.url, "html_url": pull.html_url }),
+        );
+    }
+    serde_json::from_value(value).map_err(|e| {
+        Error::decode(
+            SERVICE,
+            format!("a pull request does not read as an issue: {e}"),
+        )
+    })
+}
+
+/// A webhook delivery as the issues feed's changes, so one handler takes both: `issues`
+/// (`opened` is a creation; `deleted` and `transferred`, which take the issue out of the
+/// repository, are deletions; every other action an update), `issue_comment` (an update
+/// of the issue commented on, as the feed sees it) and `pull_request` (`opened` is a
+/// creation, every other action an update; the pull request read as the issue the feed
+/// lists). Other events (`ping`, `push`) report no issue change.
+impl ChangeSource for Delivery {
+    type Object = Issue;
+
+    fn into_changes(self) -> Result<Vec<Change<Issue>>> {
+        let created_if = |action: &str| match action {
+            "opened" => ChangeKind::Created,
+            _ => ChangeKind::Updated,
+        };
+        Ok(match self.event {
+            WebhookEvent::Issues(event) => {
+                let kind = match event.action.as_str() {
+                    "deleted" | "transferred" => ChangeKind::Deleted,
+                    action => created_if(action),
+                };
+                vec![issue_change(kind, event.issue)]
+            }
+            WebhookEvent::IssueComment(event) => {
+                vec![issue_change(ChangeKind::Updated, event.issue)]
+            }
+            WebhookEvent::PullRequest(event) => {
+                let kind = created_if(&event.action);
+                vec![issue_change(kind, pull_as_issue(event.pull_request)?)]
+            }
+            _ => Vec::new(),
+        })
+    }
 }
 
 impl Walk {
@@ -147,7 +208,13 @@ impl Walk {
                 seen.clear();
             }
             seen.push(number);
-            changes.push(change_of(issue, at, &seen));
+            changes.push(
+                listed_change(issue).with_checkpoint(
+                    FeedCheckpoint::new(ISSUES_FEED)
+                        .with_at(at)
+                        .with_seen(seen.clone()),
+                ),
+            );
         }
         let next = link.map(|url| {
             let stuck = at == position.since;

@@ -308,3 +308,68 @@ async fn bad_starts_fail_before_any_request() {
             .is_empty()
     );
 }
+
+fn delivery_headers(secret: &atom_core::Secret, event: &str, body: &[u8]) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-github-event", event.parse().unwrap());
+    headers.insert(
+        "x-hub-signature-256",
+        atom_github::webhook::sign(secret, body).parse().unwrap(),
+    );
+    headers
+}
+
+/// A verified delivery becomes the feed's own `Change<Issue>`, without a checkpoint: an
+/// issue event as the issue, a pull request event as the issue the list shows for it, a
+/// ping as no change.
+#[tokio::test]
+async fn webhook_deliveries_are_the_feeds_changes() {
+    use atom_core::feed::changes_from_webhook;
+    use atom_github::webhook::Webhook;
+    let secret = atom_core::Secret::new("hook-secret");
+    let hook = Webhook::new([secret.clone()]);
+    let changes = |event: &str, fixture: &str| {
+        let body = common::fixture(fixture);
+        let headers = delivery_headers(&secret, event, body.as_bytes());
+        changes_from_webhook(&hook, &headers, body.as_bytes()).unwrap()
+    };
+
+    let opened = changes("issues", "webhook-issues-opened.json");
+    assert_eq!(opened.len(), 1);
+    let c = &opened[0];
+    // GitHub's example issue is pull request #1347's issue (it carries `pull_request`).
+    assert_eq!(
+        (c.kind, c.object_type.as_str(), c.checkpoint.as_ref()),
+        (ChangeKind::Created, "pull_request", None)
+    );
+    assert_eq!(c.object_id, c.object.number.to_string());
+    assert_eq!(c.at, c.object.updated_at);
+
+    let labeled = changes("issues", "webhook-issues-labeled.json");
+    assert_eq!(labeled[0].kind, ChangeKind::Updated);
+    let commented = changes("issue_comment", "webhook-issue-comment-created.json");
+    assert_eq!(commented[0].kind, ChangeKind::Updated);
+
+    let pull = changes("pull_request", "webhook-pull-request-opened.json");
+    assert_eq!(pull.len(), 1);
+    let p = &pull[0];
+    assert_eq!(
+        (p.kind, p.object_type.as_str()),
+        (ChangeKind::Created, "pull_request")
+    );
+    assert!(p.object.is_pull_request());
+    assert_eq!(p.object_id, p.object.number.to_string());
+
+    assert!(changes("ping", "webhook-ping.json").is_empty());
+
+    // An issue deleted or moved to another repository leaves this one's feed.
+    for action in ["deleted", "transferred"] {
+        let mut body: Value =
+            serde_json::from_str(&common::fixture("webhook-issues-opened.json")).unwrap();
+        body["action"] = json!(action);
+        let body = serde_json::to_vec(&body).unwrap();
+        let headers = delivery_headers(&secret, "issues", &body);
+        let gone = changes_from_webhook(&hook, &headers, &body).unwrap();
+        assert_eq!(gone[0].kind, ChangeKind::Deleted, "{action}");
+    }
+}

@@ -95,11 +95,12 @@ impl EventFeedParams {
     }
 }
 
-/// `*.created` is a creation, `*.deleted` a deletion, every other type an update of the
-/// event's object (`payment_intent.succeeded`). An object without an id (the balance) is
-/// named by its type, its only instance in an account.
-impl ChangeSource for Event {
-    fn into_change(self) -> Result<Change<Self>> {
+impl Event {
+    /// The change this event reports, without a checkpoint: `*.created` is a creation,
+    /// `*.deleted` a deletion, every other type an update of the event's object
+    /// (`payment_intent.succeeded`). An object without an id (the balance) is named by its
+    /// type, its only instance in an account.
+    pub fn into_change(self) -> Change<Event> {
         let event_type = self.event_type.as_str();
         let kind = if event_type.ends_with(".created") {
             ChangeKind::Created
@@ -112,7 +113,17 @@ impl ChangeSource for Event {
         let object_type = object.object_type().to_owned();
         let object_id = object.id().unwrap_or(&object_type).to_owned();
         let at = self.created;
-        Ok(Change::new(kind, object_type, object_id, at, self))
+        Change::new(kind, object_type, object_id, at, self)
+    }
+}
+
+/// A webhook event is one change, the same the events feed yields for it
+/// (`atom_core::feed::changes_from_webhook(&webhook, headers, body)`).
+impl ChangeSource for Event {
+    type Object = Event;
+
+    fn into_changes(self) -> Result<Vec<Change<Event>>> {
+        Ok(vec![self.into_change()])
     }
 }
 
@@ -253,9 +264,9 @@ fn oldest_first(events: Vec<Event>, next: Option<String>) -> Result<Page<Change<
         .rev()
         .map(|event| {
             let checkpoint = checkpoint_of(&event);
-            Ok(event.into_change()?.with_checkpoint(checkpoint))
+            event.into_change().with_checkpoint(checkpoint)
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     Ok(Page::new(changes, next))
 }
 

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use atom_core::feed::{ChangeKind, FeedCheckpoint, FeedGap, change_from_webhook};
+use atom_core::feed::{ChangeKind, FeedCheckpoint, FeedGap, changes_from_webhook};
 use atom_core::{CheckpointKey, CheckpointStore, ErrorKind, FileCheckpointStore, Secret};
 use atom_stripe::feed::{EVENTS_FEED, EventFeedParams, FeedStart};
 use atom_stripe::webhook::{Webhook, sign_header};
@@ -384,11 +384,11 @@ async fn a_webhook_event_is_the_same_change_as_the_feeds() {
         "stripe-signature",
         sign_header(&secret, now(), &body).parse().unwrap(),
     );
-    let pushed = change_from_webhook(&Webhook::new([secret]), &headers, &body).unwrap();
+    let pushed = changes_from_webhook(&Webhook::new([secret]), &headers, &body).unwrap();
     let mut from_feed = polled[1].clone();
     assert!(from_feed.checkpoint.take().is_some());
-    assert_eq!(pushed, from_feed);
-    assert_eq!(pushed.checkpoint, None);
+    assert_eq!(pushed, [from_feed]);
+    assert_eq!(pushed[0].checkpoint, None);
 }
 
 /// A 5xx storm mid-walk: the client retries; when its retries run out the feed yields the
