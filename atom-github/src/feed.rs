@@ -43,7 +43,7 @@ use std::sync::Arc;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint};
 use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Timelike as _, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
@@ -258,6 +258,8 @@ pub(crate) fn issues_feed(
                 "the issues feed checkpoint has no time to resume from",
             )
         })?;
+        // GitHub times are whole seconds: an issue updated in the start's second counts.
+        let since = since.with_nanosecond(0).unwrap_or(since);
         let position = Position {
             since,
             seen: checkpoint.seen.clone(),

@@ -373,3 +373,22 @@ async fn webhook_deliveries_are_the_feeds_changes() {
         assert_eq!(gone[0].kind, ChangeKind::Deleted, "{action}");
     }
 }
+
+/// A start in the middle of a second takes the issues updated in that second: GitHub's
+/// times are whole seconds.
+#[tokio::test]
+async fn a_start_within_a_second_takes_that_whole_second() {
+    let repo = Repo::default();
+    repo.add(1, T, T + 5);
+    repo.add(2, T, T + 6);
+    let (_server, github) = github_with(&repo).await;
+    let start = at(T + 5) + chrono::Duration::milliseconds(700);
+    let numbers: Vec<u64> = github
+        .issues("o", "r")
+        .feed(&IssueFeedParams::new(), start)
+        .map_ok(|c| c.object.number)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(numbers, [1, 2]);
+}
