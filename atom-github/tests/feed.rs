@@ -392,3 +392,129 @@ async fn a_start_within_a_second_takes_that_whole_second() {
         .unwrap();
     assert_eq!(numbers, [1, 2]);
 }
+
+use proptest::strategy::Strategy as _;
+
+proptest::proptest! {
+    // Each case starts a mock server and walks the list over HTTP: 64 cases keep the run
+    // to a few seconds in a debug build.
+    #![proptest_config(atom_core::testing::proptest_config(64))]
+
+    /// Any issues (several in one second, more than a page too), any page size, a crash at
+    /// any point: the run yields every issue once, oldest update first, and the rerun from
+    /// the last saved checkpoint yields exactly the issues after it.
+    #[test]
+    fn resuming_from_any_crash_point_yields_the_rest_once(
+        groups in proptest::collection::vec((1usize..6, 1i64..3), 0..8),
+        per_page in 1u8..5,
+        crash in 0usize..30,
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let repo = Repo::default();
+            let (mut number, mut t) = (0, T);
+            for (count, gap) in &groups {
+                t += gap;
+                for _ in 0..*count {
+                    number += 1;
+                    repo.add(number, T, t);
+                }
+            }
+            let order: Vec<u64> = repo.sorted().into_iter().map(|(n, _)| n).collect();
+            let (_server, github) = github_with(&repo).await;
+            let issues = github.issues("o", "r");
+            let params = IssueFeedParams::new().per_page(per_page);
+            let mut feed = issues.feed(&params, at(T));
+            let mut saved = feed.checkpoint().cloned().unwrap();
+            let crash = crash.min(order.len());
+            let mut handled = Vec::new();
+            while handled.len() < crash {
+                let change = feed.try_next().await.unwrap().unwrap();
+                handled.push(change.object.number);
+                if handled.len() < crash {
+                    saved = change.checkpoint.unwrap();
+                }
+            }
+            drop(feed);
+            assert_eq!(handled, order[..crash]);
+            let resumed: Vec<u64> = issues
+                .feed_from(&params, &saved)
+                .map_ok(|c| c.object.number)
+                .try_collect()
+                .await
+                .unwrap();
+            let from = crash.saturating_sub(1);
+            assert_eq!(resumed, order[from..]);
+        });
+    }
+
+    /// Issues updated while the feed walks (moved to the end of the list): every issue is
+    /// yielded, and the last change of each is its latest update. (Fewer issues share a
+    /// second than fit a page, the case the feed guarantees; see the module docs.)
+    #[test]
+    fn updates_during_the_walk_lose_nothing(
+        // Distinct half-seconds: at most two issues share a second.
+        updated in (1usize..16).prop_flat_map(|n| {
+            proptest::sample::subsequence((0i64..40).collect::<Vec<_>>(), n).prop_shuffle()
+        }),
+        per_page in 3u8..6,
+        touches in proptest::collection::vec((1usize..6, 0usize..16), 0..4),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let repo = Repo::default();
+            for (i, u) in updated.iter().enumerate() {
+                repo.add(i as u64 + 1, T, T + u / 2);
+            }
+            let count = updated.len();
+            let touches_copy: Vec<(usize, u64)> = touches.iter().map(|(after, i)| (*after, (*i % count) as u64 + 1)).collect();
+            let touches: Vec<(usize, u64)> = touches.iter().map(|(after, i)| (*after, (*i % count) as u64 + 1)).collect();
+            let applied = Arc::new(Mutex::new(Vec::new()));
+            let log = applied.clone();
+            *repo.after.lock().unwrap() = Some(Box::new(move |answered, repo: &Repo| {
+                log.lock().unwrap().push(answered);
+                for (k, (after, number)) in touches.iter().enumerate() {
+                    if *after == answered {
+                        // Later touches are later updates (times only go forward).
+                        repo.touch(*number, T + 1_000 + 10 * answered as i64 + k as i64);
+                    }
+                }
+            }));
+            let (_server, github) = github_with(&repo).await;
+            let changes: Vec<_> = github
+                .issues("o", "r")
+                .feed(&IssueFeedParams::new().per_page(per_page), at(T))
+                .try_collect()
+                .await
+                .unwrap();
+            // A touch after the last answer happened after the walk: the walk cannot see
+            // it (the next run will). Every other one it must.
+            let answers = repo.answered.load(Ordering::SeqCst);
+            if let Some(last) = applied.lock().unwrap().last() {
+                assert_eq!(*last, answers);
+            }
+            let seen_by_walk: Vec<(u64, i64)> = {
+                let mut state: Vec<(u64, i64)> = updated
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| (i as u64 + 1, T + u / 2))
+                    .collect();
+                let mut applied: Vec<(usize, usize, u64)> = touches_copy
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (after, _))| *after < answers)
+                    .map(|(k, (after, number))| (*after, k, *number))
+                    .collect();
+                applied.sort();
+                for (after, k, number) in applied {
+                    state[(number - 1) as usize].1 = T + 1_000 + 10 * after as i64 + k as i64;
+                }
+                state
+            };
+            for (number, updated) in seen_by_walk {
+                let last = changes.iter().rev().find(|c| c.object.number == number);
+                assert_eq!(last.map(|c| c.at.timestamp()), Some(updated), "issue {number}");
+            }
+        });
+    }
+}
