@@ -27,6 +27,10 @@
 //! * **Save only after the work.** A checkpoint saved before its change was handled can
 //!   lose that change on a crash; saved after, the worst case is a repeat. Never save the
 //!   checkpoint of a change that failed.
+//! * **Save the start too.** A feed started from a time (or "now") reports that start as
+//!   its [`ChangeFeed::checkpoint`] before any change. Save it before the first change: a
+//!   run that crashes before handling one then resumes from the start instead of from a
+//!   later "now", which would skip what happened in between.
 //! * **A transient error is not the end.** A page that fails after the client's retries
 //!   yields the error; polling the feed again fetches the same page. An error no retry can
 //!   fix ends the feed (as [`Paginator`] does).

@@ -230,11 +230,17 @@ impl Issues {
     /// let store = FileCheckpointStore::new("checkpoints")?;
     /// let key = CheckpointKey::new(format!("{ISSUES_FEED}/octocat/hello-world"), "triage-bot");
     /// let issues = github.issues("octocat", "hello-world");
-    /// let saved = store.load(&key).await?;
-    /// let mut version = saved.as_ref().map_or(0, |s| s.version);
-    /// let mut feed = match saved {
-    ///     Some(saved) => issues.feed_from(&IssueFeedParams::new(), &saved.checkpoint),
-    ///     None => issues.feed(&IssueFeedParams::new(), chrono::Utc::now()),
+    /// let (mut feed, mut version) = match store.load(&key).await? {
+    ///     Some(saved) => (issues.feed_from(&IssueFeedParams::new(), &saved.checkpoint), saved.version),
+    ///     None => {
+    ///         let feed = issues.feed(&IssueFeedParams::new(), chrono::Utc::now());
+    ///         // Save the start first: a crash before the first change resumes from it.
+    ///         let mut version = 0;
+    ///         if let Some(start) = feed.checkpoint() {
+    ///             version = store.save(&key, start, Some(0)).await?;
+    ///         }
+    ///         (feed, version)
+    ///     }
     /// };
     /// while let Some(change) = feed.try_next().await? {
     ///     println!("{} #{} {}", change.object_type, change.object_id, change.kind);

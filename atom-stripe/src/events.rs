@@ -78,11 +78,17 @@ impl Events {
     /// let store = MemoryCheckpointStore::default();
     /// let key = CheckpointKey::new("stripe.events", "to-salesforce");
     /// let params = EventFeedParams::new().event_type("payment_intent.succeeded");
-    /// let saved = store.load(&key).await?;
-    /// let mut version = saved.as_ref().map_or(0, |s| s.version);
-    /// let mut feed = match saved {
-    ///     Some(saved) => stripe.events().feed_from(&params, &saved.checkpoint),
-    ///     None => stripe.events().feed(&params, FeedStart::Now),
+    /// let (mut feed, mut version) = match store.load(&key).await? {
+    ///     Some(saved) => (stripe.events().feed_from(&params, &saved.checkpoint), saved.version),
+    ///     None => {
+    ///         let feed = stripe.events().feed(&params, FeedStart::Now);
+    ///         // Save the start first: a crash before the first change resumes from it.
+    ///         let mut version = 0;
+    ///         if let Some(start) = feed.checkpoint() {
+    ///             version = store.save(&key, start, Some(0)).await?;
+    ///         }
+    ///         (feed, version)
+    ///     }
     /// };
     /// while let Some(change) = feed.try_next().await? {
     ///     // write the change to the target (idempotently), then:
