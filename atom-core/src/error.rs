@@ -49,6 +49,11 @@ pub enum ErrorKind {
     /// request body bound for another origin, or no usable `Location` (see
     /// [`Error::location`]).
     Redirect,
+    /// A change feed cannot resume without losing changes: the checkpoint (or the start
+    /// time) is older than what the provider keeps (Stripe's 30 days of events). The
+    /// [`crate::feed::FeedGap`] details say what was lost; the caller must resynchronise
+    /// and start a new feed, which it does deliberately, never by a silent skip.
+    FeedGap,
 }
 
 impl ErrorKind {
@@ -71,6 +76,7 @@ impl ErrorKind {
             Self::WebhookSignature => "WEBHOOK_SIGNATURE",
             Self::Storage => "STORAGE_ERROR",
             Self::Redirect => "REDIRECT_REFUSED",
+            Self::FeedGap => "FEED_GAP",
         }
     }
 

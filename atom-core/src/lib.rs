@@ -25,6 +25,7 @@
 //! | [`Paginator`] | one `Stream` of items over any page scheme, with checkpoints |
 //! | [`auth`] | static credentials, OAuth 2.0 (PKCE + state), [`TokenStore`], [`TokenManager`] |
 //! | [`webhook`] | HMAC-SHA256 verification primitives with rotation and tolerance |
+//! | [`feed`], [`CheckpointStore`] | change feeds that resume from a saved checkpoint |
 //! | [`Decimal`] | an exact decimal for money, with exact sums |
 //!
 //! Not here on purpose: no server (webhook handlers belong to the app's framework), no
@@ -51,12 +52,14 @@
 //! ```
 
 pub mod auth;
+mod checkpoint_store;
 mod client;
 mod connector;
 mod decimal;
 mod envelope;
 mod error;
 mod extra;
+pub mod feed;
 pub mod http_util;
 pub mod model;
 mod options;
@@ -84,6 +87,9 @@ pub use auth::oauth::{
 };
 pub use auth::store::{MemoryTokenStore, RefreshLease, TokenStore};
 pub use auth::token::{StoredToken, TokenKey, TokenSet};
+pub use checkpoint_store::{
+    CheckpointKey, CheckpointStore, FileCheckpointStore, MemoryCheckpointStore, StoredCheckpoint,
+};
 pub use client::{ApiClient, ApiClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 pub use connector::{AuthKind, Category, Connector, ConnectorInfo, Health, ProviderClient};
 pub use decimal::{Decimal, ParseDecimalError};

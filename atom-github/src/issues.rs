@@ -1,11 +1,13 @@
 //! Issues: list, get, create, update, close/reopen, lock/unlock; comments; labels.
 
+use atom_core::feed::{ChangeFeed, FeedCheckpoint};
 use atom_core::{Checkpoint, Error, Paginator, Request, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::client::{Client, WRITE_CLASS};
 use crate::error::SERVICE;
+use crate::feed::{ISSUES_FEED, IssueFeedParams};
 use crate::models::{Issue, IssueComment, Label, StateReason};
 use crate::pagination::{PerPage, array, paginate};
 use crate::path;
@@ -213,6 +215,54 @@ impl Issues {
             .query_opt("direction", params.direction.as_deref())
             .query_opt("since", since)
             .query_opt("per_page", params.per_page.query_value()))
+    }
+
+    /// A feed of the repository's issues and pull requests updated at or after `since`,
+    /// oldest update first, each a [`Change`](atom_core::feed::Change) with the checkpoint
+    /// to save once it is handled (see [`crate::feed`] for the walk, the guarantee and the
+    /// limits).
+    ///
+    /// ```no_run
+    /// # async fn demo(github: atom_github::Client) -> atom_core::Result<()> {
+    /// use atom_core::{CheckpointKey, CheckpointStore, FileCheckpointStore};
+    /// use atom_github::feed::{ISSUES_FEED, IssueFeedParams};
+    /// use futures::TryStreamExt as _;
+    /// let store = FileCheckpointStore::new("checkpoints")?;
+    /// let key = CheckpointKey::new(format!("{ISSUES_FEED}/octocat/hello-world"), "triage-bot");
+    /// let issues = github.issues("octocat", "hello-world");
+    /// let (mut feed, mut version) = match store.load(&key).await? {
+    ///     Some(saved) => (issues.feed_from(&IssueFeedParams::new(), &saved.checkpoint), saved.version),
+    ///     None => {
+    ///         let feed = issues.feed(&IssueFeedParams::new(), chrono::Utc::now());
+    ///         // Save the start first: a crash before the first change resumes from it.
+    ///         let mut version = 0;
+    ///         if let Some(start) = feed.checkpoint() {
+    ///             version = store.save(&key, start, Some(0)).await?;
+    ///         }
+    ///         (feed, version)
+    ///     }
+    /// };
+    /// while let Some(change) = feed.try_next().await? {
+    ///     println!("{} #{} {}", change.object_type, change.object_id, change.kind);
+    ///     if let Some(checkpoint) = &change.checkpoint {
+    ///         version = store.save(&key, checkpoint, Some(version)).await?;
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn feed(&self, params: &IssueFeedParams, since: DateTime<Utc>) -> ChangeFeed<Issue> {
+        self.feed_from(params, &FeedCheckpoint::new(ISSUES_FEED).with_at(since))
+    }
+
+    /// [`feed`](Self::feed) resumed from a checkpoint one of its changes carried (or the
+    /// start checkpoint `ChangeFeed::checkpoint` reports before any change). A checkpoint
+    /// of another feed, or one without a time, is a `Config` error.
+    pub fn feed_from(
+        &self,
+        params: &IssueFeedParams,
+        checkpoint: &FeedCheckpoint,
+    ) -> ChangeFeed<Issue> {
+        crate::feed::issues_feed(&self.client, self.base.clone(), params, checkpoint)
     }
 
     /// `GET /repos/{owner}/{repo}/issues/{number}`.

@@ -11,8 +11,10 @@
 //! installation and OAuth user tokens ([`auth`]); GitHub's primary and secondary rate limits
 //! and write/search pacing ([`error`], [`ClientBuilder::class_limits`], [`Limits`]); an
 //! opt-in ETag cache ([`etag`]); webhook verification and typed events
-//! ([`webhook::Webhook`]). Anything else goes through [`Client::send`] with the same auth,
-//! limits and errors.
+//! ([`webhook::Webhook`]); a change feed of a repository's issues and pull requests
+//! ([`feed`], `client.issues(owner, repo).feed(params, since)`) that resumes from a saved
+//! checkpoint. Anything else goes through [`Client::send`] with the same auth, limits and
+//! errors.
 //!
 //! **What it does not:** GraphQL, uploads (release assets), the Git data API, Actions,
 //! webhook delivery management; no server for webhooks (hand
@@ -169,6 +171,7 @@ mod client;
 pub mod commits;
 pub mod error;
 pub mod etag;
+pub mod feed;
 pub mod issues;
 pub mod media;
 pub mod pagination;

@@ -38,6 +38,10 @@
 //!   every error.
 //! * **Limits**: client-side pacing at Stripe's published rates (100/s live, 25/s test,
 //!   20/s search), per connected account.
+//! * **Change feed** ([`feed`]): `client.events().feed(params, start)` yields events oldest
+//!   first as `atom_core::feed::Change`s, each with the checkpoint to save once handled;
+//!   `feed_from(params, checkpoint)` resumes after a crash with every later event, and a
+//!   checkpoint older than Stripe's 30 days of events is an `ErrorKind::FeedGap` error.
 //! * **Webhooks** ([`webhook`]): `Webhook::new(secrets).verify(&headers, body)`:
 //!   `Stripe-Signature` verification with several `v1` and several secrets, a 300 s
 //!   tolerance and an injectable clock; a typed [`models::Event`]; a test signer.
@@ -202,6 +206,7 @@ mod client;
 mod customers;
 pub mod error;
 mod events;
+pub mod feed;
 pub mod form;
 mod invoices;
 pub mod models;

@@ -1,7 +1,7 @@
 //! Credentials: static keys, OAuth 2.0 flows, token storage and the token manager.
 
 pub mod credentials;
-mod file_io;
+pub(crate) mod file_io;
 pub mod file_store;
 pub mod manager;
 pub mod oauth;

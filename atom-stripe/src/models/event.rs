@@ -167,6 +167,26 @@ impl EventObject {
         }
     }
 
+    /// The object's type as Stripe names it in `object` (`payment_intent`), `unknown` for
+    /// raw JSON without one.
+    pub fn object_type(&self) -> &str {
+        match self {
+            Self::Customer(_) => "customer",
+            Self::PaymentIntent(_) => "payment_intent",
+            Self::Charge(_) => "charge",
+            Self::Refund(_) => "refund",
+            Self::Invoice(_) => "invoice",
+            Self::InvoiceItem(_) => "invoiceitem",
+            Self::Subscription(_) => "subscription",
+            Self::Product(_) => "product",
+            Self::Price(_) => "price",
+            Self::Balance(_) => "balance",
+            Self::BalanceTransaction(_) => "balance_transaction",
+            Self::Payout(_) => "payout",
+            Self::Raw(v) => v.get("object").and_then(Value::as_str).unwrap_or("unknown"),
+        }
+    }
+
     /// The object's id, when it has one.
     pub fn id(&self) -> Option<&str> {
         use super::common::HasId as _;
