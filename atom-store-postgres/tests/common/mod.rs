@@ -1,0 +1,190 @@
+//! A real PostgreSQL server for the tests: `DATABASE_URL` when set; otherwise a throwaway
+//! cluster started by this harness (initdb + pg_ctl from the Debian packages, on a free
+//! loopback port, data and socket in a temp dir), one per test binary, stopped and removed
+//! by a watchdog process once the test binary exits. Postgres refuses to run as root, so as
+//! root the cluster runs as the `postgres` user (created by Debian's packages).
+//!
+//! No test may pass without a server: when none can be started the test fails with why.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use atom_store_postgres::{PostgresTokenStore, PostgresTokenStoreBuilder};
+
+/// The server's URL; panics with the reason when there is none.
+pub fn database_url() -> String {
+    static URL: OnceLock<Result<String, String>> = OnceLock::new();
+    match URL.get_or_init(|| match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Ok(url),
+        _ => start_cluster(),
+    }) {
+        Ok(url) => url.clone(),
+        Err(why) => panic!(
+            "no PostgreSQL server for the tests: {why}. Set DATABASE_URL, or install \
+             Debian's postgresql-15 (.ci/run does) so that the harness can start one"
+        ),
+    }
+}
+
+/// A schema no other test uses.
+pub fn fresh_schema(tag: &str) -> String {
+    format!("t_{tag}_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// A store on its own pool (like another replica) in `schema`.
+pub async fn store_in(schema: &str, builder: PostgresTokenStoreBuilder) -> PostgresTokenStore {
+    builder
+        .schema(schema)
+        .connect(&database_url())
+        .await
+        .expect("store")
+}
+
+fn pg_bin(tool: &str) -> Result<PathBuf, String> {
+    if let Ok(path) = which(tool) {
+        return Ok(path);
+    }
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map_err(|_| format!("`{tool}` is not on PATH and /usr/lib/postgresql does not exist"))?
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin").join(tool)))
+        .filter(|p| p.exists())
+        .collect();
+    versions.sort();
+    versions
+        .pop()
+        .ok_or_else(|| format!("no `{tool}` under /usr/lib/postgresql/*/bin"))
+}
+
+fn which(tool: &str) -> Result<PathBuf, ()> {
+    let path = std::env::var_os("PATH").ok_or(())?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
+
+fn output(cmd: &mut Command) -> Result<String, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed ({}): {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// The user the cluster runs as: ourselves, or `postgres` when we are root.
+fn run_as() -> Result<Option<(String, u32, u32)>, String> {
+    let uid = output(Command::new("id").arg("-u"))?;
+    if uid != "0" {
+        return Ok(None);
+    }
+    let user = "postgres";
+    let uid = output(Command::new("id").args(["-u", user])).map_err(|_| {
+        "running as root and there is no `postgres` user to run the server as".to_owned()
+    })?;
+    let gid = output(Command::new("id").args(["-g", user]))?;
+    let parse = |s: &str| {
+        s.parse::<u32>()
+            .map_err(|e| format!("id printed {s:?}: {e}"))
+    };
+    Ok(Some((user.to_owned(), parse(&uid)?, parse(&gid)?)))
+}
+
+fn command(user: &Option<(String, u32, u32)>, program: &Path) -> Command {
+    match user {
+        Some((name, _, _)) => {
+            let mut cmd = Command::new("runuser");
+            cmd.args(["-u", name, "--"]).arg(program);
+            cmd
+        }
+        None => Command::new(program),
+    }
+}
+
+fn start_cluster() -> Result<String, String> {
+    let initdb = pg_bin("initdb")?;
+    let pg_ctl = pg_bin("pg_ctl")?;
+    let user = run_as()?;
+    let dir = std::env::temp_dir().join(format!(
+        "atom-pg-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if let Some((_, uid, gid)) = &user {
+        std::os::unix::fs::chown(&dir, Some(*uid), Some(*gid))
+            .map_err(|e| format!("cannot give {} to postgres: {e}", dir.display()))?;
+    }
+    let data = dir.join("data");
+    output(command(&user, &initdb).arg("-D").arg(&data).args([
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C",
+        "--no-sync",
+    ]))?;
+    // The watchdog: stops the server and removes the directory once this process is gone,
+    // however it ends (a static is never dropped, and a test binary may abort).
+    let stop = command(&user, &pg_ctl);
+    let stop_cmd = format!(
+        "{} -D '{}' -m immediate stop",
+        stop.get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .fold(
+                stop.get_program().to_string_lossy().into_owned(),
+                |acc, a| acc + " " + &a
+            ),
+        data.display()
+    );
+    let script = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop_cmd} >/dev/null 2>&1; rm -rf '{dir}'",
+        pid = std::process::id(),
+        dir = dir.display()
+    );
+    Command::new("sh")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the watchdog: {e}"))?;
+    let mut last = String::new();
+    for _ in 0..5 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("no free port: {e}"))?
+            .port();
+        let opts = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            dir.display()
+        );
+        let started = output(
+            command(&user, &pg_ctl)
+                .arg("-D")
+                .arg(&data)
+                .args(["-o", &opts, "-l"])
+                .arg(dir.join("log"))
+                .args(["-w", "-t", "60", "start"]),
+        );
+        match started {
+            Ok(_) => return Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres")),
+            Err(e) => {
+                let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
+                last = format!("{e}\nserver log:\n{log}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    }
+    Err(format!("the server did not start: {last}"))
+}
