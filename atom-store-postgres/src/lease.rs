@@ -87,9 +87,10 @@ async fn heartbeat(
         if !held {
             continue;
         }
+        // A renewal that takes longer than the pause between two is as good as lost.
         let renewed = bounded(
             "cannot renew the refresh lease",
-            inner.statement_timeout,
+            inner.statement_timeout.min(every),
             sqlx::query(&inner.sql.renew_lease)
                 .bind(&key.service)
                 .bind(&key.tenant)
