@@ -19,7 +19,7 @@ pub fn database_url() -> String {
     static URL: OnceLock<Result<String, String>> = OnceLock::new();
     match URL.get_or_init(|| match std::env::var("DATABASE_URL") {
         Ok(url) if !url.is_empty() => Ok(url),
-        _ => start_cluster(),
+        _ => Cluster::start().map(|c| c.url()),
     }) {
         Ok(url) => url.clone(),
         Err(why) => panic!(
@@ -110,81 +110,134 @@ fn command(user: &Option<(String, u32, u32)>, program: &Path) -> Command {
     }
 }
 
-fn start_cluster() -> Result<String, String> {
-    let initdb = pg_bin("initdb")?;
-    let pg_ctl = pg_bin("pg_ctl")?;
-    let user = run_as()?;
-    let dir = std::env::temp_dir().join(format!(
-        "atom-pg-{}-{}",
-        std::process::id(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    if let Some((_, uid, gid)) = &user {
-        std::os::unix::fs::chown(&dir, Some(*uid), Some(*gid))
-            .map_err(|e| format!("cannot give {} to postgres: {e}", dir.display()))?;
-    }
-    let data = dir.join("data");
-    output(command(&user, &initdb).arg("-D").arg(&data).args([
-        "-U",
-        "postgres",
-        "--auth=trust",
-        "-E",
-        "UTF8",
-        "--locale=C",
-        "--no-sync",
-    ]))?;
-    // The watchdog: stops the server and removes the directory once this process is gone,
-    // however it ends (a static is never dropped, and a test binary may abort).
-    let stop = command(&user, &pg_ctl);
-    let stop_cmd = format!(
-        "{} -D '{}' -m immediate stop",
-        stop.get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .fold(
-                stop.get_program().to_string_lossy().into_owned(),
-                |acc, a| acc + " " + &a
-            ),
-        data.display()
-    );
-    let script = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop_cmd} >/dev/null 2>&1; rm -rf '{dir}'",
-        pid = std::process::id(),
-        dir = dir.display()
-    );
-    Command::new("sh")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start the watchdog: {e}"))?;
-    let mut last = String::new();
-    for _ in 0..5 {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| format!("no free port: {e}"))?
-            .port();
-        let opts = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
-            dir.display()
-        );
-        let started = output(
-            command(&user, &pg_ctl)
+/// A throwaway cluster of this test process (see the module docs).
+pub struct Cluster {
+    pg_ctl: PathBuf,
+    user: Option<(String, u32, u32)>,
+    dir: PathBuf,
+    port: u16,
+}
+
+impl Cluster {
+    /// initdb into a new temp dir and start the server on a free loopback port. A watchdog
+    /// stops it and removes the directory once this process has exited.
+    pub fn start() -> Result<Self, String> {
+        let initdb = pg_bin("initdb")?;
+        let pg_ctl = pg_bin("pg_ctl")?;
+        let user = run_as()?;
+        let dir = std::env::temp_dir().join(format!(
+            "atom-pg-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        if let Some((_, uid, gid)) = &user {
+            std::os::unix::fs::chown(&dir, Some(*uid), Some(*gid))
+                .map_err(|e| format!("cannot give {} to postgres: {e}", dir.display()))?;
+        }
+        let mut cluster = Self {
+            pg_ctl,
+            user,
+            dir,
+            port: 0,
+        };
+        output(
+            command(&cluster.user, &initdb)
                 .arg("-D")
-                .arg(&data)
-                .args(["-o", &opts, "-l"])
-                .arg(dir.join("log"))
-                .args(["-w", "-t", "60", "start"]),
-        );
-        match started {
-            Ok(_) => return Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres")),
-            Err(e) => {
-                let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
-                last = format!("{e}\nserver log:\n{log}");
-                std::thread::sleep(Duration::from_millis(200));
+                .arg(cluster.data())
+                .args([
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                ]),
+        )?;
+        cluster.watchdog()?;
+        let mut last = String::new();
+        for _ in 0..5 {
+            cluster.port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_err(|e| format!("no free port: {e}"))?
+                .port();
+            match cluster.run() {
+                Ok(()) => return Ok(cluster),
+                Err(e) => {
+                    last = e;
+                    std::thread::sleep(Duration::from_millis(200));
+                }
             }
         }
+        Err(format!("the server did not start: {last}"))
     }
-    Err(format!("the server did not start: {last}"))
+
+    /// The URL of the server (superuser `postgres`, trusted on loopback).
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    /// Starts the server (again) on its port.
+    pub fn run(&self) -> Result<(), String> {
+        let opts = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            self.port,
+            self.dir.display()
+        );
+        output(
+            command(&self.user, &self.pg_ctl)
+                .arg("-D")
+                .arg(self.data())
+                .args(["-o", &opts, "-l"])
+                .arg(self.dir.join("log"))
+                .args(["-w", "-t", "60", "start"]),
+        )
+        .map(drop)
+        .map_err(|e| {
+            let log = std::fs::read_to_string(self.dir.join("log")).unwrap_or_default();
+            format!("{e}\nserver log:\n{log}")
+        })
+    }
+
+    /// Stops the server at once (connections are cut, as in a crash or a failover).
+    pub fn stop(&self) -> Result<(), String> {
+        output(
+            command(&self.user, &self.pg_ctl)
+                .arg("-D")
+                .arg(self.data())
+                .args(["-m", "immediate", "-w", "stop"]),
+        )
+        .map(drop)
+    }
+
+    fn watchdog(&self) -> Result<(), String> {
+        // A static is never dropped and a test binary may abort, so a separate process
+        // waits for this one to end, then stops the server and removes the directory.
+        let stop = command(&self.user, &self.pg_ctl);
+        let stop_cmd = stop.get_args().fold(
+            stop.get_program().to_string_lossy().into_owned(),
+            |acc, a| acc + " " + &a.to_string_lossy(),
+        );
+        let script = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
+             {stop_cmd} -D '{data}' -m immediate stop >/dev/null 2>&1; rm -rf '{dir}'",
+            pid = std::process::id(),
+            data = self.data().display(),
+            dir = self.dir.display()
+        );
+        Command::new("sh")
+            .args(["-c", &script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map(drop)
+            .map_err(|e| format!("cannot start the watchdog: {e}"))
+    }
 }
