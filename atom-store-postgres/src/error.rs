@@ -82,3 +82,52 @@ pub(crate) fn decode_token(key: &TokenKey, table: &str, text: &str) -> Result<at
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use atom_core::TokenKey;
+    use proptest::prelude::*;
+
+    use super::decode_token;
+
+    const MARK: &str = "S3CR3T-MARK";
+
+    proptest! {
+        #![proptest_config(atom_core::testing::proptest_config(5_000))]
+
+        /// Any row text: no panic, and a refusal names the key but never quotes the text.
+        #[test]
+        fn damaged_rows_are_refused_without_their_content(
+            before in "\\PC{0,40}",
+            after in "\\PC{0,40}",
+            shape in 0..4u8,
+        ) {
+            // Raw text, a truncated object, a JSON string (serde's own message would quote
+            // it), a field of the wrong type (likewise).
+            let text = match shape {
+                0 => format!("{before}{MARK}{after}"),
+                1 => format!("{{\"access_token\": \"{before}{MARK}{after}"),
+                2 => serde_json::json!(format!("{before}{MARK}{after}")).to_string(),
+                _ => serde_json::json!({"access_token": [format!("{before}{MARK}{after}")]}).to_string(),
+            };
+            let key = TokenKey::new("svc", "tenant-1");
+            if let Err(e) = decode_token(&key, "s.atom_tokens", &text) {
+                let shown = format!("{e} {e:?}");
+                prop_assert!(!shown.contains(MARK), "{}", shown);
+                prop_assert!(shown.contains("svc/tenant-1"), "{}", shown);
+            }
+        }
+
+        /// Every token set round trips through the row text.
+        #[test]
+        fn token_sets_round_trip(access in "\\PC{0,64}", refresh in proptest::option::of("\\PC{0,64}")) {
+            let token = atom_core::TokenSet {
+                refresh_token: refresh.map(atom_core::Secret::new),
+                ..atom_core::TokenSet::bearer(atom_core::Secret::new(access))
+            };
+            let text = serde_json::to_string(&token).unwrap_or_default();
+            let key = TokenKey::new("svc", "t");
+            prop_assert_eq!(decode_token(&key, "t", &text).ok(), Some(token));
+        }
+    }
+}
