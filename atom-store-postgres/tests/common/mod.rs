@@ -116,12 +116,24 @@ pub struct Cluster {
     user: Option<(String, u32, u32)>,
     dir: PathBuf,
     port: u16,
+    /// With TLS on: the CA that signed the server's certificate (for 127.0.0.1).
+    ca: Option<PathBuf>,
 }
 
 impl Cluster {
     /// initdb into a new temp dir and start the server on a free loopback port. A watchdog
     /// stops it and removes the directory once this process has exited.
     pub fn start() -> Result<Self, String> {
+        Self::start_with(false)
+    }
+
+    /// Like [`Cluster::start`], with TLS on: a throwaway CA (made with the `openssl` tool)
+    /// signs a certificate for 127.0.0.1.
+    pub fn start_with_tls() -> Result<Self, String> {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Result<Self, String> {
         let initdb = pg_bin("initdb")?;
         let pg_ctl = pg_bin("pg_ctl")?;
         let user = run_as()?;
@@ -141,6 +153,7 @@ impl Cluster {
             user,
             dir,
             port: 0,
+            ca: None,
         };
         output(
             command(&cluster.user, &initdb)
@@ -157,6 +170,9 @@ impl Cluster {
                 ]),
         )?;
         cluster.watchdog()?;
+        if tls {
+            cluster.make_certificates()?;
+        }
         let mut last = String::new();
         for _ in 0..5 {
             cluster.port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -174,6 +190,67 @@ impl Cluster {
         Err(format!("the server did not start: {last}"))
     }
 
+    /// The CA certificate, when TLS is on.
+    pub fn ca(&self) -> Option<&Path> {
+        self.ca.as_deref()
+    }
+
+    fn make_certificates(&mut self) -> Result<(), String> {
+        let d = &self.dir;
+        std::fs::write(d.join("san.ext"), "subjectAltName=IP:127.0.0.1\n")
+            .map_err(|e| format!("cannot write the certificate extension: {e}"))?;
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        output(
+            Command::new("openssl")
+                .current_dir(d)
+                .args(["req", "-x509", "-days", "2", "-subj", "/CN=atom test CA"])
+                .args(ec)
+                .args(["-keyout", "ca.key", "-out", "ca.crt"]),
+        )
+        .map_err(|e| format!("the TLS test needs the `openssl` tool: {e}"))?;
+        output(
+            Command::new("openssl")
+                .current_dir(d)
+                .args(["req", "-subj", "/CN=127.0.0.1"])
+                .args(ec)
+                .args(["-keyout", "server.key", "-out", "server.csr"]),
+        )?;
+        output(Command::new("openssl").current_dir(d).args([
+            "x509",
+            "-req",
+            "-days",
+            "2",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "server.crt",
+        ]))?;
+        for file in ["server.key", "server.crt"] {
+            let path = d.join(file);
+            std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .map_err(|e| format!("cannot protect {file}: {e}"))?;
+            if let Some((_, uid, gid)) = &self.user {
+                std::os::unix::fs::chown(&path, Some(*uid), Some(*gid))
+                    .map_err(|e| format!("cannot give {file} to postgres: {e}"))?;
+            }
+        }
+        self.ca = Some(d.join("ca.crt"));
+        Ok(())
+    }
+
     /// The URL of the server (superuser `postgres`, trusted on loopback).
     pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
@@ -185,11 +262,17 @@ impl Cluster {
 
     /// Starts the server (again) on its port.
     pub fn run(&self) -> Result<(), String> {
-        let opts = format!(
+        let mut opts = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
             self.port,
             self.dir.display()
         );
+        if self.ca.is_some() {
+            opts.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={0}/server.crt -c ssl_key_file={0}/server.key",
+                self.dir.display()
+            ));
+        }
         output(
             command(&self.user, &self.pg_ctl)
                 .arg("-D")
