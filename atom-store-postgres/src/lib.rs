@@ -52,6 +52,12 @@
 //! expiry every third of the lease time while it refreshes, so a slow token endpoint does
 //! not let a second replica in. The cost is that waiters poll (from 10 ms up to every
 //! 200 ms, one waiter per key and replica), and a lease is visible to operators as a row.
+//! Within a replica, callers queue first come, first served; across replicas the order is
+//! not guaranteed (a token manager that waited re-reads the refreshed token rather than
+//! refreshing again, so it rarely needs the lease twice in a row).
+//!
+//! Behind a transaction-pooling proxy (PgBouncer `pool_mode = transaction`), sqlx's
+//! prepared statements need PgBouncer 1.21 or later with `max_prepared_statements` set.
 //!
 //! # Errors
 //!
