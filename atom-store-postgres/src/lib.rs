@@ -1,0 +1,81 @@
+//! OAuth tokens in PostgreSQL, shared by every replica of a service.
+//!
+//! [`PostgresTokenStore`] implements atom-core's [`TokenStore`](atom_core::TokenStore): a
+//! service running on several machines keeps one copy of each token, saves refreshed tokens
+//! by compare-and-swap on a version, and lets one replica at a time refresh a key (the
+//! refresh lease), so a rotating refresh token is never presented twice.
+//!
+//! ```no_run
+//! # async fn demo(oauth: atom_core::OAuthClient) -> atom_core::Result<()> {
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use atom_core::{TokenKey, TokenManager};
+//! use atom_store_postgres::PostgresTokenStore;
+//!
+//! let store = PostgresTokenStore::builder()
+//!     .schema("oauth")
+//!     .lease_time(Duration::from_secs(15))
+//!     .connect("postgres://app@db.internal/app?sslmode=require")
+//!     .await?;
+//! let manager = TokenManager::new(
+//!     TokenKey::new("salesforce", "00D000000000001"),
+//!     Arc::new(store),
+//!     Arc::new(oauth),
+//! );
+//! let (token, _version) = manager.access_token().await?;
+//! # let _ = token; Ok(()) }
+//! ```
+//!
+//! # Tables
+//!
+//! The embedded migrations (`migrations/`, applied by `sqlx::migrate!` when the store is
+//! built unless [`PostgresTokenStoreBuilder::run_migrations`] says not to) create, in the
+//! chosen [`Schema`] (default `atom`):
+//!
+//! * `atom_tokens (service, tenant, version, token, grant_dead, updated_at)`: the token
+//!   set as JSON text, its compare-and-swap version and the dead-grant flag;
+//! * `atom_token_leases (service, tenant, holder, expires_at)`: the refresh leases;
+//! * `_sqlx_migrations`: this crate's migration history, apart from the application's.
+//!
+//! # Why a lease row and not an advisory lock
+//!
+//! PostgreSQL's advisory locks belong to a session (a connection) or a transaction. A
+//! session lock would have to pin one pooled connection for the whole refresh (an HTTP call
+//! to the provider), cannot work through a transaction-pooling proxy (PgBouncer), and is
+//! released only when the server notices that the holder's connection is gone, which after
+//! a crash or a network partition can take as long as the TCP keepalive settings say (often
+//! hours). A transaction lock needs a transaction held open across that HTTP call.
+//!
+//! A lease row is taken by one short statement on any pooled connection, and carries its
+//! own expiry computed by the database's clock (replicas' clocks do not matter): a replica
+//! that dies holding it blocks the others for at most the lease time. The holder renews the
+//! expiry every third of the lease time while it refreshes, so a slow token endpoint does
+//! not let a second replica in. The cost is that waiters poll (from 10 ms up to every
+//! 200 ms, one waiter per key and replica), and a lease is visible to operators as a row.
+//! Within a replica, callers queue first come, first served; across replicas the order is
+//! not guaranteed (a token manager that waited re-reads the refreshed token rather than
+//! refreshing again, so it rarely needs the lease twice in a row).
+//!
+//! Behind a transaction-pooling proxy (PgBouncer `pool_mode = transaction`), sqlx's
+//! prepared statements need PgBouncer 1.21 or later with `max_prepared_statements` set.
+//!
+//! # Errors
+//!
+//! Database failures are [`ErrorKind::Storage`](atom_core::ErrorKind::Storage) errors that
+//! name the action and the key; each call is bounded by
+//! [`PostgresTokenStoreBuilder::statement_timeout`]. A damaged row (not JSON, not a token
+//! set) is a storage error naming the key and where the text is damaged, never its content.
+//! A compare-and-swap that lost is [`ErrorKind::Conflict`](atom_core::ErrorKind::Conflict);
+//! a lease not obtained within the lock timeout is
+//! [`ErrorKind::Timeout`](atom_core::ErrorKind::Timeout).
+
+mod error;
+mod lease;
+mod schema;
+mod store;
+
+pub use schema::Schema;
+pub use store::{PostgresTokenStore, PostgresTokenStoreBuilder};
+
+/// The service name in this crate's errors.
+const SERVICE: &str = "postgres";
