@@ -1,0 +1,18 @@
+//! The cross-service sync programs, each a library module here and a runnable binary in
+//! `examples/examples/`, each also a leg of the offline tour.
+//!
+//! Every program follows the same loop: read a batch of changes from a provider's change
+//! feed, write them to the target with idempotent upserts (keyed by the source's ids, so a
+//! replay never duplicates), and only then save the feed's checkpoint by compare-and-swap.
+//! A crash anywhere in that loop costs at most a replay of the last batch.
+//!
+//! The pieces shared by the programs:
+//!
+//! * [`Step`] and [`StepHook`]: the points of the loop where a test simulates a crash;
+//! * [`CheckpointSlot`]: one consumer's checkpoint of one feed, saved by compare-and-swap.
+
+mod checkpoint;
+mod step;
+
+pub use checkpoint::CheckpointSlot;
+pub use step::{CrashAt, Crashed, NoHook, Step, StepHook};
