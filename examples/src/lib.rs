@@ -5,6 +5,7 @@
 //! connector through its main paths, printing envelopes. Run it with
 //! `cargo run -p atom-examples --example tour`.
 
+pub mod mock;
 pub mod sync;
 pub mod tour;
 

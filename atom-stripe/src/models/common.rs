@@ -23,6 +23,46 @@ impl Currency {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// How many decimal places one unit has in Stripe's amounts: 0 for Stripe's
+    /// zero-decimal currencies (`jpy`, `krw`, ...), 3 for the three-decimal ones (`bhd`,
+    /// `kwd`, ...), else 2.
+    ///
+    /// ```
+    /// use atom_stripe::models::Currency;
+    /// assert_eq!(Currency::from("JPY").exponent(), 0);
+    /// assert_eq!(Currency::from("usd").exponent(), 2);
+    /// assert_eq!(Currency::from("kwd").exponent(), 3);
+    /// ```
+    pub fn exponent(&self) -> u32 {
+        // Stripe's lists: https://docs.stripe.com/currencies#zero-decimal and #three-decimal.
+        const ZERO_DECIMAL: [&str; 16] = [
+            "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd",
+            "vuv", "xaf", "xof", "xpf",
+        ];
+        const THREE_DECIMAL: [&str; 5] = ["bhd", "jod", "kwd", "omr", "tnd"];
+        let code = self.0.to_ascii_lowercase();
+        if ZERO_DECIMAL.contains(&code.as_str()) {
+            0
+        } else if THREE_DECIMAL.contains(&code.as_str()) {
+            3
+        } else {
+            2
+        }
+    }
+
+    /// An amount in this currency's minor units (Stripe's integer `amount` fields) as an
+    /// exact decimal in whole units: 1999 `usd` is 19.99, 1999 `jpy` is 1999.
+    ///
+    /// ```
+    /// use atom_stripe::models::Currency;
+    /// assert_eq!(Currency::from("usd").to_decimal(-1999).as_str(), "-19.99");
+    /// assert_eq!(Currency::from("jpy").to_decimal(1999).as_str(), "1999");
+    /// assert_eq!(Currency::from("kwd").to_decimal(5).as_str(), "0.005");
+    /// ```
+    pub fn to_decimal(&self, minor_units: i64) -> atom_core::Decimal {
+        atom_core::Decimal::from_parts(i128::from(minor_units), self.exponent())
+    }
 }
 
 impl fmt::Display for Currency {

@@ -9,10 +9,19 @@
 //! The pieces shared by the programs:
 //!
 //! * [`Step`] and [`StepHook`]: the points of the loop where a test simulates a crash;
-//! * [`CheckpointSlot`]: one consumer's checkpoint of one feed, saved by compare-and-swap.
+//! * [`CheckpointSlot`]: one consumer's checkpoint of one feed, saved by compare-and-swap;
+//! * [`Recovery`]: waiting out a provider storm longer than one request's retries, then
+//!   starting again from the last saved checkpoint.
 
+pub mod batch;
 mod checkpoint;
+mod error;
+mod recovery;
+pub mod salesforce;
 mod step;
+pub mod stripe_to_salesforce;
 
 pub use checkpoint::CheckpointSlot;
+pub use error::SyncError;
+pub use recovery::{Recovering, Recovery};
 pub use step::{CrashAt, Crashed, NoHook, Step, StepHook};
