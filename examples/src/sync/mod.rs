@@ -15,6 +15,7 @@
 
 pub mod batch;
 mod checkpoint;
+pub mod env;
 mod error;
 mod recovery;
 pub mod salesforce;
