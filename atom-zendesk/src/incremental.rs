@@ -73,20 +73,20 @@ impl<T> ExportPage<T> {
 
 /// The three exports and how each finds its next page.
 #[derive(Debug, Clone, Copy)]
-struct Kind {
+pub(crate) struct Kind {
     path: &'static str,
-    key: &'static str,
+    pub(crate) key: &'static str,
     operation: &'static str,
     time_based: bool,
 }
 
-const TICKETS: Kind = Kind {
+pub(crate) const TICKETS: Kind = Kind {
     path: "/api/v2/incremental/tickets/cursor",
     key: "tickets",
     operation: "incremental.tickets",
     time_based: false,
 };
-const USERS: Kind = Kind {
+pub(crate) const USERS: Kind = Kind {
     path: "/api/v2/incremental/users/cursor",
     key: "users",
     operation: "incremental.users",
@@ -102,7 +102,7 @@ const ORGANIZATIONS: Kind = Kind {
 /// The most records a user or organization export page can carry.
 pub const MAX_EXPORT_PAGE: u32 = 1_000;
 
-fn request(kind: Kind, start: &ExportStart, per_page: Option<u32>) -> Result<Request> {
+pub(crate) fn request(kind: Kind, start: &ExportStart, per_page: Option<u32>) -> Result<Request> {
     let base = Request::get(kind.path)
         .operation(kind.operation)
         .path_template(kind.path)
@@ -129,7 +129,7 @@ fn request(kind: Kind, start: &ExportStart, per_page: Option<u32>) -> Result<Req
     }
 }
 
-fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned>(
     response: &atom_core::ApiResponse,
     kind: Kind,
 ) -> Result<ExportPage<T>> {
@@ -179,8 +179,8 @@ fn next(first: &Request, kind: Kind, cursor: &str) -> Request {
 /// The incremental exports.
 #[derive(Debug, Clone)]
 pub struct Incremental {
-    client: Client,
-    per_page: Option<u32>,
+    pub(crate) client: Client,
+    pub(crate) per_page: Option<u32>,
 }
 
 impl Client {

@@ -50,7 +50,7 @@
 //! | [`Client::search`] | search (1 000-result ceiling), export (cursor), count |
 //! | [`Client::satisfaction_ratings`] | list (score, period), get, summary |
 //! | [`Client::help_center`] | categories, sections, articles, get/create/update article, translations, search, labels, articles_for_ticket |
-//! | [`Client::incremental`] | tickets, users, organizations (items or pages, resumable) |
+//! | [`Client::incremental`] | tickets, users, organizations (items or pages, resumable); change feeds of tickets and users ([`feed`]) |
 //! | [`Client::ticket_fields`], [`Client::custom_statuses`] | list, ids by title |
 //! | [`webhook::Webhook`] | verify, test signer |
 //!
@@ -65,6 +65,7 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod feed;
 pub mod help_center;
 pub mod incremental;
 pub mod jobs;
