@@ -518,3 +518,39 @@ async fn a_connector_request_goes_through_the_same_path() {
     let sent = requests(&server).await;
     assert!(sent[0].headers.contains_key("authorization"));
 }
+
+#[tokio::test]
+async fn many_users_come_in_one_show_many_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/users/show_many"))
+        .and(query_param("ids", "345678,901234"))
+        .respond_with(json(200, &example("UsersResponseExample")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let users = client(&server.uri())
+        .users()
+        .get_many(&[345678, 901234])
+        .await
+        .unwrap();
+    assert!(!users.is_empty());
+    let none = client(&server.uri())
+        .users()
+        .get_many(&[])
+        .await
+        .unwrap_err();
+    assert_eq!(none.kind(), atom_core::ErrorKind::Config);
+    let too_many: Vec<u64> = (1..=101).collect();
+    let refused = client(&server.uri())
+        .users()
+        .get_many(&too_many)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), atom_core::ErrorKind::Config);
+    assert_eq!(
+        requests(&server).await.len(),
+        1,
+        "refused batches send nothing"
+    );
+}
