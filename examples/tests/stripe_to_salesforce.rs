@@ -115,7 +115,7 @@ fn config(batch: usize) -> Config {
     let mut config = Config::default();
     config.start = FeedStart::Since(chrono::DateTime::from_timestamp(now() - 7200, 0).unwrap());
     config.batch = batch;
-    config.recovery = Recovery::new(5, Duration::from_millis(1));
+    config.recovery = Recovery::new(12, Duration::from_millis(1));
     config
 }
 

@@ -15,6 +15,7 @@
 
 pub mod batch;
 mod checkpoint;
+mod driver;
 pub mod env;
 mod error;
 mod recovery;

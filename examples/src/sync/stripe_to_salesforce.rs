@@ -38,7 +38,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use atom_core::feed::{Change, FeedCheckpoint};
+use atom_core::feed::{Change, ChangeFeed, FeedCheckpoint};
 use atom_core::{CheckpointKey, CheckpointStore, Decimal, ErrorKind, Result};
 use atom_salesforce::Record;
 use atom_salesforce::models::SObjectDescribe;
@@ -48,12 +48,12 @@ use chrono::{DateTime, Utc};
 use futures::{StreamExt as _, TryStreamExt as _};
 use serde::Serialize;
 
-use super::batch::next_batch;
+use super::driver::{Program, drive};
 use super::salesforce::{
     config_error, contacts_by_email, describe, record, require_external_id, require_picklist_value,
     upsert,
 };
-use super::{CheckpointSlot, Recovery, Step, StepHook, SyncError};
+use super::{Recovery, Step, StepHook, SyncError};
 
 /// The consumer name in the checkpoint key.
 pub const CONSUMER: &str = "stripe-to-salesforce";
@@ -472,100 +472,78 @@ pub async fn run_once(
     hook: &dyn StepHook,
 ) -> std::result::Result<Report, SyncError> {
     let target = check_org(sf, config).await?;
-    let mut report = Report::default();
-    let mut recovery = config.recovery.start();
-    loop {
-        let attempt = Attempt {
-            stripe,
-            sf,
-            config,
-            target: &target,
-            hook,
-        };
-        match attempt.run(store.clone(), &mut report).await {
-            Ok(()) => break,
-            Err(e) if recovery.retry_after(&e).await => report.recoveries += 1,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(report)
+    let mut program = StripeToSalesforce {
+        stripe,
+        sf,
+        config,
+        target,
+        accounts: Accounts::default(),
+        report: Report::default(),
+    };
+    let recoveries = drive(&mut program, store, hook, config.recovery).await?;
+    program.report.recoveries = recoveries;
+    Ok(program.report)
 }
 
-/// One pass from the saved checkpoint to the end of the feed.
-struct Attempt<'a> {
+/// The program's state through a run.
+struct StripeToSalesforce<'a> {
     stripe: &'a atom_stripe::Client,
     sf: &'a atom_salesforce::Client,
     config: &'a Config,
-    target: &'a Target,
-    hook: &'a dyn StepHook,
+    target: Target,
+    /// Accounts found, remembered for the run.
+    accounts: Accounts,
+    report: Report,
 }
 
-impl Attempt<'_> {
-    async fn run(
-        &self,
-        store: Arc<dyn CheckpointStore>,
-        report: &mut Report,
-    ) -> std::result::Result<(), SyncError> {
-        let (stripe, config, hook) = (self.stripe, self.config, self.hook);
-        let key = CheckpointKey::new(EVENTS_FEED, config.consumer.clone());
-        let mut slot = CheckpointSlot::load(store, key).await?;
+impl Program for StripeToSalesforce<'_> {
+    type Object = Event;
+
+    fn checkpoint_key(&self) -> CheckpointKey {
+        CheckpointKey::new(EVENTS_FEED, self.config.consumer.clone())
+    }
+
+    fn batch_size(&self) -> usize {
+        self.config.batch.clamp(1, MAX_BATCH)
+    }
+
+    fn feed(&self, from: Option<&FeedCheckpoint>) -> ChangeFeed<Event> {
         let mut params = EventFeedParams::new().limit(100);
         for t in SYNCED_TYPES {
             params = params.event_type(t);
         }
-        let mut feed = match slot.checkpoint() {
-            Some(checkpoint) => stripe.events().feed_from(&params, checkpoint),
-            None => stripe.events().feed(&params, config.start),
-        };
-        if slot.checkpoint().is_none() {
-            // Saved before any change, so a crash before the first batch resumes from here.
-            if let Some(start) = feed.checkpoint().cloned() {
-                slot.save(&start).await?;
-            }
+        match from {
+            Some(checkpoint) => self.stripe.events().feed_from(&params, checkpoint),
+            None => self.stripe.events().feed(&params, self.config.start),
         }
-        // Accounts found are remembered for the pass (a restart looks them up again).
-        let mut accounts = Accounts::default();
-        loop {
-            let batch = next_batch(&mut feed, config.batch.clamp(1, MAX_BATCH)).await?;
-            let Some(last) = batch.last().and_then(|c| c.checkpoint.clone()) else {
-                return Ok(());
-            };
-            report.changes += batch.len();
-            hook.at(Step::Read)?;
-            let batch = Batch {
-                changes: batch,
-                target: self.target,
-                hook,
-            };
-            write_batch(stripe, self.sf, config, &mut accounts, batch, report).await?;
-            hook.at(Step::TargetWritten)?;
-            slot.save(&last).await?;
-            report.batches += 1;
-            report.checkpoint.clone_from(&last.cursor);
-            hook.at(Step::CheckpointSaved)?;
-        }
+    }
+
+    async fn write(
+        &mut self,
+        batch: Vec<Change<Event>>,
+        hook: &dyn StepHook,
+    ) -> std::result::Result<(), SyncError> {
+        self.report.changes += batch.len();
+        write_batch(self, batch, hook).await
+    }
+
+    fn batch_done(&mut self, _changes: usize, checkpoint: &FeedCheckpoint) {
+        self.report.batches += 1;
+        self.report.checkpoint.clone_from(&checkpoint.cursor);
     }
 }
 
-/// A batch read from the feed, with what writing it needs.
-struct Batch<'a> {
-    changes: Vec<Change<Event>>,
-    target: &'a Target,
-    hook: &'a dyn StepHook,
-}
-
 async fn write_batch(
-    stripe: &atom_stripe::Client,
-    sf: &atom_salesforce::Client,
-    config: &Config,
-    accounts: &mut Accounts,
-    batch: Batch<'_>,
-    report: &mut Report,
+    program: &mut StripeToSalesforce<'_>,
+    changes: Vec<Change<Event>>,
+    hook: &dyn StepHook,
 ) -> std::result::Result<(), SyncError> {
-    let target = batch.target;
+    let (stripe, sf, config, target) =
+        (program.stripe, program.sf, program.config, &program.target);
+    let (accounts, report) = (&mut program.accounts, &mut program.report);
     // One record per Stripe object: a replayed or repeated event keeps its latest state.
     let mut sales: BTreeMap<String, Sale> = BTreeMap::new();
-    for change in &batch.changes {
+    for change in &changes {
         match sale_of(&change.object) {
             Ok(Some(sale)) if !target.multi_currency && sale.currency != config.org_currency => {
                 report.skipped.push(Skipped {
@@ -594,7 +572,7 @@ async fn write_batch(
     accounts
         .resolve(stripe, sf, config, customers, report)
         .await?;
-    batch.hook.at(Step::Prepared)?;
+    hook.at(Step::Prepared)?;
     let mut records = Vec::with_capacity(sales.len());
     for sale in sales.values() {
         let mut opportunity = record("Opportunity");
