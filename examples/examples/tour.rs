@@ -4,7 +4,7 @@ use atom_examples::tour;
 
 #[tokio::main]
 async fn main() {
-    let legs: [(&str, tour::LegResult); 8] = [
+    let legs: [(&str, tour::LegResult); 9] = [
         ("core", tour::core::run().await),
         ("stripe", tour::stripe::run().await),
         ("github", tour::github::run().await),
@@ -13,6 +13,7 @@ async fn main() {
         ("quickbooks", tour::quickbooks::run().await),
         ("hubspot", tour::hubspot::run().await),
         ("sync stripe→salesforce", tour::sync_stripe::run().await),
+        ("sync zendesk→salesforce", tour::sync_zendesk::run().await),
     ];
     let mut failed = false;
     println!();

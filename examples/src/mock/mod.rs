@@ -8,7 +8,9 @@
 pub mod salesforce;
 pub mod storm;
 pub mod stripe;
+pub mod zendesk;
 
 pub use salesforce::SalesforceMock;
 pub use storm::Storm;
 pub use stripe::StripeMock;
+pub use zendesk::{TicketSpec, ZendeskMock};

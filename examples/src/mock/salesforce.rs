@@ -125,12 +125,12 @@ impl SalesforceMock {
                     external("Stripe_Id__c"),
                 ],
             );
-            let activity = |with_status: Field| {
+            let activity = |with_status: Field, priorities: &[&str]| {
                 vec![
                     field("Subject", "string"),
                     with_status,
                     field("Description", "textarea"),
-                    picklist("Priority", &["High", "Medium", "Low", "Normal"]),
+                    picklist("Priority", priorities),
                     external("Zendesk_Ticket_Id__c"),
                     picklist(
                         "Zendesk_Satisfaction__c",
@@ -138,25 +138,28 @@ impl SalesforceMock {
                     ),
                 ]
             };
-            let mut case = activity(picklist(
-                "Status",
-                &["New", "Working", "Escalated", "On Hold", "Closed"],
-            ));
+            let mut case = activity(
+                picklist("Status", &["New", "Working", "Escalated", "Closed"]),
+                &["High", "Medium", "Low"],
+            );
             case.extend([
                 field("ContactId", "reference"),
                 field("AccountId", "reference"),
                 picklist("Origin", &["Phone", "Email", "Web", "Zendesk"]),
             ]);
             add("Case", "500", case);
-            let mut task = activity(picklist(
-                "Status",
-                &[
-                    "Not Started",
-                    "In Progress",
-                    "Completed",
-                    "Waiting on someone else",
-                ],
-            ));
+            let mut task = activity(
+                picklist(
+                    "Status",
+                    &[
+                        "Not Started",
+                        "In Progress",
+                        "Completed",
+                        "Waiting on someone else",
+                    ],
+                ),
+                &["High", "Normal", "Low"],
+            );
             task.extend([field("WhoId", "reference"), field("WhatId", "reference")]);
             add("Task", "00T", task);
         }

@@ -5,6 +5,7 @@
 //! | `STRIPE_SECRET_KEY` | Stripe secret or restricted key (`sk_…`, `rk_…`) |
 //! | `SF_INSTANCE_URL`, `SF_ACCESS_TOKEN` | a Salesforce session, for one-off runs |
 //! | `ATOM_TOKEN_DIR`, `SF_ORG_ID`, `SF_CLIENT_ID`, `SF_CLIENT_SECRET` | or a token saved by a `FileTokenStore` in that directory, refreshed through the connected app (`SF_LOGIN_HOST`: `sandbox` or a My Domain URL; default production) |
+//! | `ZENDESK_SUBDOMAIN`, `ZENDESK_EMAIL`, `ZENDESK_API_TOKEN` | a Zendesk account and an agent's API token (or `ZENDESK_OAUTH_TOKEN` instead of the last two) |
 //! | `ATOM_CHECKPOINT_DIR` | where checkpoints are kept (default `./atom-checkpoints`) |
 
 use std::sync::Arc;
@@ -26,6 +27,27 @@ pub fn stripe() -> Result<atom_stripe::Client> {
     let key = var("STRIPE_SECRET_KEY")
         .ok_or_else(|| config_error("set STRIPE_SECRET_KEY to a secret or restricted key"))?;
     atom_stripe::Client::new(Secret::new(key))
+}
+
+/// The Zendesk client of `ZENDESK_SUBDOMAIN` with an API token or an OAuth token.
+pub fn zendesk() -> Result<atom_zendesk::Client> {
+    let subdomain = var("ZENDESK_SUBDOMAIN")
+        .ok_or_else(|| config_error("set ZENDESK_SUBDOMAIN (acme for acme.zendesk.com)"))?;
+    let builder = atom_zendesk::Client::builder().subdomain(subdomain);
+    let builder = match (
+        var("ZENDESK_EMAIL"),
+        var("ZENDESK_API_TOKEN"),
+        var("ZENDESK_OAUTH_TOKEN"),
+    ) {
+        (Some(email), Some(token), _) => builder.api_token(email, Secret::new(token)),
+        (_, _, Some(token)) => builder.bearer(Secret::new(token)),
+        _ => {
+            return Err(config_error(
+                "set ZENDESK_EMAIL and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN",
+            ));
+        }
+    };
+    builder.build()
 }
 
 /// The Salesforce client of `SF_INSTANCE_URL` + `SF_ACCESS_TOKEN`, or of the token the

@@ -22,6 +22,7 @@ mod recovery;
 pub mod salesforce;
 mod step;
 pub mod stripe_to_salesforce;
+pub mod zendesk_to_salesforce;
 
 pub use checkpoint::CheckpointSlot;
 pub use error::SyncError;

@@ -10,6 +10,7 @@ pub mod quickbooks;
 pub mod salesforce;
 pub mod stripe;
 pub mod sync_stripe;
+pub mod sync_zendesk;
 pub mod zendesk;
 
 /// What a leg returns: any error ends the tour with a non-zero exit.
