@@ -277,7 +277,11 @@ async fn an_org_missing_a_field_or_status_is_told_what_to_configure() {
         "{text}"
     );
 
-    assert_eq!(w.zendesk.storm.served(), 0, "nothing is read before the org is checked");
+    assert_eq!(
+        w.zendesk.storm.served(),
+        0,
+        "nothing is read before the org is checked"
+    );
 
     no_score
         .case_status

@@ -165,7 +165,7 @@ impl Respond for StripeMock {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let path = request.url.path();
         let operation = if path.starts_with("/v1/customers/") {
-            "GET /v1/customers/{id}"
+            "/v1/customers/{id}"
         } else {
             path
         };

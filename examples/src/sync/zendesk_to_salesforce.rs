@@ -8,7 +8,8 @@
 //! state feed: each ticket in its latest state), and for each batch:
 //!
 //! 1. looks up the requesters it has not seen in this run (`GET /api/v2/users/show_many`,
-//!    100 a request) and the Salesforce Contacts with their emails (one query per 200);
+//!    100 a request) and the Salesforce Contacts with their emails (one query per 200 new
+//!    addresses; a Contact created during a run is seen by the next run);
 //! 2. upserts one record per ticket by [`Config::ticket_key`] (the ticket id):
 //!    `Subject`, `Description`, the mapped `Status` and `Priority`, the satisfaction score
 //!    in [`Config::satisfaction_field`], and `ContactId` + `AccountId` (a Task: `WhoId` +
@@ -270,6 +271,8 @@ struct ZendeskToSalesforce<'a> {
     target: Target,
     /// Requester emails (lower-cased; `None`: no email or no such user), for the run.
     emails: HashMap<u64, Option<String>>,
+    /// Contacts by email (`None`: none has it), for the run.
+    contacts: HashMap<String, Option<ContactMatch>>,
     report: Report,
 }
 
@@ -294,6 +297,7 @@ pub async fn run_once(
         },
         target,
         emails: HashMap::new(),
+        contacts: HashMap::new(),
     };
     let recoveries = drive(&mut program, store, hook, config.recovery).await?;
     program.report.recoveries = recoveries;
@@ -338,16 +342,23 @@ impl Program for ZendeskToSalesforce<'_> {
         let emails: Vec<String> = tickets
             .values()
             .filter_map(|(_, t)| self.email_of(t))
+            .filter(|e| !self.contacts.contains_key(e))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let contacts = contacts_by_email(self.sf, &emails).await?;
+        let mut found = contacts_by_email(self.sf, &emails).await?;
+        for email in emails {
+            let contact = found.remove(&email);
+            self.contacts.insert(email, contact);
+        }
         hook.at(Step::Prepared)?;
         let records: Vec<Record> = tickets
             .values()
             .map(|(kind, ticket)| {
-                let contact = self.email_of(ticket).and_then(|e| contacts.get(&e));
-                self.record_of(*kind, ticket, contact)
+                let contact = self
+                    .email_of(ticket)
+                    .and_then(|e| self.contacts.get(&e).cloned().flatten());
+                self.record_of(*kind, ticket, contact.as_ref())
             })
             .collect();
         let (_, counts) = upsert(
