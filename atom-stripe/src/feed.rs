@@ -9,7 +9,8 @@
 //!    one request (`limit=1&created[lt]=<start>`) finds the newest event older than the
 //!    start, the *anchor*. When there is none (every kept event is newer), the feed walks
 //!    the window `created[gte]=<start>` with `starting_after` to its oldest page instead,
-//!    holding one page at a time.
+//!    keeping the pages it passes (up to 16 MiB of bodies) to yield them on the way forward
+//!    without asking again; pages beyond that are asked for again, one request each.
 //! 2. **Forward**: `ending_before=<id>` returns the page of events just newer than `<id>`;
 //!    the feed reverses it, yields it, and asks again with the newest id of that page, until
 //!    Stripe says there is no more (`has_more: false`). The feed then ends; run it again
@@ -40,7 +41,8 @@
 //!   sort before the checkpoint and be missed; Stripe documents no such delay, and services
 //!   that also take webhooks see it there.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedGap};
@@ -151,6 +153,51 @@ struct Walk {
     since: Option<i64>,
     /// Where the caller resumes from, for the gap report.
     resume_from: Option<DateTime<Utc>>,
+    /// Pages read while walking the window back to its oldest page, kept to be yielded on
+    /// the way forward instead of being asked for again.
+    stash: Mutex<Stash>,
+}
+
+/// Most bytes of response bodies the window walk keeps for the way forward; pages beyond
+/// it are asked for again (one request each) rather than held.
+const MAX_STASH_BYTES: usize = 16 * 1024 * 1024;
+
+/// The pages of a window walk, each keyed by the id of the newest event just older than
+/// it: the `after:` cursor that asks for it on the way forward.
+#[derive(Default)]
+struct Stash {
+    pages: HashMap<String, List<Event>>,
+    /// The page read last, waiting for the next older page to know its key.
+    newer: Option<(List<Event>, usize)>,
+    bytes: usize,
+}
+
+impl Stash {
+    /// Takes a page read on the way back (`bytes` long) that has older pages after it.
+    fn hold(&mut self, page: List<Event>, bytes: usize) {
+        self.key_newer(&page);
+        self.newer = Some((page, bytes));
+    }
+
+    /// The oldest page was read: the page before it now has its key.
+    fn hold_last(&mut self, page: &List<Event>) {
+        self.key_newer(page);
+    }
+
+    /// Keys the page read before `older` by the newest event of `older`.
+    fn key_newer(&mut self, older: &List<Event>) {
+        if let (Some((newer, bytes)), Some(key)) = (self.newer.take(), older.data.first())
+            && self.bytes.saturating_add(bytes) <= MAX_STASH_BYTES
+        {
+            self.bytes += bytes;
+            self.pages.insert(key.id.clone(), newer);
+        }
+    }
+
+    /// The page that comes after the event `after`, if the walk kept it.
+    fn take(&mut self, after: &str) -> Option<List<Event>> {
+        self.pages.remove(after)
+    }
 }
 
 const SCAN: &str = "scan:";
@@ -162,6 +209,11 @@ const ANCHOR: &str = "anchor:";
 
 impl Walk {
     async fn list(&self, params: &[(&str, &str)]) -> Result<List<Event>> {
+        Ok(self.list_sized(params).await?.0)
+    }
+
+    /// A page and the length of its body.
+    async fn list_sized(&self, params: &[(&str, &str)]) -> Result<(List<Event>, usize)> {
         let mut request = Request::get("/v1/events")
             .operation("events.feed")
             .path_template("/v1/events")
@@ -172,7 +224,12 @@ impl Walk {
         for t in &self.types {
             request = request.query("types[]", t.clone());
         }
-        self.client.send_with(request, &self.options).await?.json()
+        let response = self.client.send_with(request, &self.options).await?;
+        Ok((response.json()?, response.body.len()))
+    }
+
+    fn stash(&self) -> std::sync::MutexGuard<'_, Stash> {
+        self.stash.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn since(&self) -> Result<String> {
@@ -200,11 +257,13 @@ impl Walk {
             if !after.is_empty() {
                 params.push(("starting_after", after));
             }
-            let page = self.list(&params).await?;
+            let (page, bytes) = self.list_sized(&params).await?;
             if page.has_more {
-                let last = page.data.last().ok_or_else(more_but_empty)?;
-                return Ok(Page::new(Vec::new(), Some(format!("{SCAN}{}", last.id))));
+                let last = page.data.last().ok_or_else(more_but_empty)?.id.clone();
+                self.stash().hold(page, bytes);
+                return Ok(Page::new(Vec::new(), Some(format!("{SCAN}{last}"))));
             }
+            self.stash().hold_last(&page);
             let next = page.data.first().map(|e| format!("{AFTER}{}", e.id));
             return oldest_first(page.data, next);
         }
@@ -218,6 +277,11 @@ impl Walk {
         let Some(after) = cursor.strip_prefix(AFTER) else {
             return Err(Error::decode(SERVICE, "the events feed lost its position"));
         };
+        if let Some(page) = self.stash().take(after) {
+            // Kept from the window walk; newer events (made since) come by asking after it.
+            let newest = page.data.first().map(|e| format!("{AFTER}{}", e.id));
+            return oldest_first(page.data, newest);
+        }
         let page = self
             .list(&[("ending_before", after)])
             .await
@@ -324,6 +388,7 @@ pub(crate) fn events_feed(
         limit,
         since: checkpoint.at.map(|at| at.timestamp()),
         resume_from: checkpoint.at,
+        stash: Mutex::new(Stash::default()),
     });
     let pages = Paginator::new(Checkpoint { cursor, skip: 0 }, move |cursor| {
         let walk = walk.clone();

@@ -532,3 +532,33 @@ proptest::proptest! {
         });
     }
 }
+
+/// A start older than every kept event walks the window back to its oldest page once, and
+/// yields the pages it passed on the way forward without asking for them again.
+#[tokio::test]
+async fn the_window_walk_asks_for_each_page_once() {
+    let log = EventsLog::default();
+    let start = now() - 3_600;
+    log.add(10, start + 1, 1);
+    let (server, stripe) = stripe_with(&log).await;
+    let since = DateTime::from_timestamp(start, 0).unwrap();
+    let ids: Vec<String> = stripe
+        .events()
+        .feed(&EventFeedParams::new().limit(3), FeedStart::Since(since))
+        .map_ok(|c| c.object.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids, log.ids(), "every event, oldest first");
+    let sent = requests(&server).await;
+    // The anchor request, 4 pages back (3+3+3+1), then one request after the newest.
+    assert_eq!(sent.len(), 1 + 4 + 1, "{sent:?}");
+    let forward = sent
+        .iter()
+        .filter(|q| q.contains_key("ending_before"))
+        .count();
+    assert_eq!(
+        forward, 1,
+        "only the check for events newer than the window"
+    );
+}
