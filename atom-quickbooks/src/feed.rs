@@ -485,3 +485,71 @@ impl ChangeSource for WebhookPayload {
         Ok(changes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    fn checkpoints() -> impl Strategy<Value = FeedCheckpoint> {
+        let now = Utc::now().timestamp();
+        (
+            prop::sample::select(vec![CDC_FEED, "zendesk.tickets", ""]),
+            prop::option::of(prop_oneof![Just("Invoice,Customer".to_owned()), ".{0,20}"]),
+            prop::option::of(prop_oneof![
+                now - 40 * 86_400..now + 86_400,
+                -100_000_000_000i64..100_000_000_000
+            ]),
+            prop_oneof![
+                prop::collection::vec("[A-Za-z]{1,8}:[0-9]{1,6}", 0..10),
+                prop::collection::vec(".{0,10}", 0..20),
+                Just(vec!["Invoice:1".to_owned(); MAX_CHECKPOINT_SEEN + 1]),
+            ],
+        )
+            .prop_map(|(feed, cursor, at, seen)| {
+                let mut c = FeedCheckpoint::new(feed).with_seen(seen);
+                c.cursor = cursor;
+                c.at = at.and_then(|t| DateTime::from_timestamp(t, 0));
+                c
+            })
+    }
+
+    proptest! {
+        #![proptest_config(atom_core::testing::proptest_config(1_000))]
+
+        /// Any checkpoint is refused (`Config`, or `FeedGap` past the 30 days) or resumes
+        /// within the window with a bounded, well-formed seen list.
+        #[test]
+        fn a_checkpoint_is_refused_or_resumes_within_the_window(c in checkpoints()) {
+            let params = CdcFeedParams::new(&["Invoice", "Customer"]);
+            match start_position(&params, &c) {
+                Err(e) => prop_assert!(matches!(
+                    e.kind(),
+                    atom_core::ErrorKind::Config | atom_core::ErrorKind::FeedGap
+                )),
+                Ok((list, p)) => {
+                    prop_assert_eq!(list.as_str(), "Invoice,Customer");
+                    prop_assert!(p.since >= horizon(Utc::now()) - chrono::Duration::seconds(5));
+                    prop_assert!(p.since <= Utc::now() + chrono::Duration::minutes(6));
+                    prop_assert!(p.seen.len() <= MAX_CHECKPOINT_SEEN);
+                    prop_assert!(p.seen.iter().all(|k| k.contains(':')));
+                }
+            }
+        }
+
+        /// Any notification time parses or is a `Decode` error.
+        #[test]
+        fn any_notification_time_parses_or_is_a_decode_error(text in prop::option::of(".{0,40}")) {
+            if let Err(e) = notification_time(text.as_deref()) {
+                prop_assert_eq!(e.kind(), atom_core::ErrorKind::Decode);
+            }
+        }
+    }
+
+    #[test]
+    fn the_classic_offset_without_a_colon_parses() {
+        let t = notification_time(Some("2026-01-05T14:42:19-0700")).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-01-05T14:42:19-07:00");
+    }
+}

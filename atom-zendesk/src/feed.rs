@@ -534,3 +534,96 @@ impl ChangeSource for WebhookEvent {
         )])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    fn checkpoints() -> impl Strategy<Value = FeedCheckpoint> {
+        (
+            prop::sample::select(vec![TICKETS_FEED, USERS_FEED, "stripe.events", ""]),
+            prop::option::of(prop_oneof![
+                "[ -~]{0,40}",
+                ".{0,8}",
+                "[A-Za-z0-9+/=]{1,2000}"
+            ]),
+            prop::option::of(prop_oneof![
+                1_600_000_000i64..1_800_000_000,
+                -100_000_000_000i64..100_000_000_000
+            ]),
+            prop_oneof![
+                prop::collection::vec("[0-9]{1,19}", 0..10),
+                prop::collection::vec(prop_oneof!["[0-9]{1,20}", ".{0,6}"], 0..1_200),
+            ],
+        )
+            .prop_map(|(feed, cursor, at, seen)| {
+                let mut c = FeedCheckpoint::new(feed).with_seen(seen);
+                c.cursor = cursor;
+                c.at = at.and_then(|t| DateTime::from_timestamp(t, 0));
+                c
+            })
+    }
+
+    proptest! {
+        #![proptest_config(atom_core::testing::proptest_config(1_000))]
+
+        /// Any checkpoint is refused with a `Config` error or gives a position Zendesk
+        /// accepts: a bounded printable cursor without seen ids, or a past start time
+        /// with at most MAX_CHECKPOINT_SEEN ids.
+        #[test]
+        fn a_checkpoint_is_refused_or_resumes_within_bounds(c in checkpoints()) {
+            match start_position(&c, TICKETS_FEED) {
+                Err(e) => prop_assert_eq!(e.kind(), atom_core::ErrorKind::Config),
+                Ok(p) => {
+                    prop_assert_eq!(c.feed.as_str(), TICKETS_FEED);
+                    if let Some(cursor) = &p.cursor {
+                        prop_assert!(!cursor.is_empty() && cursor.len() <= MAX_CURSOR_LEN);
+                        prop_assert!(p.skip.is_empty() && p.time.is_none());
+                    } else {
+                        let t = p.time.unwrap();
+                        prop_assert!(t >= 0 && t <= Utc::now().timestamp() - 60);
+                        prop_assert!(p.skip.len() <= MAX_CHECKPOINT_SEEN);
+                    }
+                }
+            }
+        }
+
+        /// Any ticket event detail reads as a ticket or is a `Decode` error.
+        #[test]
+        fn any_event_detail_reads_or_is_a_decode_error(
+            keys in prop::collection::vec(prop::sample::select(vec![
+                "id", "status", "priority", "type", "requester_id", "tags", "via",
+                "created_at", "updated_at", "subject",
+            ]), 0..8),
+            values in prop::collection::vec(prop_oneof![
+                Just(Value::Null),
+                any::<i64>().prop_map(Value::from),
+                ".{0,12}".prop_map(Value::from),
+                Just(serde_json::json!({"channel": "web"})),
+                Just(serde_json::json!(["a", 1])),
+            ], 8),
+        ) {
+            let detail: serde_json::Map<String, Value> = keys
+                .iter()
+                .zip(values)
+                .map(|(k, v)| ((*k).to_owned(), v))
+                .collect();
+            let event = ZendeskEvent {
+                event_type: "zen:event-type:ticket.updated".into(),
+                id: None,
+                subject: Some("zen:ticket:1".into()),
+                time: None,
+                account_id: None,
+                zendesk_event_version: None,
+                detail: Value::Object(detail),
+                event: Value::Null,
+            };
+            match detail_ticket(&event, 1) {
+                Ok(ticket) => prop_assert_eq!(ticket.id, 1),
+                Err(e) => prop_assert_eq!(e.kind(), atom_core::ErrorKind::Decode),
+            }
+        }
+    }
+}
