@@ -30,12 +30,13 @@
 //! `GET /v3/company/{realmId}/cdc?entities=Invoice,Payment&changedSince=<time>` returns
 //! every object of those entities changed since the time, in its latest state. The feed
 //! merges the entities, sorts the objects by `MetaData.LastUpdatedTime` (then entity and
-//! id) and hands them out oldest first. QuickBooks returns **at most 1 000 objects per
-//! entity** in one answer ([`MAX_PER_ENTITY`](crate::cdc::MAX_PER_ENTITY)): when an entity
-//! comes back with 1 000, the rest of it is missing, so the feed hands out only the
-//! objects (of every entity) up to the newest one of that entity, then asks again with
-//! `changedSince` moved to that time, leaving out the ids it already handed out at that
-//! instant: nothing after it is lost, and objects of other entities past it come with the
+//! id) and hands them out oldest first. QuickBooks returns **at most 1 000 objects** in
+//! one answer ([`MAX_PER_ENTITY`](crate::cdc::MAX_PER_ENTITY); Intuit's documentation does
+//! not say whether per entity or in all, so the feed assumes either): an answer of 1 000
+//! or more objects in all may be cut short, so the feed hands out only the objects up to
+//! the newest new object of each entity in it (the oldest of those times), then asks again
+//! with `changedSince` moved to that time, leaving out the ids it already handed out at
+//! that instant: nothing after it is lost, and the objects past it come with the
 //! next answer. An answer that is not full ends the feed for this run; run it again from
 //! the last checkpoint to poll. Every request goes through the client's own path (realm
 //! credential, `minorversion`, limits, retries, faults) and the answers through
@@ -71,10 +72,12 @@
 //!   start a new feed. Poll well within 30 days; a feed whose entities did not change for
 //!   30 days has no newer checkpoint to save (the core's feeds move their checkpoint only
 //!   with a change) and reports the gap too: start it again from a recent time.
-//! * **1 000 objects per entity per answer**, walked as above. More than 1 000 objects of
-//!   one entity with the very same `LastUpdatedTime` cannot be paged past by
-//!   `changedSince`: that answer ends the feed with a `Decode` error naming the time,
-//!   rather than a loop (read those with a query).
+//! * **1 000 objects per answer**, walked as above; this assumes QuickBooks keeps the
+//!   oldest changes in a cut answer (it documents no order; if it kept others, changes
+//!   between `changedSince` and them could not be read by CDC at all). 1 000 or more
+//!   objects with the very same `LastUpdatedTime` cannot be paged past by `changedSince`:
+//!   that answer ends the feed with a `Decode` error naming the time, rather than a loop
+//!   (read those with a query).
 //! * A checkpoint naming another feed or other entities, a time in the future, more than
 //!   [`MAX_CHECKPOINT_SEEN`] `seen` ids, or an id not of the form `Entity:Id` is refused
 //!   before any request (`Config`).
@@ -90,6 +93,7 @@
 //! every other operation (`Update`, `Void`, `Emailed`) an update. The realm is not in the
 //! change: a service serving several realms reads it from [`WebhookPayload::events`].
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedGap};
@@ -235,29 +239,46 @@ impl Walk {
             .send_raw(request, &RequestOptions::default())
             .await?;
         let (answer, _) = crate::cdc::parse_answer(&response)?;
-        // The newest time handed out safely: up to the newest object of any full entity.
+        let seen: HashSet<&str> = position.seen.iter().map(String::as_str).collect();
+        let fresh = |r: &Row| {
+            r.at > position.since || (r.at == position.since && !seen.contains(r.key.as_str()))
+        };
+        // QuickBooks documents "a maximum of 1,000 objects" an answer without saying per
+        // entity or in all: an answer of 1 000 or more objects in all may be cut short, and
+        // only the objects up to the newest new one of every entity in it are sure to be
+        // complete (assuming the answer keeps the oldest changes, as change data capture
+        // does). Objects already handed out say nothing about where the answer stops.
+        let total: usize = answer.iter().map(|(_, values)| values.len()).sum();
+        let truncated = total >= MAX_PER_ENTITY;
         let mut cut: Option<DateTime<Utc>> = None;
-        let mut rows = Vec::new();
+        let mut rows = Vec::with_capacity(total);
         for (entity, values) in answer {
-            let full = values.len() >= MAX_PER_ENTITY;
             let mut newest: Option<DateTime<Utc>> = None;
             for value in values {
                 let row = row(&entity, value)?;
-                newest = newest.max(Some(row.at));
-                rows.push(row);
+                if fresh(&row) {
+                    newest = newest.max(Some(row.at));
+                    rows.push(row);
+                }
             }
-            if full {
-                cut = match (cut, newest) {
-                    (Some(c), Some(n)) => Some(c.min(n)),
-                    (c, n) => c.or(n),
-                };
+            if truncated && let Some(newest) = newest {
+                cut = Some(cut.map_or(newest, |c| c.min(newest)));
             }
         }
-        rows.retain(|r| {
-            r.at >= position.since
-                && cut.is_none_or(|cut| r.at <= cut)
-                && !(r.at == position.since && position.seen.contains(&r.key))
-        });
+        if truncated && cut.is_none() {
+            // Every object of a full answer was handed out already: the next answer
+            // would be the same one.
+            return Err(Error::decode(
+                SERVICE,
+                format!(
+                    "1000 or more changes at {}: change data capture cannot page past them; \
+                     read those entities with a query",
+                    position.since
+                ),
+            ));
+        }
+        rows.retain(|r| cut.is_none_or(|cut| r.at <= cut));
+        drop(seen);
         rows.sort_by(|a, b| {
             (a.at, &a.object.entity, &a.object.id).cmp(&(b.at, &b.object.entity, &b.object.id))
         });
@@ -286,17 +307,6 @@ impl Walk {
         let Some(cut) = cut else {
             return Ok(Page::new(changes, None));
         };
-        if changes.is_empty() {
-            // A full entity whose objects were all handed out already: the next answer
-            // would be the same one.
-            return Err(Error::decode(
-                SERVICE,
-                format!(
-                    "1000 or more changes of one entity at {cut}: change data capture cannot \
-                     page past them; read that entity with a query"
-                ),
-            ));
-        }
         let seen = if run_at == cut { run } else { Vec::new() };
         let next = Position { since: cut, seen };
         let next =

@@ -55,6 +55,8 @@ fn rec(entity: &'static str, id: u64, updated: DateTime<Utc>) -> Rec {
 struct Cdc {
     records: Arc<Mutex<Vec<Rec>>>,
     cap: usize,
+    /// The cap counts the objects of all entities together (the oldest first).
+    global: bool,
 }
 
 /// Pacific time, as QuickBooks sends it.
@@ -92,6 +94,7 @@ impl Cdc {
         Self {
             records: Arc::new(Mutex::new(records)),
             cap: 1000,
+            global: false,
         }
     }
 
@@ -111,6 +114,14 @@ impl Respond for Cdc {
         };
         let mut records = self.records.lock().unwrap().clone();
         records.sort_by_key(|r| (r.updated, r.id));
+        if self.global {
+            let asked: Vec<&str> = entities.split(',').collect();
+            records = records
+                .into_iter()
+                .filter(|r| asked.contains(&r.entity) && r.updated >= since)
+                .take(self.cap)
+                .collect();
+        }
         let mut answers = Vec::new();
         for entity in entities.split(',') {
             let rows: Vec<Value> = records
@@ -318,6 +329,27 @@ async fn a_full_answer_is_continued_from_the_last_time_handed_out_and_nothing_is
         since[2],
         (base() + Duration::seconds(998)).to_rfc3339_opts(SecondsFormat::Secs, false)
     );
+}
+
+#[tokio::test]
+async fn an_answer_capped_across_entities_is_continued_too() {
+    let b = base();
+    let records: Vec<Rec> = (0..1400u64)
+        .map(|i| {
+            rec(
+                if i % 2 == 0 { "Invoice" } else { "Customer" },
+                i + 1,
+                b + Duration::seconds(i as i64),
+            )
+        })
+        .collect();
+    let mut cdc = Cdc::new(records);
+    cdc.global = true;
+    let server = serve(cdc).await;
+    let changes = all(client(&server).cdc_feed(&params(), from_base())).await;
+    let got = keys(&changes);
+    assert_eq!(got.len(), 1400, "every object once");
+    assert_eq!(requests(&server).await.len(), 2);
 }
 
 #[tokio::test]
