@@ -45,8 +45,9 @@
 //!   out the `seen` records whose export time is still exactly `at` (records changed since
 //!   have a later time and come again). A Zendesk cursor names the end of a page only, so
 //!   this is how a crash in the middle of a 1 000-record page resumes without losing the
-//!   rest of the page or repeating all of it. The export time is the record's
-//!   `generated_timestamp` (the key Zendesk orders the export by), else its `updated_at`.
+//!   rest of the page or repeating all of it. The export time is the earlier of the
+//!   record's `generated_timestamp` (the key Zendesk orders the export by) and its
+//!   `updated_at`, so the restart is early enough whichever Zendesk compares.
 //!   At most [`MAX_SEEN`] ids are kept: records of a second beyond that are handed out
 //!   again after a resume (duplicates, never losses);
 //! * the start ([`ChangeFeed::checkpoint`] before the first change): `{ feed, at: <start> }`.
@@ -261,15 +262,19 @@ impl Walk {
         for (i, record) in page.items.into_iter().enumerate() {
             let id = record.record_id();
             let updated = record.updated().or(record.created());
-            let stamp = record
-                .generated()
-                .or(updated.map(|t| t.timestamp()))
-                .ok_or_else(|| {
-                    Error::decode(
-                        SERVICE,
-                        format!("an exported {} has no time", T::OBJECT_TYPE),
-                    )
-                })?;
+            // The earlier of the two times: a restart from it is safe whichever one Zendesk
+            // compares `start_time` with (only repeats can follow, never a loss).
+            let updated_secs = updated.map(|t| t.timestamp());
+            let stamp = match (record.generated(), updated_secs) {
+                (Some(g), Some(u)) => Some(g.min(u)),
+                (g, u) => g.or(u),
+            }
+            .ok_or_else(|| {
+                Error::decode(
+                    SERVICE,
+                    format!("an exported {} has no time", T::OBJECT_TYPE),
+                )
+            })?;
             // Handed out before the crash this run resumes from, in the same state.
             if position.cursor.is_none()
                 && Some(stamp) == position.time
