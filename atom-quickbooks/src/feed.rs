@@ -31,7 +31,7 @@
 //! every object of those entities changed since the time, in its latest state. The feed
 //! merges the entities, sorts the objects by `MetaData.LastUpdatedTime` (then entity and
 //! id) and hands them out oldest first. QuickBooks returns **at most 1 000 objects** in
-//! one answer ([`MAX_PER_ENTITY`](crate::cdc::MAX_PER_ENTITY); Intuit's documentation does
+//! one answer ([`MAX_PER_ENTITY`]; Intuit's documentation does
 //! not say whether per entity or in all, so the feed assumes either): an answer of 1 000
 //! or more objects in all may be cut short, so the feed hands out only the objects up to
 //! the newest new object of each entity in it (the oldest of those times), then asks again
@@ -66,7 +66,7 @@
 //! # Limits
 //!
 //! * **30 days**: QuickBooks looks back at most 30 days
-//!   ([`MAX_LOOKBACK`](crate::cdc::MAX_LOOKBACK)). A checkpoint or start older than that is
+//!   ([`MAX_LOOKBACK`]). A checkpoint or start older than that is
 //!   an [`ErrorKind::FeedGap`](atom_core::ErrorKind::FeedGap) error with a
 //!   [`FeedGap`] detail, before any request: read the entities in full with a query, then
 //!   start a new feed. Poll well within 30 days; a feed whose entities did not change for
