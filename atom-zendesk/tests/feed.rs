@@ -688,3 +688,17 @@ async fn the_organization_feed_walks_the_time_based_export_each_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_exported_ticket_without_any_time_is_a_decode_error() {
+    let server = MockServer::start().await;
+    let page = json!({"tickets": [{"id": 1, "status": "open"}], "after_cursor": "a", "end_of_stream": true});
+    Mock::given(method("GET"))
+        .and(path("/api/v2/incremental/tickets/cursor"))
+        .respond_with(json(200, &page))
+        .mount(&server)
+        .await;
+    let e = first_error(client(&server.uri()).incremental().tickets_feed(since())).await;
+    assert_eq!(e.kind(), ErrorKind::Decode);
+    assert!(e.message().contains("no time"), "{e}");
+}
