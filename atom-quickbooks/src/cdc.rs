@@ -156,6 +156,48 @@ fn last_updated(value: &Value) -> Option<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(text).ok()
 }
 
+/// The entities' rows of one answer, entity by entity, and the server's time; a `Fault`
+/// in the answer is its error.
+pub(crate) type Answer = (Vec<(String, Vec<Value>)>, Option<DateTime<FixedOffset>>);
+
+/// Reads a change-data-capture answer.
+pub(crate) fn parse_answer(response: &atom_core::ApiResponse) -> Result<Answer> {
+    let envelope: Envelope = response.json()?;
+    if let Some(fault) = &envelope.fault {
+        return Err(
+            crate::error::fault_error(fault, Some(response.status.as_u16()))
+                .with_request_id_opt(response.meta.request_id.clone()),
+        );
+    }
+    let mut rows = Vec::new();
+    for block in envelope.cdc {
+        for query in block.queries {
+            for (entity, value) in query {
+                if let Value::Array(values) = value {
+                    rows.push((entity, values));
+                }
+            }
+        }
+    }
+    Ok((rows, envelope.time))
+}
+
+impl Client {
+    /// `GET /cdc?entities=..&changedSince=..` (seconds, with the offset).
+    pub(crate) fn cdc_request(
+        &self,
+        entities: &[String],
+        since: DateTime<FixedOffset>,
+    ) -> atom_core::Request {
+        self.request(Method::GET, "cdc", "cdc", "/v3/company/{realmId}/cdc")
+            .query("entities", entities.join(","))
+            .query(
+                "changedSince",
+                since.to_rfc3339_opts(SecondsFormat::Secs, false),
+            )
+    }
+}
+
 impl Client {
     /// Objects of `entities` changed since `since` (at most 30 days ago).
     pub async fn cdc(&self, entities: &[&str], since: DateTime<FixedOffset>) -> Result<CdcResult> {
@@ -166,56 +208,38 @@ impl Client {
     /// read starts.
     pub async fn cdc_from(&self, checkpoint: &CdcCheckpoint) -> Result<CdcResult> {
         validate(checkpoint, Utc::now())?;
-        let request = self
-            .request(Method::GET, "cdc", "cdc", "/v3/company/{realmId}/cdc")
-            .query("entities", checkpoint.entities.join(","))
-            .query(
-                "changedSince",
-                checkpoint.since.to_rfc3339_opts(SecondsFormat::Secs, false),
-            );
+        let request = self.cdc_request(&checkpoint.entities, checkpoint.since);
         let response = self.send_raw(request, &RequestOptions::default()).await?;
-        let envelope: Envelope = response.json()?;
-        if let Some(fault) = &envelope.fault {
-            return Err(
-                crate::error::fault_error(fault, Some(response.status.as_u16()))
-                    .with_request_id_opt(response.meta.request_id.clone()),
-            );
-        }
+        let (rows, envelope_time) = parse_answer(&response)?;
         let mut changes = Vec::new();
         let mut truncated = Vec::new();
         let mut resume: Option<DateTime<FixedOffset>> = None;
-        for block in envelope.cdc {
-            for query in block.queries {
-                for (entity, rows) in query {
-                    let Value::Array(rows) = rows else { continue };
-                    let full = rows.len() >= MAX_PER_ENTITY;
-                    let mut latest: Option<DateTime<FixedOffset>> = None;
-                    for value in rows {
-                        let id = value
-                            .get("Id")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned();
-                        let deleted =
-                            value.get("status").and_then(Value::as_str) == Some("Deleted");
-                        let updated = last_updated(&value);
-                        latest = latest.max(updated);
-                        changes.push(Change {
-                            entity: entity.clone(),
-                            id,
-                            deleted,
-                            last_updated: updated,
-                            value,
-                        });
-                    }
-                    if full {
-                        resume = match (resume, latest) {
-                            (Some(r), Some(l)) => Some(r.min(l)),
-                            (r, l) => r.or(l),
-                        };
-                        truncated.push(entity);
-                    }
-                }
+        for (entity, rows) in rows {
+            let full = rows.len() >= MAX_PER_ENTITY;
+            let mut latest: Option<DateTime<FixedOffset>> = None;
+            for value in rows {
+                let id = value
+                    .get("Id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let deleted = value.get("status").and_then(Value::as_str) == Some("Deleted");
+                let updated = last_updated(&value);
+                latest = latest.max(updated);
+                changes.push(Change {
+                    entity: entity.clone(),
+                    id,
+                    deleted,
+                    last_updated: updated,
+                    value,
+                });
+            }
+            if full {
+                resume = match (resume, latest) {
+                    (Some(r), Some(l)) => Some(r.min(l)),
+                    (r, l) => r.or(l),
+                };
+                truncated.push(entity);
             }
         }
         if let Some(at) = resume
@@ -234,12 +258,12 @@ impl Client {
             .with_request_id_opt(response.meta.request_id.clone()));
         }
         let since = resume
-            .or(envelope.time)
+            .or(envelope_time)
             .unwrap_or(checkpoint.since)
             .max(checkpoint.since);
         Ok(CdcResult {
             changes,
-            time: envelope.time,
+            time: envelope_time,
             truncated,
             checkpoint: CdcCheckpoint {
                 entities: checkpoint.entities.clone(),

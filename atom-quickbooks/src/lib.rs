@@ -22,7 +22,8 @@
 //! * **Batch** ([`batch`]): mixed create/update/delete/query operations, 30 per call, larger
 //!   inputs split, results and faults matched back by `bId` in input order.
 //! * **Change data capture** ([`cdc`]): changes since a time (30-day window enforced),
-//!   deleted objects flagged, a serialisable checkpoint for sync loops.
+//!   deleted objects flagged, a serialisable checkpoint for sync loops; and as a change
+//!   feed ([`feed`]): oldest first, resumable, the 1 000-per-entity cap walked.
 //! * **Reports** ([`reports`]): ProfitAndLoss, BalanceSheet, CashFlow, AgedReceivables,
 //!   AgedPayables, CustomerSales, TransactionList with their parameters, decoded into a
 //!   [`reports::Report`] to walk (sections, rows, totals) and render.
@@ -137,6 +138,7 @@ pub mod client;
 mod entity;
 mod envelope;
 pub mod error;
+pub mod feed;
 pub mod models;
 mod pagination;
 pub mod query;

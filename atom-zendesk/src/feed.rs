@@ -1,4 +1,4 @@
-//! The ticket and user feeds: Zendesk's cursor-based incremental exports as
+//! The ticket, user and organization feeds: Zendesk's incremental exports as
 //! [`atom_core::feed::ChangeFeed`]s, resumable from a saved checkpoint.
 //!
 //! ```no_run
@@ -45,8 +45,9 @@
 //!   out the `seen` records whose export time is still exactly `at` (records changed since
 //!   have a later time and come again). A Zendesk cursor names the end of a page only, so
 //!   this is how a crash in the middle of a 1 000-record page resumes without losing the
-//!   rest of the page or repeating all of it. The export time is the record's
-//!   `generated_timestamp` (the key Zendesk orders the export by), else its `updated_at`.
+//!   rest of the page or repeating all of it. The export time is the earlier of the
+//!   record's `generated_timestamp` (the key Zendesk orders the export by) and its
+//!   `updated_at`, so the restart is early enough whichever Zendesk compares.
 //!   At most [`MAX_SEEN`] ids are kept: records of a second beyond that are handed out
 //!   again after a resume (duplicates, never losses);
 //! * the start ([`ChangeFeed::checkpoint`] before the first change): `{ feed, at: <start> }`.
@@ -67,6 +68,17 @@
 //!   soft-deleted tickets with that status), `created_at == updated_at`
 //!   [`ChangeKind::Created`], everything else [`ChangeKind::Updated`].
 //! * User kinds: `active: false` (a deleted user) is `Deleted`, then as for tickets.
+//! * Organization kinds: a `deleted_at` time is `Deleted`, then as for tickets.
+//!
+//! # Organizations
+//!
+//! Zendesk has no cursor export for organizations, only the time-based one
+//! (`GET /api/v2/incremental/organizations?start_time=`): the feed walks it the same way with
+//! the page's `end_time` as the cursor (`?start_time=<end_time>` for the next page and in
+//! the page-end checkpoints). A time-based page ends in the middle of a second, so the
+//! records of that second come again on the next page (more repeats than the cursor
+//! exports, never losses); a whole page of records of one second repeats its `end_time` and
+//! ends the feed with a `Decode` error, as a repeated cursor does.
 //!
 //! # Limits (Zendesk's numbers)
 //!
@@ -104,13 +116,15 @@ use serde_json::Value;
 
 use crate::SERVICE;
 use crate::incremental::{self, ExportStart, Incremental, Kind};
-use crate::models::{Ticket, TicketStatus, User};
+use crate::models::{Organization, Ticket, TicketStatus, User};
 use crate::webhook::{WebhookEvent, ZendeskEvent};
 
 /// The name of the ticket feed in its checkpoints.
 pub const TICKETS_FEED: &str = "zendesk.tickets";
 /// The name of the user feed in its checkpoints.
 pub const USERS_FEED: &str = "zendesk.users";
+/// The name of the organization feed in its checkpoints.
+pub const ORGANIZATIONS_FEED: &str = "zendesk.organizations";
 /// How far in the past a start must be: Zendesk refuses a `start_time` of the last minute.
 pub const MIN_START_AGE: Duration = Duration::from_secs(60);
 /// The most ids a checkpoint keeps of one second (more only cause repeats on resume).
@@ -178,6 +192,25 @@ impl Exported for User {
     }
     fn deleted(&self) -> bool {
         self.active == Some(false)
+    }
+}
+
+impl Exported for Organization {
+    const OBJECT_TYPE: &'static str = "organization";
+    fn record_id(&self) -> u64 {
+        self.id
+    }
+    fn created(&self) -> Option<DateTime<Utc>> {
+        self.created_at
+    }
+    fn updated(&self) -> Option<DateTime<Utc>> {
+        self.updated_at
+    }
+    fn generated(&self) -> Option<i64> {
+        self.extra.get("generated_timestamp")?.as_i64()
+    }
+    fn deleted(&self) -> bool {
+        self.extra.get("deleted_at").is_some_and(|v| !v.is_null())
     }
 }
 
@@ -261,20 +294,22 @@ impl Walk {
         for (i, record) in page.items.into_iter().enumerate() {
             let id = record.record_id();
             let updated = record.updated().or(record.created());
-            let stamp = record
-                .generated()
-                .or(updated.map(|t| t.timestamp()))
-                .ok_or_else(|| {
-                    Error::decode(
-                        SERVICE,
-                        format!("an exported {} has no time", T::OBJECT_TYPE),
-                    )
-                })?;
-            // Handed out before the crash this run resumes from, in the same state.
-            if position.cursor.is_none()
-                && Some(stamp) == position.time
-                && position.skip.contains(&id)
-            {
+            // The earlier of the two times: a restart from it is safe whichever one Zendesk
+            // compares `start_time` with (only repeats can follow, never a loss).
+            let updated_secs = updated.map(|t| t.timestamp());
+            let stamp = match (record.generated(), updated_secs) {
+                (Some(g), Some(u)) => Some(g.min(u)),
+                (g, u) => g.or(u),
+            }
+            .ok_or_else(|| {
+                Error::decode(
+                    SERVICE,
+                    format!("an exported {} has no time", T::OBJECT_TYPE),
+                )
+            })?;
+            // Handed out already in this state: before the crash this run resumes from,
+            // or on the page before (a time-based page starts again at its second).
+            if stamp == run_at && run_ids.contains(&id) {
                 continue;
             }
             if stamp != run_at {
@@ -450,6 +485,23 @@ impl Incremental {
     pub fn users_feed_from(&self, checkpoint: &FeedCheckpoint) -> ChangeFeed<User> {
         export_feed(self, incremental::USERS, USERS_FEED, checkpoint)
     }
+
+    /// Every organization changed since `start`, as changes with checkpoints. Zendesk
+    /// offers only the time-based export for organizations: its cursor is the page's
+    /// `end_time` (see the [module docs](crate::feed)).
+    pub fn organizations_feed(&self, start: FeedStart) -> ChangeFeed<Organization> {
+        self.organizations_feed_from(&start_checkpoint(ORGANIZATIONS_FEED, start))
+    }
+
+    /// The organization feed from a saved checkpoint of it.
+    pub fn organizations_feed_from(&self, checkpoint: &FeedCheckpoint) -> ChangeFeed<Organization> {
+        export_feed(
+            self,
+            incremental::ORGANIZATIONS,
+            ORGANIZATIONS_FEED,
+            checkpoint,
+        )
+    }
 }
 
 /// The fields of a ticket event's `detail` that are ids sent as strings.
@@ -532,5 +584,98 @@ impl ChangeSource for WebhookEvent {
             at,
             ticket,
         )])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::prelude::*;
+
+    fn checkpoints() -> impl Strategy<Value = FeedCheckpoint> {
+        (
+            prop::sample::select(vec![TICKETS_FEED, USERS_FEED, "stripe.events", ""]),
+            prop::option::of(prop_oneof![
+                "[ -~]{0,40}",
+                ".{0,8}",
+                "[A-Za-z0-9+/=]{1,2000}"
+            ]),
+            prop::option::of(prop_oneof![
+                1_600_000_000i64..1_800_000_000,
+                -100_000_000_000i64..100_000_000_000
+            ]),
+            prop_oneof![
+                prop::collection::vec("[0-9]{1,19}", 0..10),
+                prop::collection::vec(prop_oneof!["[0-9]{1,20}", ".{0,6}"], 0..1_200),
+            ],
+        )
+            .prop_map(|(feed, cursor, at, seen)| {
+                let mut c = FeedCheckpoint::new(feed).with_seen(seen);
+                c.cursor = cursor;
+                c.at = at.and_then(|t| DateTime::from_timestamp(t, 0));
+                c
+            })
+    }
+
+    proptest! {
+        #![proptest_config(atom_core::testing::proptest_config(1_000))]
+
+        /// Any checkpoint is refused with a `Config` error or gives a position Zendesk
+        /// accepts: a bounded printable cursor without seen ids, or a past start time
+        /// with at most MAX_CHECKPOINT_SEEN ids.
+        #[test]
+        fn a_checkpoint_is_refused_or_resumes_within_bounds(c in checkpoints()) {
+            match start_position(&c, TICKETS_FEED) {
+                Err(e) => prop_assert_eq!(e.kind(), atom_core::ErrorKind::Config),
+                Ok(p) => {
+                    prop_assert_eq!(c.feed.as_str(), TICKETS_FEED);
+                    if let Some(cursor) = &p.cursor {
+                        prop_assert!(!cursor.is_empty() && cursor.len() <= MAX_CURSOR_LEN);
+                        prop_assert!(p.skip.is_empty() && p.time.is_none());
+                    } else {
+                        let t = p.time.unwrap();
+                        prop_assert!(t >= 0 && t <= Utc::now().timestamp() - 60);
+                        prop_assert!(p.skip.len() <= MAX_CHECKPOINT_SEEN);
+                    }
+                }
+            }
+        }
+
+        /// Any ticket event detail reads as a ticket or is a `Decode` error.
+        #[test]
+        fn any_event_detail_reads_or_is_a_decode_error(
+            keys in prop::collection::vec(prop::sample::select(vec![
+                "id", "status", "priority", "type", "requester_id", "tags", "via",
+                "created_at", "updated_at", "subject",
+            ]), 0..8),
+            values in prop::collection::vec(prop_oneof![
+                Just(Value::Null),
+                any::<i64>().prop_map(Value::from),
+                ".{0,12}".prop_map(Value::from),
+                Just(serde_json::json!({"channel": "web"})),
+                Just(serde_json::json!(["a", 1])),
+            ], 8),
+        ) {
+            let detail: serde_json::Map<String, Value> = keys
+                .iter()
+                .zip(values)
+                .map(|(k, v)| ((*k).to_owned(), v))
+                .collect();
+            let event = ZendeskEvent {
+                event_type: "zen:event-type:ticket.updated".into(),
+                id: None,
+                subject: Some("zen:ticket:1".into()),
+                time: None,
+                account_id: None,
+                zendesk_event_version: None,
+                detail: Value::Object(detail),
+                event: Value::Null,
+            };
+            match detail_ticket(&event, 1) {
+                Ok(ticket) => prop_assert_eq!(ticket.id, 1),
+                Err(e) => prop_assert_eq!(e.kind(), atom_core::ErrorKind::Decode),
+            }
+        }
     }
 }

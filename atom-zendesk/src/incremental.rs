@@ -92,7 +92,7 @@ pub(crate) const USERS: Kind = Kind {
     operation: "incremental.users",
     time_based: false,
 };
-const ORGANIZATIONS: Kind = Kind {
+pub(crate) const ORGANIZATIONS: Kind = Kind {
     path: "/api/v2/incremental/organizations",
     key: "organizations",
     operation: "incremental.organizations",

@@ -50,7 +50,7 @@
 //! | [`Client::search`] | search (1 000-result ceiling), export (cursor), count |
 //! | [`Client::satisfaction_ratings`] | list (score, period), get, summary |
 //! | [`Client::help_center`] | categories, sections, articles, get/create/update article, translations, search, labels, articles_for_ticket |
-//! | [`Client::incremental`] | tickets, users, organizations (items or pages, resumable); change feeds of tickets and users ([`feed`]) |
+//! | [`Client::incremental`] | tickets, users, organizations (items or pages, resumable); change feeds of tickets, users and organizations ([`feed`]) |
 //! | [`Client::ticket_fields`], [`Client::custom_statuses`] | list, ids by title |
 //! | [`webhook::Webhook`] | verify, test signer |
 //!
