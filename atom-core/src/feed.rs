@@ -376,6 +376,41 @@ impl FeedGap {
 pub struct ChangeFeed<T> {
     changes: Paginator<Change<T>>,
     last: Option<FeedCheckpoint>,
+    position: Option<FeedPosition>,
+}
+
+/// Where a feed's source stands once the feed has handed out everything: set by the
+/// provider's walk when it reaches the end, so that [`ChangeFeed::checkpoint`] moves past
+/// a quiet spell even when no change came.
+///
+/// Without it, a feed whose changes stop for longer than the provider's horizon (Stripe's
+/// 30 days) would resume from a checkpoint the provider no longer serves, and report a gap
+/// although nothing was missed. Clones share the position.
+///
+/// ```
+/// use atom_core::feed::{FeedCheckpoint, FeedPosition};
+/// let position = FeedPosition::default();
+/// position.advance(FeedCheckpoint::new("stripe.events").with_cursor("evt_9"));
+/// # let _ = position;
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct FeedPosition(std::sync::Arc<std::sync::Mutex<Option<FeedCheckpoint>>>);
+
+impl FeedPosition {
+    /// Records where the source stands after the last change handed out.
+    pub fn advance(&self, checkpoint: FeedCheckpoint) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(checkpoint);
+    }
+
+    fn take(&self) -> Option<FeedCheckpoint> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
 }
 
 impl<T> fmt::Debug for ChangeFeed<T> {
@@ -394,7 +429,15 @@ impl<T: Send + 'static> ChangeFeed<T> {
         Self {
             changes,
             last: from,
+            position: None,
         }
+    }
+
+    /// The feed with a [`FeedPosition`] its walk advances at the end: once the stream has
+    /// ended, [`ChangeFeed::checkpoint`] is that position.
+    pub fn with_position(mut self, position: FeedPosition) -> Self {
+        self.position = Some(position);
+        self
     }
 
     /// A feed that yields `error` once and ends: for a start refused before any request.
@@ -402,8 +445,9 @@ impl<T: Send + 'static> ChangeFeed<T> {
         Self::new(Paginator::failed(error), None)
     }
 
-    /// The checkpoint of the last change handed out (or the one the feed started from).
-    /// Save it only once that change is handled.
+    /// The checkpoint of the last change handed out (or the one the feed started from,
+    /// or, once the stream has ended, the position its walk reached). Save it only once
+    /// that change is handled.
     pub fn checkpoint(&self) -> Option<&FeedCheckpoint> {
         self.last.as_ref()
     }
@@ -422,10 +466,18 @@ impl<T: Send + 'static> Stream for ChangeFeed<T> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         let polled = this.changes.poll_next_unpin(cx);
-        if let Poll::Ready(Some(Ok(change))) = &polled
-            && let Some(checkpoint) = &change.checkpoint
-        {
-            this.last = Some(checkpoint.clone());
+        match &polled {
+            Poll::Ready(Some(Ok(change))) => {
+                if let Some(checkpoint) = &change.checkpoint {
+                    this.last = Some(checkpoint.clone());
+                }
+            }
+            Poll::Ready(None) => {
+                if let Some(position) = this.position.as_ref().and_then(FeedPosition::take) {
+                    this.last = Some(position);
+                }
+            }
+            _ => {}
         }
         polled
     }
@@ -445,6 +497,26 @@ mod tests {
             err.provider_details::<FeedGap>().map(|g| g.resume_from),
             Some(at)
         );
+    }
+
+    #[tokio::test]
+    async fn the_position_replaces_the_checkpoint_only_once_the_stream_ended() {
+        use crate::{Checkpoint, Page};
+        let position = FeedPosition::default();
+        let walk = position.clone();
+        let pages = Paginator::new(Checkpoint::default(), move |_| {
+            walk.advance(FeedCheckpoint::new("things").with_cursor("end"));
+            let change = Change::new(ChangeKind::Created, "thing", "t1", Utc::now(), ())
+                .with_checkpoint(FeedCheckpoint::new("things").with_cursor("t1"));
+            Box::pin(async move { Ok(Page::new(vec![change], None)) })
+        });
+        let mut feed = ChangeFeed::new(pages, None).with_position(position);
+        let first = feed.next().await.and_then(|c| c.ok());
+        assert!(first.is_some());
+        let cursor = |f: &ChangeFeed<()>| f.checkpoint().and_then(|c| c.cursor.clone());
+        assert_eq!(cursor(&feed).as_deref(), Some("t1"), "not before the end");
+        assert!(feed.next().await.is_none());
+        assert_eq!(cursor(&feed).as_deref(), Some("end"));
     }
 
     #[test]

@@ -28,6 +28,11 @@
 //! (`Stripe-Account`) and per filter: resuming with other `types` than the checkpoint was
 //! made with is not supported.
 //!
+//! When the walk reaches the end and the list has been quiet for a minute, the feed's
+//! [`ChangeFeed::checkpoint`](atom_core::feed::ChangeFeed::checkpoint) becomes `{ at: now -
+//! 1 min }` (resumed like a start time), so a feed with no change for longer than Stripe
+//! keeps events still resumes without a gap; save it at the end of a run.
+//!
 //! # Limits
 //!
 //! * Stripe keeps events for **30 days** ([`EVENT_RETENTION`]). A checkpoint or a start
@@ -45,7 +50,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedGap};
+use atom_core::feed::{
+    Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedGap, FeedPosition,
+};
 use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
 use chrono::{DateTime, Utc};
 
@@ -156,7 +163,16 @@ struct Walk {
     /// Pages read while walking the window back to its oldest page, kept to be yielded on
     /// the way forward instead of being asked for again.
     stash: Mutex<Stash>,
+    /// The newest event time handed out (or resumed from).
+    newest: Mutex<Option<DateTime<Utc>>>,
+    /// Where the feed stands when it ends (see [`Walk::forward`]).
+    position: FeedPosition,
 }
+
+/// How long the events list must have been quiet before the feed's end moves its
+/// checkpoint to a time: an event made visible later than this after its creation, and
+/// before a later one, could be missed by a resume from that time.
+const QUIET: Duration = Duration::from_secs(60);
 
 /// Most bytes of response bodies the window walk keeps for the way forward; pages beyond
 /// it are asked for again (one request each) rather than held.
@@ -269,7 +285,7 @@ impl Walk {
         }
         if let Some(anchor) = cursor.strip_prefix(ANCHOR) {
             return match self.list(&[("ending_before", anchor)]).await {
-                Ok(page) => forward(page),
+                Ok(page) => self.forward(page),
                 Err(e) if is_missing(&e) => Ok(Page::new(Vec::new(), Some(SCAN.to_owned()))),
                 Err(e) => Err(e),
             };
@@ -286,7 +302,28 @@ impl Walk {
             .list(&[("ending_before", after)])
             .await
             .map_err(|e| self.gap_if_missing(e))?;
-        forward(page)
+        self.forward(page)
+    }
+
+    /// A page of the events just newer than a cursor, as changes, and the next cursor. On
+    /// the last page, a source quiet for [`QUIET`] moves the feed's position to `now -
+    /// QUIET`, so a feed with no change for longer than Stripe keeps events can still
+    /// resume.
+    fn forward(&self, page: List<Event>) -> Result<Page<Change<Event>>> {
+        let newest = page.data.first().map(|e| e.created);
+        let mut seen = self.newest.lock().unwrap_or_else(PoisonError::into_inner);
+        *seen = (*seen).max(newest);
+        if page.has_more {
+            let newest = page.data.first().ok_or_else(more_but_empty)?;
+            let next = Some(format!("{AFTER}{}", newest.id));
+            return oldest_first(page.data, next);
+        }
+        let quiet_since = Utc::now() - chrono::Duration::from_std(QUIET).unwrap_or_default();
+        if seen.is_none_or(|t| t < quiet_since) {
+            self.position
+                .advance(FeedCheckpoint::new(EVENTS_FEED).with_at(quiet_since));
+        }
+        oldest_first(page.data, None)
     }
 
     /// Stripe no longer has the event the feed resumes after: a gap, not a bad request.
@@ -297,17 +334,6 @@ impl Walk {
             error
         }
     }
-}
-
-/// A page of the events just newer than a cursor, as changes, and the next cursor.
-fn forward(page: List<Event>) -> Result<Page<Change<Event>>> {
-    let next = if page.has_more {
-        let newest = page.data.first().ok_or_else(more_but_empty)?;
-        Some(format!("{AFTER}{}", newest.id))
-    } else {
-        None
-    };
-    oldest_first(page.data, next)
 }
 
 fn is_missing(error: &Error) -> bool {
@@ -381,6 +407,7 @@ pub(crate) fn events_feed(
             ));
         }
     };
+    let position = FeedPosition::default();
     let walk = Arc::new(Walk {
         client: client.clone(),
         options: options.clone(),
@@ -389,11 +416,13 @@ pub(crate) fn events_feed(
         since: checkpoint.at.map(|at| at.timestamp()),
         resume_from: checkpoint.at,
         stash: Mutex::new(Stash::default()),
+        newest: Mutex::new(checkpoint.at),
+        position: position.clone(),
     });
     let pages = Paginator::new(Checkpoint { cursor, skip: 0 }, move |cursor| {
         let walk = walk.clone();
         Box::pin(async move { walk.fetch(cursor).await })
     })
     .service(SERVICE);
-    ChangeFeed::new(pages, Some(checkpoint.clone()))
+    ChangeFeed::new(pages, Some(checkpoint.clone())).with_position(position)
 }

@@ -562,3 +562,51 @@ async fn the_window_walk_asks_for_each_page_once() {
         "only the check for events newer than the window"
     );
 }
+
+/// A feed that reaches the end of a quiet list moves its checkpoint to a time a minute
+/// back, so a feed quiet for longer than Stripe keeps events still resumes; a resume from
+/// it yields exactly the events made since. With a recent event, the checkpoint stays on
+/// that event.
+#[tokio::test]
+async fn a_quiet_list_moves_the_checkpoint_to_a_time() {
+    let log = EventsLog::default();
+    log.add(3, now() - 7_200, 10);
+    let (_server, stripe) = stripe_with(&log).await;
+    let params = EventFeedParams::new();
+    let since = DateTime::from_timestamp(now() - 8_000, 0).unwrap();
+    let mut feed = stripe.events().feed(&params, FeedStart::Since(since));
+    let mut handed = Vec::new();
+    while let Some(change) = feed.try_next().await.unwrap() {
+        handed.push(change.object.id);
+    }
+    assert_eq!(handed, log.ids());
+    let end = feed.checkpoint().cloned().unwrap();
+    assert_eq!(end.cursor, None);
+    let at = end.at.unwrap().timestamp();
+    assert!(
+        (now() - 70..=now() - 50).contains(&at),
+        "a minute back: {at}"
+    );
+
+    log.add(2, now(), 0);
+    let ids: Vec<String> = stripe
+        .events()
+        .feed_from(&params, &end)
+        .map_ok(|c| c.object.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        ids,
+        ["evt_003", "evt_004"],
+        "only the new events, none again"
+    );
+
+    // The newest event is recent: the checkpoint stays on it.
+    let mut feed = stripe.events().feed_from(&params, &end);
+    while feed.try_next().await.unwrap().is_some() {}
+    assert_eq!(
+        feed.checkpoint().and_then(|c| c.cursor.as_deref()),
+        Some("evt_004")
+    );
+}

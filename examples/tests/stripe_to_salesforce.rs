@@ -272,6 +272,13 @@ async fn a_clean_run_writes_each_payment_once_on_the_right_account() {
             .any(|(id, r)| *id == "pi_inv" && r.contains("in_1"))
     );
 
+    // The list was quiet at the end: the saved checkpoint moved to a time a minute back,
+    // so a quiet month cannot push it past the 30 days Stripe keeps events.
+    let key = atom_core::CheckpointKey::new(atom_stripe::feed::EVENTS_FEED, "stripe-to-salesforce");
+    let saved = w.store.load(&key).await.unwrap().unwrap().checkpoint;
+    assert_eq!(saved.cursor, None);
+    assert!(saved.at.unwrap().timestamp() > now() - 120);
+
     // A second run has nothing to do and writes nothing.
     let before = w.sf.storm.by_operation();
     let again = w.run(200, &NoHook).await.unwrap();

@@ -70,6 +70,13 @@ async fn pass<P: Program>(
     loop {
         let batch = next_batch(&mut feed, program.batch_size()).await?;
         let Some(last) = batch.last().and_then(|c| c.checkpoint.clone()) else {
+            // Everything read was written: the position the feed reached at its end (past
+            // a quiet spell) is safe to save, and keeps a quiet feed inside its horizon.
+            if let Some(end) = feed.checkpoint().cloned()
+                && slot.checkpoint() != Some(&end)
+            {
+                slot.save(&end).await?;
+            }
             return Ok(());
         };
         let changes = batch.len();
