@@ -251,6 +251,32 @@ impl<T> Change<T> {
     }
 }
 
+/// The time before which a provider's list can be taken as settled, once it answered with
+/// nothing newer: `quiet` before the answer's `Date` header (the provider's clock, which
+/// stamps the changes), or before this machine's clock when the header is missing or
+/// later. A feed advances its [`FeedPosition`] to it only when its newest change is older.
+///
+/// ```
+/// use std::time::Duration;
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("date", http::HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"));
+/// let settled = atom_core::feed::settled_before(&headers, Duration::from_secs(60));
+/// assert_eq!(settled.to_rfc3339(), "1994-11-06T08:48:37+00:00");
+/// ```
+pub fn settled_before(headers: &http::HeaderMap, quiet: std::time::Duration) -> DateTime<Utc> {
+    let now = Utc::now();
+    let server: Option<DateTime<Utc>> = headers
+        .get(http::header::DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .map(Into::into);
+    let clock = server.map_or(now, |s| s.min(now));
+    let quiet = chrono::Duration::from_std(quiet).unwrap_or(chrono::Duration::MAX);
+    clock
+        .checked_sub_signed(quiet)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
 /// A verified webhook delivery that reports changes (Stripe's `Event`, a GitHub
 /// delivery): what a webhook pushes becomes the same [`Change`] a feed yields.
 pub trait ChangeSource: Sized {

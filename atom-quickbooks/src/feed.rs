@@ -69,9 +69,10 @@
 //!   ([`MAX_LOOKBACK`]). A checkpoint or start older than that is
 //!   an [`ErrorKind::FeedGap`](atom_core::ErrorKind::FeedGap) error with a
 //!   [`FeedGap`] detail, before any request: read the entities in full with a query, then
-//!   start a new feed. Poll well within 30 days; a feed whose entities did not change for
-//!   30 days has no newer checkpoint to save (the core's feeds move their checkpoint only
-//!   with a change) and reports the gap too: start it again from a recent time.
+//!   start a new feed. Poll well within 30 days. When a walk reaches the end and change
+//!   data capture has been quiet for a minute (by Intuit's `Date` header), the feed's
+//!   [`ChangeFeed::checkpoint`] moves to that time, so a feed whose entities did not change
+//!   for 30 days still resumes; save it at the end of a run.
 //! * **1 000 objects per answer**, walked as above; this assumes QuickBooks keeps the
 //!   oldest changes in a cut answer (it documents no order; if it kept others, changes
 //!   between `changedSince` and them could not be read by CDC at all). 1 000 or more
@@ -96,7 +97,10 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedGap};
+use atom_core::feed::{
+    Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedGap, FeedPosition,
+    settled_before,
+};
 use atom_core::{Checkpoint, Error, Page, Paginator, Result};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
@@ -181,7 +185,14 @@ struct Walk {
     client: Client,
     entities: Vec<String>,
     list: String,
+    /// Where the feed stands when it ends (see [`Walk::fetch`]).
+    position: FeedPosition,
 }
+
+/// How long change data capture must have been quiet before the feed's end moves its
+/// checkpoint to a time: an object stamped before that time but visible only later could
+/// be missed by a resume from it.
+const QUIET: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// One object of an answer, with what the feed orders and filters it by.
 struct Row {
@@ -239,6 +250,7 @@ impl Walk {
             .send_raw(request, &RequestOptions::default())
             .await?;
         let (answer, _) = crate::cdc::parse_answer(&response)?;
+        let settled = settled_before(&response.headers, QUIET);
         let seen: HashSet<&str> = position.seen.iter().map(String::as_str).collect();
         let fresh = |r: &Row| {
             r.at > position.since || (r.at == position.since && !seen.contains(r.key.as_str()))
@@ -305,6 +317,15 @@ impl Walk {
             changes.push(Change::new(kind, entity, id, r.at, r.object).with_checkpoint(checkpoint));
         }
         let Some(cut) = cut else {
+            // The end: past a quiet spell, the position moves to a time, so a feed with no
+            // change for longer than the 30 days CDC serves still resumes without a gap.
+            if run_at < settled {
+                self.position.advance(
+                    FeedCheckpoint::new(CDC_FEED)
+                        .with_cursor(self.list.clone())
+                        .with_at(settled),
+                );
+            }
             return Ok(Page::new(changes, None));
         };
         let seen = if run_at == cut { run } else { Vec::new() };
@@ -404,10 +425,12 @@ impl Client {
             Ok(start) => start,
             Err(e) => return ChangeFeed::failed(e),
         };
+        let position = FeedPosition::default();
         let walk = Arc::new(Walk {
             client: self.clone(),
             entities: params.entities.clone(),
             list,
+            position: position.clone(),
         });
         let pages = Paginator::new(
             Checkpoint {
@@ -420,7 +443,7 @@ impl Client {
             },
         )
         .service(SERVICE);
-        ChangeFeed::new(pages, Some(checkpoint.clone()))
+        ChangeFeed::new(pages, Some(checkpoint.clone())).with_position(position)
     }
 }
 

@@ -52,6 +52,7 @@ use std::time::Duration;
 
 use atom_core::feed::{
     Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedGap, FeedPosition,
+    settled_before,
 };
 use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
 use chrono::{DateTime, Utc};
@@ -228,8 +229,17 @@ impl Walk {
         Ok(self.list_sized(params).await?.0)
     }
 
-    /// A page and the length of its body.
-    async fn list_sized(&self, params: &[(&str, &str)]) -> Result<(List<Event>, usize)> {
+    /// A page of events just newer than `after`, as changes.
+    async fn after(&self, after: &str) -> Result<Page<Change<Event>>> {
+        let (page, _, settled) = self.list_sized(&[("ending_before", after)]).await?;
+        self.forward(page, settled)
+    }
+
+    /// A page, the length of its body, and when Stripe's list was settled at its answer.
+    async fn list_sized(
+        &self,
+        params: &[(&str, &str)],
+    ) -> Result<(List<Event>, usize, DateTime<Utc>)> {
         let mut request = Request::get("/v1/events")
             .operation("events.feed")
             .path_template("/v1/events")
@@ -241,7 +251,8 @@ impl Walk {
             request = request.query("types[]", t.clone());
         }
         let response = self.client.send_with(request, &self.options).await?;
-        Ok((response.json()?, response.body.len()))
+        let settled = settled_before(&response.headers, QUIET);
+        Ok((response.json()?, response.body.len(), settled))
     }
 
     fn stash(&self) -> std::sync::MutexGuard<'_, Stash> {
@@ -273,7 +284,7 @@ impl Walk {
             if !after.is_empty() {
                 params.push(("starting_after", after));
             }
-            let (page, bytes) = self.list_sized(&params).await?;
+            let (page, bytes, _) = self.list_sized(&params).await?;
             if page.has_more {
                 let last = page.data.last().ok_or_else(more_but_empty)?.id.clone();
                 self.stash().hold(page, bytes);
@@ -284,8 +295,8 @@ impl Walk {
             return oldest_first(page.data, next);
         }
         if let Some(anchor) = cursor.strip_prefix(ANCHOR) {
-            return match self.list(&[("ending_before", anchor)]).await {
-                Ok(page) => self.forward(page),
+            return match self.after(anchor).await {
+                Ok(page) => Ok(page),
                 Err(e) if is_missing(&e) => Ok(Page::new(Vec::new(), Some(SCAN.to_owned()))),
                 Err(e) => Err(e),
             };
@@ -298,18 +309,14 @@ impl Walk {
             let newest = page.data.first().map(|e| format!("{AFTER}{}", e.id));
             return oldest_first(page.data, newest);
         }
-        let page = self
-            .list(&[("ending_before", after)])
-            .await
-            .map_err(|e| self.gap_if_missing(e))?;
-        self.forward(page)
+        self.after(after).await.map_err(|e| self.gap_if_missing(e))
     }
 
     /// A page of the events just newer than a cursor, as changes, and the next cursor. On
-    /// the last page, a source quiet for [`QUIET`] moves the feed's position to `now -
-    /// QUIET`, so a feed with no change for longer than Stripe keeps events can still
-    /// resume.
-    fn forward(&self, page: List<Event>) -> Result<Page<Change<Event>>> {
+    /// the last page, a list quiet for [`QUIET`] (by Stripe's clock) moves the feed's
+    /// position to that time, so a feed with no change for longer than Stripe keeps events
+    /// can still resume.
+    fn forward(&self, page: List<Event>, settled: DateTime<Utc>) -> Result<Page<Change<Event>>> {
         let newest = page.data.first().map(|e| e.created);
         let mut seen = self.newest.lock().unwrap_or_else(PoisonError::into_inner);
         *seen = (*seen).max(newest);
@@ -318,10 +325,9 @@ impl Walk {
             let next = Some(format!("{AFTER}{}", newest.id));
             return oldest_first(page.data, next);
         }
-        let quiet_since = Utc::now() - chrono::Duration::from_std(QUIET).unwrap_or_default();
-        if seen.is_none_or(|t| t < quiet_since) {
+        if seen.is_none_or(|t| t < settled) {
             self.position
-                .advance(FeedCheckpoint::new(EVENTS_FEED).with_at(quiet_since));
+                .advance(FeedCheckpoint::new(EVENTS_FEED).with_at(settled));
         }
         oldest_first(page.data, None)
     }
