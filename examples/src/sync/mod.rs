@@ -12,6 +12,7 @@
 //! * [`CheckpointSlot`]: one consumer's checkpoint of one feed, saved by compare-and-swap.
 
 mod checkpoint;
+pub mod reconcile;
 mod step;
 
 pub use checkpoint::CheckpointSlot;
