@@ -4,7 +4,7 @@ use atom_examples::tour;
 
 #[tokio::main]
 async fn main() {
-    let legs: [(&str, tour::LegResult); 7] = [
+    let legs: [(&str, tour::LegResult); 8] = [
         ("core", tour::core::run().await),
         ("stripe", tour::stripe::run().await),
         ("github", tour::github::run().await),
@@ -12,6 +12,7 @@ async fn main() {
         ("zendesk", tour::zendesk::run().await),
         ("quickbooks", tour::quickbooks::run().await),
         ("hubspot", tour::hubspot::run().await),
+        ("reconcile", tour::reconcile::run().await),
     ];
     let mut failed = false;
     println!();
