@@ -266,6 +266,26 @@ async fn a_crash_at_every_step_then_a_rerun_leaves_exactly_the_uncrashed_deposit
 }
 
 #[tokio::test]
+async fn a_rerun_that_cannot_see_the_deposit_yet_is_kept_from_a_duplicate_by_the_requestid() {
+    let specs = seven();
+    let clean = world(&specs).await;
+    clean.run(&NoHook).await.unwrap();
+    let w = world(&specs).await;
+    let crashed = w.run(&CrashAt::new(Step::TargetWritten, 3)).await;
+    assert!(matches!(crashed, Err(RunError::Crashed(_))));
+    w.qb_mock.blind_queries(true);
+    let rerun = w.run(&NoHook).await.unwrap();
+    // The create of the crashed payout went out again, with the same requestid, and was
+    // answered with the first deposit.
+    assert_eq!(w.qb_mock.replays(), 1);
+    assert_eq!(
+        rerun.created.first().map(|c| c.payout.as_str()),
+        Some("po_D4")
+    );
+    assert_eq!(w.qb_mock.deposits(), clean.qb_mock.deposits());
+}
+
+#[tokio::test]
 async fn a_429_and_503_storm_slows_the_run_down_and_loses_nothing() {
     let specs = seven();
     let clean = world(&specs).await;

@@ -23,6 +23,7 @@ struct State {
     writes: u64,
     failures: u64,
     replays: u64,
+    blind: bool,
 }
 
 /// The QuickBooks mock. Clones share the state.
@@ -117,6 +118,12 @@ impl QuickBooksMock {
         self.state().failures
     }
 
+    /// While `blind`, deposit queries see no deposit (a search index lagging behind the
+    /// writes), so only the `requestid` stands between a rerun and a duplicate.
+    pub fn blind_queries(&self, blind: bool) {
+        self.state().blind = blind;
+    }
+
     /// Creates answered with the first answer of their `requestid`, creating nothing.
     pub fn replays(&self) -> u64 {
         self.state().replays
@@ -162,6 +169,7 @@ impl State {
             let rows = self
                 .deposits
                 .iter()
+                .filter(|_| !self.blind)
                 .filter(|d| {
                     let date = d["TxnDate"].as_str().unwrap_or_default();
                     date >= from && date <= to
