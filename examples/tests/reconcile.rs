@@ -239,8 +239,15 @@ async fn a_crash_at_every_step_then_a_rerun_leaves_exactly_the_uncrashed_deposit
     let want = clean.qb_mock.deposits();
     assert_eq!(want.len(), 6);
     let mut crashes = 0;
-    for step in Step::ALL {
-        for nth in [1, 2, 4, 6] {
+    // Six payouts are read; their deposits are written in three groups (chunks of 3).
+    let plan: [(Step, &[usize]); 4] = [
+        (Step::Read, &[1, 2, 4, 6]),
+        (Step::Prepared, &[1]),
+        (Step::TargetWritten, &[1, 2, 3]),
+        (Step::CheckpointSaved, &[1, 2, 3]),
+    ];
+    for (step, nths) in plan {
+        for &nth in nths {
             let w = world(&specs).await;
             let first = w.run(&CrashAt::new(step, nth)).await;
             match first {
@@ -256,13 +263,14 @@ async fn a_crash_at_every_step_then_a_rerun_leaves_exactly_the_uncrashed_deposit
             assert!(rerun.mismatches.is_empty(), "{rerun}");
             let got = w.qb_mock.deposits();
             assert_eq!(got, want, "crash at {step:?} #{nth}: deposits differ");
-            // A crash after the write and before the checkpoint: the rerun finds the deposit.
+            // A crash after the write and before the checkpoint: the rerun finds the group's
+            // deposits and writes nothing for them.
             if step == Step::TargetWritten {
-                assert_eq!(rerun.matched.len(), 1, "{rerun}");
+                assert!(!rerun.matched.is_empty(), "{rerun}");
             }
         }
     }
-    assert_eq!(crashes, 12);
+    assert_eq!(crashes, 10);
 }
 
 #[tokio::test]
@@ -271,17 +279,15 @@ async fn a_rerun_that_cannot_see_the_deposit_yet_is_kept_from_a_duplicate_by_the
     let clean = world(&specs).await;
     clean.run(&NoHook).await.unwrap();
     let w = world(&specs).await;
-    let crashed = w.run(&CrashAt::new(Step::TargetWritten, 3)).await;
+    let crashed = w.run(&CrashAt::new(Step::TargetWritten, 2)).await;
     assert!(matches!(crashed, Err(RunError::Crashed(_))));
     w.qb_mock.blind_queries(true);
     let rerun = w.run(&NoHook).await.unwrap();
-    // The create of the crashed payout went out again, with the same requestid, and was
-    // answered with the first deposit.
+    // The batch of the crashed group went out again, with the same requestid, and was
+    // answered with the first deposits.
     assert_eq!(w.qb_mock.replays(), 1);
-    assert_eq!(
-        rerun.created.first().map(|c| c.payout.as_str()),
-        Some("po_D4")
-    );
+    let created: Vec<&str> = rerun.created.iter().map(|c| c.payout.as_str()).collect();
+    assert_eq!(created, ["po_D4", "po_D5", "po_E6", "po_F7"]);
     assert_eq!(w.qb_mock.deposits(), clean.qb_mock.deposits());
 }
 
@@ -300,7 +306,8 @@ async fn a_429_and_503_storm_slows_the_run_down_and_loses_nothing() {
         retry_after: Duration::from_secs(1),
     };
     w.stripe_mock.storm(storm);
-    w.qb_mock.storm(storm);
+    // QuickBooks: 429 on a deposit query, then 503 on a batch of creates after applying it.
+    w.qb_mock.storm(Storm { start: 4, ..storm });
     let started = Instant::now();
     let report = w.run(&NoHook).await.unwrap();
     assert_eq!(report.created.len(), 6, "{report}");
@@ -308,12 +315,13 @@ async fn a_429_and_503_storm_slows_the_run_down_and_loses_nothing() {
     // Every failure was answered by one retry; the 503s on deposit creates came after the
     // write (a lost answer), and the retry with the same requestid created nothing new.
     assert_eq!(w.stripe_mock.failures(), 6);
-    assert_eq!(w.qb_mock.failures(), 6);
+    assert_eq!(w.qb_mock.failures(), 4);
     assert_eq!(w.stripe_mock.requests(), clean_stripe + 6);
-    assert_eq!(w.qb_mock.requests(), clean_qb + 6);
-    assert!(
-        w.qb_mock.replays() >= 1,
-        "a create's answer was lost and replayed"
+    assert_eq!(w.qb_mock.requests(), clean_qb + 4);
+    assert_eq!(
+        w.qb_mock.replays(),
+        2,
+        "two batches' answers were lost and replayed"
     );
     // The 429s said `Retry-After: 1`: the run waited them out.
     assert!(started.elapsed() >= Duration::from_secs(1));
@@ -548,6 +556,51 @@ async fn a_missing_account_stops_the_run_with_a_config_error_naming_the_variable
 }
 
 #[tokio::test]
+async fn a_deposit_quickbooks_refuses_is_reported_and_the_others_of_its_batch_created() {
+    let specs = vec![
+        PayoutSpec::paid("po_1", T0, "usd", &[("charge", 1_000, 59)]),
+        PayoutSpec::paid("po_2", T0 + DAY, "usd", &[("charge", 2_000, 88)]),
+        PayoutSpec::paid("po_3", T0 + 2 * DAY, "usd", &[("charge", 3_000, 117)]),
+    ];
+    let w = world(&specs).await;
+    w.qb_mock.refuse("po_2");
+    let report = w.run(&NoHook).await.unwrap();
+    let created: Vec<&str> = report.created.iter().map(|c| c.payout.as_str()).collect();
+    assert_eq!(created, ["po_1", "po_3"]);
+    let skipped = &report.skipped[0];
+    assert_eq!(skipped.payout, "po_2");
+    assert!(
+        skipped.reason.contains("the mock refuses this deposit"),
+        "{report}"
+    );
+    assert_eq!(w.qb_mock.writes(), 1, "one /batch call for the three");
+}
+
+#[tokio::test]
+async fn quickbooks_down_stops_the_run_before_the_group_and_a_rerun_catches_up() {
+    let specs = seven();
+    let clean = world(&specs).await;
+    clean.run(&NoHook).await.unwrap();
+    let w = world(&specs).await;
+    // Every attempt (4) of the first batch fails.
+    w.qb_mock.fail_posts(4);
+    let err = w.run(&NoHook).await.unwrap_err();
+    assert_eq!(err.kind(), Some(ErrorKind::Server), "{err}");
+    assert!(w.qb_mock.deposits().is_empty());
+    let slot = CheckpointSlot::load(w.store.clone(), reconcile::checkpoint_key())
+        .await
+        .unwrap();
+    assert_eq!(
+        slot.checkpoint(),
+        None,
+        "the checkpoint did not move past the failed group"
+    );
+    let rerun = w.run(&NoHook).await.unwrap();
+    assert_eq!(rerun.created.len(), 6, "{rerun}");
+    assert_eq!(w.qb_mock.deposits(), clean.qb_mock.deposits());
+}
+
+#[tokio::test]
 async fn a_payout_not_final_stops_the_run_before_it() {
     let specs = vec![
         PayoutSpec::paid("po_1", T0, "usd", &[("charge", 1_000, 59)]),
@@ -609,18 +662,18 @@ async fn figure_requests_and_cpu_per_change() {
     let changes = N * M;
     // Fewest calls: Stripe 1 payout page per 100 + per payout ceil((M + 1) / 100) pages (its
     // own payout transaction is listed too); QuickBooks 1 account query + 1 deposit query per
-    // 1000 + creates, 30 per /batch call at best.
+    // 1000 rows + the creates, 30 per /batch call.
     let stripe_min = N.div_ceil(100) + N * (M + 1).div_ceil(100);
-    let qb_min_single = 2 + N;
-    let qb_min_batch = 2 + N.div_ceil(30);
+    let qb_min = 2 + N.div_ceil(30);
     println!("reconcile figure: {N} payouts x {M} balance transactions = {changes} changes");
     println!(
         "  Stripe: {} HTTP requests (minimum {stripe_min})",
         w.stripe_mock.requests()
     );
     println!(
-        "  QuickBooks: {} HTTP requests (minimum {qb_min_single} with one create per deposit, {qb_min_batch} with /batch)",
-        w.qb_mock.requests()
+        "  QuickBooks: {} HTTP requests (minimum {qb_min}: /batch of 30 creates; {} with one create per deposit)",
+        w.qb_mock.requests(),
+        2 + N
     );
     println!("  report counted {:?}", report.requests);
     if let Some(cpu) = cpu {
@@ -631,5 +684,5 @@ async fn figure_requests_and_cpu_per_change() {
         );
     }
     assert_eq!(w.stripe_mock.requests(), stripe_min as u64);
-    assert_eq!(w.qb_mock.requests(), qb_min_single as u64);
+    assert_eq!(w.qb_mock.requests(), qb_min as u64);
 }

@@ -1,6 +1,6 @@
 //! The reconciliation leg (program 3): Stripe payouts matched to QuickBooks deposits, run
-//! once against local stateful mocks. Missing deposits are created (with a `requestid`
-//! from the payout id), a deposit someone entered with the wrong amount is reported with
+//! once against local stateful mocks. Missing deposits are created in one `/batch` call
+//! (with a `requestid` from the payout ids), a deposit someone entered with the wrong amount is reported with
 //! both values and left alone, and a second run with the checkpoint lost creates nothing.
 
 use std::sync::Arc;
@@ -104,8 +104,8 @@ pub async fn run() -> LegResult {
     )?;
     let writes = qb_mock.writes();
     ensure(
-        writes == 3,
-        "one write per missing deposit, none for the mismatch",
+        writes == 1,
+        "one /batch call for the missing deposits, no write for the mismatch",
     )?;
 
     // The checkpoint lost: every deposit is found by the payout id in PrivateNote.

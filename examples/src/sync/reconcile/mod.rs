@@ -7,8 +7,9 @@
 //! payout's deposit in QuickBooks by the payout id it records in `PrivateNote`
 //! (`stripe-payout:po_…`; `DocNumber` holds at most 21 characters, a payout id 27):
 //!
-//! * missing: it is created, with the `requestid` `stripe-<payout id>`, so a retried or
-//!   repeated create is answered with the first deposit instead of a second one;
+//! * missing: it is created, 30 deposits to a `/batch` call whose `requestid` is
+//!   `stripe-<first payout id>-<count>`, so a retried or repeated call is answered with the
+//!   first call's deposits instead of new ones;
 //! * present and in agreement: matched;
 //! * present and different (amount, currency, fees, bank account, its own line total):
 //!   reported with both values and left untouched. Nothing is "fixed" silently.
@@ -18,7 +19,10 @@
 //! `i128`, and no `f64` is involved.
 //!
 //! The checkpoint (feed [`FEED`], consumer [`CONSUMER`]) is the last payout reconciled,
-//! oldest first by `created`; it is saved by compare-and-swap after the QuickBooks write.
+//! oldest first by `created`; it is saved by compare-and-swap after each group's QuickBooks
+//! write. A deposit QuickBooks refuses (its own validation fault) is reported under
+//! `skipped` with the fault; a call that fails as a whole (after the client's retries)
+//! stops the run before the group, and the next run picks it up.
 //!
 //! Limits: payouts `pending` or `in_transit` are not final and stop the run before them;
 //! a payout whose balance transactions do not add up to its amount is reported and passed

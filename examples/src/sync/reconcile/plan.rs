@@ -36,9 +36,10 @@ pub fn payout_in_note(note: &str) -> Option<&str> {
     rest.get(..end).filter(|id| !id.is_empty())
 }
 
-/// The `requestid` of the deposit create for a payout: the same on every run, so a repeated
-/// create (a retry, a rerun after a crash) is answered with the first one's deposit. `None`
-/// when the id would not make a valid `requestid` (at most 50 of `A-Z a-z 0-9 _ -`).
+/// The `requestid` base of the `/batch` call whose first deposit is this payout's (the call
+/// sends `<base>-<count>`): the same on every run, so a repeated call (a retry, a rerun
+/// after a crash) is answered with the first one's deposits. `None` when the id would not
+/// make a valid `requestid` (at most 50 of `A-Z a-z 0-9 _ -`, so at most 40 for the id).
 ///
 /// ```
 /// use atom_examples::sync::reconcile::request_id;
@@ -47,7 +48,7 @@ pub fn payout_in_note(note: &str) -> Option<&str> {
 /// ```
 pub fn request_id(payout_id: &str) -> Option<String> {
     let ok = !payout_id.is_empty()
-        && payout_id.len() <= 43
+        && payout_id.len() <= 40
         && payout_id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_');

@@ -4,14 +4,15 @@
 use std::collections::HashMap;
 
 use atom_core::feed::FeedCheckpoint;
-use atom_core::{CheckpointKey, Error, Paginator, Result};
-use atom_quickbooks::{Account, Deposit, Op, Query};
+use atom_core::{CheckpointKey, Error, ErrorKind, Paginator, Result};
+use atom_quickbooks::batch::{BatchOp, MAX_BATCH_ITEMS};
+use atom_quickbooks::{Account, Deposit, Op, Query, RequestOptions};
 use atom_stripe::models::{Payout, PayoutStatus};
 use atom_stripe::{BalanceTransactionListParams, ListParams, PayoutListParams, RangeQuery};
 use futures::TryStreamExt as _;
 
 use super::config::{Config, ENV_BANK_ACCOUNT, ENV_FEES_ACCOUNT, ENV_INCOME_ACCOUNT, SERVICE};
-use super::plan::{self, Mismatch};
+use super::plan::{self, Expected, Mismatch};
 use super::report::{Created, Matched, Report, RunError, Skipped};
 use crate::sync::{CheckpointSlot, Step, StepHook};
 
@@ -193,17 +194,16 @@ fn next_checkpoint(previous: Option<&FeedCheckpoint>, payout: &Payout) -> FeedCh
         .with_seen(seen)
 }
 
-/// Reconciles one paid payout: reads its balance transactions, then matches, reports or
-/// creates its deposit.
-async fn reconcile_payout(
+/// Reads one paid payout's balance transactions and matches, reports or plans its deposit:
+/// `Some` when the deposit is missing and must be created.
+async fn examine(
     stripe: &atom_stripe::Client,
-    qb: &atom_quickbooks::Client,
     config: &Config,
     payout: &Payout,
     existing: Option<&Vec<Deposit>>,
     hook: &dyn StepHook,
     report: &mut Report,
-) -> std::result::Result<(), RunError> {
+) -> std::result::Result<Option<Expected>, RunError> {
     let params = BalanceTransactionListParams {
         page: ListParams::new().limit(config.stripe_page_size),
         payout: Some(payout.id.clone()),
@@ -222,7 +222,7 @@ async fn reconcile_payout(
                 say(config, &format!("MISMATCH {p}"));
             }
             report.mismatches.extend(problems);
-            return Ok(());
+            return Ok(None);
         }
     };
     match existing.map(Vec::as_slice) {
@@ -241,6 +241,7 @@ async fn reconcile_payout(
                 }
                 report.mismatches.extend(problems);
             }
+            Ok(None)
         }
         Some(several) if !several.is_empty() => {
             let ids: Vec<&str> = several.iter().filter_map(|d| d.id.as_deref()).collect();
@@ -253,39 +254,76 @@ async fn reconcile_payout(
             };
             say(config, &format!("MISMATCH {m} (left as they are)"));
             report.mismatches.push(m);
+            Ok(None)
         }
-        _ => {
-            let Some(request_id) = plan::request_id(&payout.id) else {
-                report.skipped.push(Skipped {
-                    payout: payout.id.clone(),
-                    reason: "the payout id cannot make a QuickBooks requestid".to_owned(),
-                });
-                return Ok(());
-            };
-            let created = qb
-                .entity::<Deposit>()
-                .request_id(request_id)
-                .create(&expected.deposit)
-                .await?;
-            report.requests.quickbooks += 1;
-            hook.at(Step::TargetWritten)?;
-            let id = created.id.unwrap_or_default();
-            say(
-                config,
-                &format!(
-                    "{} -> created deposit {id} of {} {}",
-                    payout.id, expected.total, expected.currency
-                ),
-            );
-            report.created.push(Created {
+        _ if plan::request_id(&payout.id).is_none() => {
+            report.skipped.push(Skipped {
                 payout: payout.id.clone(),
-                deposit: id,
-                amount: expected.total,
-                currency: expected.currency,
+                reason: "the payout id cannot make a QuickBooks requestid".to_owned(),
             });
+            Ok(None)
+        }
+        _ => Ok(Some(expected)),
+    }
+}
+
+/// Creates the planned deposits in one `/batch` call (at most [`MAX_BATCH_ITEMS`]), with a
+/// `requestid` made of the first payout id and the count, so a repeat of the same call is
+/// answered with the first one's deposits. Returns the first error that is not the item's
+/// own (a whole call that failed after retries): the run stops before that payout.
+async fn create_all(
+    qb: &atom_quickbooks::Client,
+    config: &Config,
+    planned: Vec<Expected>,
+    report: &mut Report,
+) -> Result<Option<(String, Error)>> {
+    let Some(first) = planned.first() else {
+        return Ok(None);
+    };
+    let request_id = plan::request_id(&first.payout)
+        .map(|id| format!("{id}-{}", planned.len()))
+        .unwrap_or_default();
+    let ops = planned
+        .iter()
+        .map(|e| BatchOp::create(&e.deposit))
+        .collect();
+    let results = qb
+        .batch_with(ops, &RequestOptions::request_id(request_id))
+        .await?;
+    report.requests.quickbooks += 1;
+    for (expected, item) in planned.into_iter().zip(results) {
+        match item.entity::<Deposit>() {
+            Ok(deposit) => {
+                let id = deposit.id.unwrap_or_default();
+                say(
+                    config,
+                    &format!(
+                        "{} -> created deposit {id} of {} {}",
+                        expected.payout, expected.total, expected.currency
+                    ),
+                );
+                report.created.push(Created {
+                    payout: expected.payout,
+                    deposit: id,
+                    amount: expected.total,
+                    currency: expected.currency,
+                });
+            }
+            // QuickBooks refused this deposit (its own Fault): reported, not retried forever.
+            Err(e) if e.kind() == ErrorKind::InvalidRequest => {
+                say(
+                    config,
+                    &format!("{}: QuickBooks refused the deposit: {e}", expected.payout),
+                );
+                report.skipped.push(Skipped {
+                    payout: expected.payout,
+                    reason: format!("QuickBooks refused the deposit: {e}"),
+                });
+            }
+            Err(e) => return Ok(Some((expected.payout, e))),
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// One reconciliation pass.
@@ -295,15 +333,16 @@ async fn reconcile_payout(
 ///
 /// * `paid`: reads its balance transactions and works out the deposit it should be; an
 ///   existing deposit (found by the payout id in its `PrivateNote`) is compared and any
-///   difference reported with both values, never changed; a missing one is created with the
-///   `requestid` `stripe-<payout id>`, so a repeat (retry or rerun) creates nothing new;
+///   difference reported with both values, never changed; missing ones are created, 30 to
+///   a `/batch` call whose `requestid` comes from the payout ids, so a repeat (retry or
+///   rerun) creates nothing new;
 /// * `failed` / `canceled`: skipped, with the reason;
 /// * `pending` / `in_transit`: not final, so the run stops before it and the next run
 ///   starts there.
 ///
-/// The checkpoint is saved after each payout, only once its deposit was written (or found).
-/// A crash anywhere repeats at most the payout in hand, which the `requestid` and the
-/// `PrivateNote` lookup make harmless.
+/// The checkpoint is saved after each group of (up to 30) payouts, only once their
+/// deposits were written (or found). A crash anywhere repeats at most that group, which the
+/// `PrivateNote` lookup and the `requestid` make harmless.
 pub async fn run_once(
     stripe: &atom_stripe::Client,
     qb: &atom_quickbooks::Client,
@@ -333,28 +372,46 @@ pub async fn run_once(
             .cloned()
             .collect();
         let existing = deposits_for(qb, &paid, &mut report).await?;
-        for payout in ready {
-            if payout.status == PayoutStatus::Paid {
-                reconcile_payout(
-                    stripe,
-                    qb,
-                    config,
-                    payout,
-                    existing.get(&payout.id),
-                    hook,
-                    &mut report,
-                )
-                .await?;
-            } else {
-                report.skipped.push(Skipped {
-                    payout: payout.id.clone(),
-                    reason: format!("status {}: no money arrived", payout.status),
-                });
+        for group in ready.chunks(MAX_BATCH_ITEMS) {
+            let mut planned = Vec::new();
+            for payout in group {
+                if payout.status == PayoutStatus::Paid {
+                    let found = existing.get(&payout.id);
+                    if let Some(e) =
+                        examine(stripe, config, payout, found, hook, &mut report).await?
+                    {
+                        planned.push(e);
+                    }
+                } else {
+                    report.skipped.push(Skipped {
+                        payout: payout.id.clone(),
+                        reason: format!("status {}: no money arrived", payout.status),
+                    });
+                }
             }
-            let checkpoint = next_checkpoint(slot.checkpoint(), payout);
-            slot.save(&checkpoint).await?;
-            report.checkpoint = Some(payout.id.clone());
-            hook.at(Step::CheckpointSaved)?;
+            let wrote = !planned.is_empty();
+            let stop = create_all(qb, config, planned, &mut report).await?;
+            if wrote {
+                hook.at(Step::TargetWritten)?;
+            }
+            // The checkpoint moves past every payout of the group handled, in order.
+            let mut checkpoint = slot.checkpoint().cloned();
+            let mut last = None;
+            for payout in group {
+                if stop.as_ref().is_some_and(|(id, _)| *id == payout.id) {
+                    break;
+                }
+                checkpoint = Some(next_checkpoint(checkpoint.as_ref(), payout));
+                last = Some(payout.id.clone());
+            }
+            if let (Some(checkpoint), Some(last)) = (checkpoint, last) {
+                slot.save(&checkpoint).await?;
+                report.checkpoint = Some(last);
+                hook.at(Step::CheckpointSaved)?;
+            }
+            if let Some((_, error)) = stop {
+                return Err(error.into());
+            }
         }
         if let Some(waiting) = rest.first() {
             say(

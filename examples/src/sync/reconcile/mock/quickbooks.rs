@@ -1,5 +1,6 @@
 //! A QuickBooks company that keeps accounts and deposits, honours `requestid` like Intuit
-//! (a repeated id gets the first answer; no second deposit), and answers the two queries
+//! (a repeated id gets the first answer; no second deposit) for single creates and
+//! `/batch` calls, and answers the two queries
 //! the program makes: accounts by `Id IN (…)` and deposits by a `TxnDate` range.
 
 use std::collections::HashMap;
@@ -24,6 +25,8 @@ struct State {
     failures: u64,
     replays: u64,
     blind: bool,
+    refused: Vec<String>,
+    failing_posts: u64,
 }
 
 /// The QuickBooks mock. Clones share the state.
@@ -124,6 +127,16 @@ impl QuickBooksMock {
         self.state().blind = blind;
     }
 
+    /// Refuses (with a `ValidationFault`) every deposit whose `PrivateNote` names `payout`.
+    pub fn refuse(&self, payout: &str) {
+        self.state().refused.push(payout.to_owned());
+    }
+
+    /// Answers the next `n` writes with 503 without applying them (QuickBooks down).
+    pub fn fail_posts(&self, n: u64) {
+        self.state().failing_posts = n;
+    }
+
     /// Creates answered with the first answer of their `requestid`, creating nothing.
     pub fn replays(&self) -> u64 {
         self.state().replays
@@ -194,9 +207,11 @@ impl State {
     }
 
     /// Stores a new deposit: `Id`, `SyncToken`, and `TotalAmt` summed exactly from the lines.
-    fn create(&mut self, body: &[u8]) -> Result<Value, String> {
-        let mut deposit: Value =
-            serde_json::from_slice(body).map_err(|e| format!("bad JSON: {e}"))?;
+    fn create(&mut self, mut deposit: Value) -> Result<Value, String> {
+        let note = deposit["PrivateNote"].as_str().unwrap_or_default();
+        if self.refused.iter().any(|p| note.contains(p.as_str())) {
+            return Err("Business Validation Error: the mock refuses this deposit".to_owned());
+        }
         let bank = deposit["DepositToAccountRef"]["value"]
             .as_str()
             .unwrap_or_default();
@@ -226,11 +241,38 @@ impl State {
         deposit["SyncToken"] = json!("0");
         deposit["TotalAmt"] = serde_json::to_value(&total).map_err(|e| e.to_string())?;
         self.deposits.push(deposit.clone());
-        Ok(json!({"Deposit": deposit, "time": "2026-11-29T10:00:00.000-08:00"}))
+        Ok(deposit)
     }
 
-    /// A deposit create, answered once per `requestid`.
-    fn post_deposit(&mut self, request: &Request) -> (ResponseTemplate, Option<Value>) {
+    /// A `/batch` of deposit creates: each item created or answered with its own `Fault`.
+    fn batch(&mut self, body: &[u8]) -> Result<Value, String> {
+        let body: Value = serde_json::from_slice(body).map_err(|e| format!("bad JSON: {e}"))?;
+        let items = body["BatchItemRequest"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if items.is_empty() || items.len() > 30 {
+            return Err("a batch holds 1 to 30 items".to_owned());
+        }
+        let mut answers = Vec::new();
+        for item in items {
+            let bid = item["bId"].clone();
+            if item["operation"] != "create" || item.get("Deposit").is_none() {
+                return Err("the mock batches deposit creates only".to_owned());
+            }
+            answers.push(match self.create(item["Deposit"].clone()) {
+                Ok(deposit) => json!({"bId": bid, "Deposit": deposit}),
+                Err(message) => json!({"bId": bid, "Fault": {
+                    "Error": [{"Message": message, "Detail": message, "code": "2010"}],
+                    "type": "ValidationFault"
+                }}),
+            });
+        }
+        Ok(json!({"BatchItemResponse": answers, "time": "2026-11-29T10:00:00.000-08:00"}))
+    }
+
+    /// A deposit create or a batch, answered once per `requestid`.
+    fn post(&mut self, request: &Request) -> ResponseTemplate {
         let request_id = request
             .url
             .query_pairs()
@@ -239,16 +281,24 @@ impl State {
         if let Some(answer) = request_id.as_ref().and_then(|id| self.answers.get(id)) {
             let answer = answer.clone();
             self.replays += 1;
-            return (ok(answer.clone()), Some(answer));
+            return ok(answer);
         }
-        match self.create(&request.body) {
+        let answer = if request.url.path().ends_with("/batch") {
+            self.batch(&request.body)
+        } else {
+            serde_json::from_slice(&request.body)
+                .map_err(|e| format!("bad JSON: {e}"))
+                .and_then(|deposit| self.create(deposit))
+                .map(|d| json!({"Deposit": d, "time": "2026-11-29T10:00:00.000-08:00"}))
+        };
+        match answer {
             Ok(answer) => {
                 if let Some(id) = request_id {
                     self.answers.insert(id, answer.clone());
                 }
-                (ok(answer.clone()), Some(answer))
+                ok(answer)
             }
-            Err(message) => (fault(&message), None),
+            Err(message) => fault(&message),
         }
     }
 }
@@ -262,6 +312,11 @@ impl Respond for QuickBooksMock {
             state.writes += 1;
         }
         let path = request.url.path();
+        if post && state.failing_posts > 0 {
+            state.failing_posts -= 1;
+            state.failures += 1;
+            return unavailable();
+        }
         let failure = storm_failure(&state.storm, state.requests);
         if let Some(limited) = failure {
             state.failures += 1;
@@ -269,13 +324,13 @@ impl Respond for QuickBooksMock {
                 return rate_limited(state.storm.retry_after);
             }
             // A 503 after the write was applied: the answer is lost, the deposit is not.
-            if post && path.ends_with("/deposit") {
-                let _ = state.post_deposit(request);
+            if post && (path.ends_with("/deposit") || path.ends_with("/batch")) {
+                let _ = state.post(request);
             }
             return unavailable();
         }
-        if post && path.ends_with("/deposit") {
-            return state.post_deposit(request).0;
+        if post && (path.ends_with("/deposit") || path.ends_with("/batch")) {
+            return state.post(request);
         }
         if !post && path.ends_with("/query") {
             let text = request
