@@ -5,7 +5,8 @@
 
 use atom_core::testing::proptest_config;
 use atom_examples::sync::reconcile::{
-    Config, expected, exponent, note_for, payout_in_note, request_id, to_decimal,
+    Config, batch_request_id, expected, exponent, note_for, payout_in_note, to_decimal,
+    valid_payout_id,
 };
 use atom_stripe::models::{BalanceTransaction, Payout};
 use proptest::prelude::*;
@@ -81,8 +82,9 @@ proptest! {
     fn the_note_marker_round_trips(id in "po_[A-Za-z0-9]{1,37}", noise in "\\PC{0,200}") {
         let note = note_for(&id);
         prop_assert_eq!(payout_in_note(&note), Some(id.as_str()));
-        prop_assert!(request_id(&id).is_some_and(|r| r.len() + "-30".len() <= 50));
+        prop_assert!(valid_payout_id(&id));
+        prop_assert!(batch_request_id([id.as_str(), noise.as_str()]).len() <= 50);
         let _ = payout_in_note(&noise);
-        let _ = request_id(&noise);
+        let _ = valid_payout_id(&noise);
     }
 }

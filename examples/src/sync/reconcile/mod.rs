@@ -7,9 +7,9 @@
 //! payout's deposit in QuickBooks by the payout id it records in `PrivateNote`
 //! (`stripe-payout:po_…`; `DocNumber` holds at most 21 characters, a payout id 27):
 //!
-//! * missing: it is created, 30 deposits to a `/batch` call whose `requestid` is
-//!   `stripe-<first payout id>-<count>`, so a retried or repeated call is answered with the
-//!   first call's deposits instead of new ones;
+//! * missing: it is created, 30 deposits to a `/batch` call whose `requestid` is derived
+//!   from the payout ids ([`batch_request_id`]), so a retried or repeated call is answered
+//!   with the first call's deposits instead of new ones;
 //! * present and in agreement: matched;
 //! * present and different (amount, currency, fees, bank account, its own line total):
 //!   reported with both values and left untouched. Nothing is "fixed" silently.
@@ -22,7 +22,10 @@
 //! oldest first by `created`; it is saved by compare-and-swap after each group's QuickBooks
 //! write. A deposit QuickBooks refuses (its own validation fault) is reported under
 //! `skipped` with the fault; a call that fails as a whole (after the client's retries)
-//! stops the run before the group, and the next run picks it up.
+//! stops the run before the group, and the next run picks it up. The steps a test can crash
+//! at ([`crate::sync::Step`]): `Read` after each payout's transactions are read,
+//! `TargetWritten` after each `/batch` call, `CheckpointSaved` after each save; there is no
+//! preparatory write, so `Prepared` is never reached.
 //!
 //! Limits: payouts `pending` or `in_transit` are not final and stop the run before them;
 //! a payout whose balance transactions do not add up to its amount is reported and passed
@@ -45,7 +48,8 @@ pub use config::{
 };
 pub use money::{exponent, to_decimal};
 pub use plan::{
-    Expected, MARKER, Mismatch, compare, expected, note_for, payout_in_note, request_id,
+    Expected, MARKER, Mismatch, batch_request_id, compare, expected, note_for, payout_in_note,
+    valid_payout_id,
 };
 pub use report::{Created, Matched, Report, Requests, RunError, Skipped};
 pub use run::{CONSUMER, FEED, checkpoint_key, run_once};

@@ -36,23 +36,45 @@ pub fn payout_in_note(note: &str) -> Option<&str> {
     rest.get(..end).filter(|id| !id.is_empty())
 }
 
-/// The `requestid` base of the `/batch` call whose first deposit is this payout's (the call
-/// sends `<base>-<count>`): the same on every run, so a repeated call (a retry, a rerun
-/// after a crash) is answered with the first one's deposits. `None` when the id would not
-/// make a valid `requestid` (at most 50 of `A-Z a-z 0-9 _ -`, so at most 40 for the id).
+/// Whether a payout id can be carried through QuickBooks: at most 40 of `A-Z a-z 0-9 _`
+/// (Stripe's are 27), so it can go into a query value and a note safely.
 ///
 /// ```
-/// use atom_examples::sync::reconcile::request_id;
-/// assert_eq!(request_id("po_1OaB").as_deref(), Some("stripe-po_1OaB"));
-/// assert_eq!(request_id("po_../x"), None);
+/// use atom_examples::sync::reconcile::valid_payout_id;
+/// assert!(valid_payout_id("po_1OaB"));
+/// assert!(!valid_payout_id("po_../x"));
 /// ```
-pub fn request_id(payout_id: &str) -> Option<String> {
-    let ok = !payout_id.is_empty()
+pub fn valid_payout_id(payout_id: &str) -> bool {
+    !payout_id.is_empty()
         && payout_id.len() <= 40
         && payout_id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    ok.then(|| format!("stripe-{payout_id}"))
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The `requestid` of the `/batch` call that creates the deposits of these payouts, in this
+/// order: `stripe-` and the first 40 hex digits of the SHA-256 of the ids. The same on
+/// every run for the same call, so a repeat (a retry, a rerun after a crash) is answered
+/// with the first call's deposits; a different set of payouts never shares it.
+///
+/// ```
+/// use atom_examples::sync::reconcile::batch_request_id;
+/// let id = batch_request_id(["po_1", "po_2"]);
+/// assert_eq!(id, batch_request_id(["po_1", "po_2"]));
+/// assert_ne!(id, batch_request_id(["po_1", "po_3"]));
+/// assert_eq!(id.len(), 47);
+/// ```
+pub fn batch_request_id<'a>(payouts: impl IntoIterator<Item = &'a str>) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut hash = Sha256::new();
+    for id in payouts {
+        // The separator keeps ["ab", "c"] and ["a", "bc"] apart.
+        hash.update(id.as_bytes());
+        hash.update(b"\n");
+    }
+    let digest = hash.finalize();
+    let hex: String = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
+    format!("stripe-{hex}")
 }
 
 /// One difference between Stripe and QuickBooks, with both values as text.

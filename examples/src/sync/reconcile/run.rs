@@ -256,10 +256,10 @@ async fn examine(
             report.mismatches.push(m);
             Ok(None)
         }
-        _ if plan::request_id(&payout.id).is_none() => {
+        _ if !plan::valid_payout_id(&payout.id) => {
             report.skipped.push(Skipped {
                 payout: payout.id.clone(),
-                reason: "the payout id cannot make a QuickBooks requestid".to_owned(),
+                reason: "the payout id is not 1 to 40 of A-Z a-z 0-9 _".to_owned(),
             });
             Ok(None)
         }
@@ -268,8 +268,8 @@ async fn examine(
 }
 
 /// Creates the planned deposits in one `/batch` call (at most [`MAX_BATCH_ITEMS`]), with a
-/// `requestid` made of the first payout id and the count, so a repeat of the same call is
-/// answered with the first one's deposits. Returns the first error that is not the item's
+/// `requestid` derived from their payout ids, so a repeat of the same call is answered with
+/// the first one's deposits. Returns the first error that is not the item's
 /// own (a whole call that failed after retries): the run stops before that payout.
 async fn create_all(
     qb: &atom_quickbooks::Client,
@@ -277,12 +277,10 @@ async fn create_all(
     planned: Vec<Expected>,
     report: &mut Report,
 ) -> Result<Option<(String, Error)>> {
-    let Some(first) = planned.first() else {
+    if planned.is_empty() {
         return Ok(None);
-    };
-    let request_id = plan::request_id(&first.payout)
-        .map(|id| format!("{id}-{}", planned.len()))
-        .unwrap_or_default();
+    }
+    let request_id = plan::batch_request_id(planned.iter().map(|e| e.payout.as_str()));
     let ops = planned
         .iter()
         .map(|e| BatchOp::create(&e.deposit))
@@ -293,6 +291,26 @@ async fn create_all(
     report.requests.quickbooks += 1;
     for (expected, item) in planned.into_iter().zip(results) {
         match item.entity::<Deposit>() {
+            // An answer for another payout (a requestid answered from another call) is not
+            // taken for this payout's deposit.
+            Ok(deposit)
+                if deposit
+                    .private_note
+                    .as_deref()
+                    .and_then(plan::payout_in_note)
+                    != Some(expected.payout.as_str()) =>
+            {
+                let error = Error::decode(
+                    SERVICE,
+                    format!(
+                        "QuickBooks answered the create of {}'s deposit with deposit {} of \
+                         another payout",
+                        expected.payout,
+                        deposit.id.unwrap_or_default()
+                    ),
+                );
+                return Ok(Some((expected.payout, error)));
+            }
             Ok(deposit) => {
                 let id = deposit.id.unwrap_or_default();
                 say(
