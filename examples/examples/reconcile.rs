@@ -134,7 +134,7 @@ async fn main_inner() -> Result<(), Box<dyn std::error::Error>> {
 #[tokio::main]
 async fn main() {
     if let Err(e) = main_inner().await {
-        eprintln!("reconcile: {e}");
+        eprintln!("{e}");
         std::process::exit(1);
     }
 }

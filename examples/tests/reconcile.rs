@@ -364,6 +364,7 @@ async fn deposits_that_differ_are_reported_with_both_values_and_left_untouched()
             amount: Some(9_000),
             ..PayoutSpec::paid("po_NET", T0 + 4 * DAY, "usd", &[("charge", 10_000, 300)])
         },
+        PayoutSpec::paid("po_DUP", T0 + 5 * DAY, "usd", &[("charge", 10_000, 300)]),
     ];
     let w = world(&specs).await;
     let entered = [
@@ -395,6 +396,21 @@ async fn deposits_that_differ_are_reported_with_both_values_and_left_untouched()
             "USD",
             "97.00",
             &[("100.00", "79"), ("-2.50", "80")],
+        ),
+        // Entered twice.
+        deposit_json(
+            "po_DUP",
+            T0 + 5 * DAY,
+            "USD",
+            "97.00",
+            &[("100.00", "79"), ("-3.00", "80")],
+        ),
+        deposit_json(
+            "po_DUP",
+            T0 + 5 * DAY,
+            "USD",
+            "97.00",
+            &[("100.00", "79"), ("-3.00", "80")],
         ),
     ];
     for d in &entered {
@@ -447,6 +463,12 @@ async fn deposits_that_differ_are_reported_with_both_values_and_left_untouched()
             && *f == "stripe net"
             && s.contains("90.00")
             && s.contains("97.00")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(p, f, _, q)| *p == "po_DUP" && *f == "deposits" && q.starts_with("2 deposits")),
         "{found:?}"
     );
     // Each mismatch names the deposit it is about.
@@ -685,4 +707,38 @@ async fn figure_requests_and_cpu_per_change() {
     }
     assert_eq!(w.stripe_mock.requests(), stripe_min as u64);
     assert_eq!(w.qb_mock.requests(), qb_min as u64);
+}
+
+#[test]
+fn the_environment_settings_are_read_and_bad_ones_refused_by_name() {
+    use atom_examples::sync::reconcile::{ENV_HOME_CURRENCY, ENV_SINCE};
+    let env = |extra: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            let base = [
+                (ENV_BANK_ACCOUNT, "35"),
+                (ENV_INCOME_ACCOUNT, "79"),
+                (ENV_FEES_ACCOUNT, "80"),
+            ];
+            base.iter()
+                .chain(extra.iter())
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    };
+    let config = Config::from_lookup(env(&[
+        (ENV_HOME_CURRENCY, "eur"),
+        (ENV_SINCE, "2025-11-01T00:00:00Z"),
+    ]))
+    .unwrap();
+    assert_eq!(config.home_currency, "EUR");
+    assert_eq!(config.since.map(|t| t.timestamp()), Some(1_761_955_200));
+    let unix = Config::from_lookup(env(&[(ENV_SINCE, "1761955200")])).unwrap();
+    assert_eq!(unix.since, config.since);
+    let bad: [&'static [(&'static str, &'static str)]; 2] =
+        [&[(ENV_HOME_CURRENCY, "euro")], &[(ENV_SINCE, "yesterday")]];
+    for extra in bad {
+        let err = Config::from_lookup(env(extra)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{extra:?}");
+        assert!(err.message().contains(extra[0].0), "{err}");
+    }
 }
