@@ -623,6 +623,24 @@ async fn quickbooks_down_stops_the_run_before_the_group_and_a_rerun_catches_up()
 }
 
 #[tokio::test]
+async fn a_checkpoint_inside_one_second_resumes_after_the_payouts_of_that_second_handled() {
+    let w = world(&seven()).await;
+    let mut config = config();
+    // Groups [A1 B2 C3 D4] [D5 E6 F7]: the first checkpoint falls between D4 and D5, which
+    // were created in the same second.
+    config.chunk = 4;
+    let first = w
+        .run_with(&config, &CrashAt::new(Step::CheckpointSaved, 1))
+        .await;
+    assert!(matches!(first, Err(RunError::Crashed(_))));
+    let rerun = w.run_with(&config, &NoHook).await.unwrap();
+    let created: Vec<&str> = rerun.created.iter().map(|c| c.payout.as_str()).collect();
+    assert_eq!(created, ["po_D5", "po_E6", "po_F7"]);
+    // D4 (same second as D5) is in the checkpoint's `seen` list: not read again.
+    assert!(rerun.matched.is_empty(), "{rerun}");
+}
+
+#[tokio::test]
 async fn a_payout_not_final_stops_the_run_before_it() {
     let specs = vec![
         PayoutSpec::paid("po_1", T0, "usd", &[("charge", 1_000, 59)]),
