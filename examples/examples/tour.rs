@@ -4,7 +4,7 @@ use atom_examples::tour;
 
 #[tokio::main]
 async fn main() {
-    let legs: [(&str, tour::LegResult); 9] = [
+    let legs: [(&str, tour::LegResult); 10] = [
         ("core", tour::core::run().await),
         ("stripe", tour::stripe::run().await),
         ("github", tour::github::run().await),
@@ -14,6 +14,7 @@ async fn main() {
         ("hubspot", tour::hubspot::run().await),
         ("sync stripe→salesforce", tour::sync_stripe::run().await),
         ("sync zendesk→salesforce", tour::sync_zendesk::run().await),
+        ("sync stripe↔quickbooks", tour::reconcile::run().await),
     ];
     let mut failed = false;
     println!();

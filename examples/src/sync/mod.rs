@@ -18,6 +18,7 @@ mod checkpoint;
 mod driver;
 pub mod env;
 mod error;
+pub mod reconcile;
 mod recovery;
 pub mod salesforce;
 mod step;

@@ -7,6 +7,7 @@ pub mod core;
 pub mod github;
 pub mod hubspot;
 pub mod quickbooks;
+pub mod reconcile;
 pub mod salesforce;
 pub mod stripe;
 pub mod sync_stripe;

@@ -1,0 +1,147 @@
+//! What a run did, and how it stopped when it did not finish.
+
+use std::fmt;
+
+use atom_core::{Decimal, ErrorKind};
+use serde::Serialize;
+
+use super::plan::Mismatch;
+use crate::sync::Crashed;
+
+/// A deposit the run created for a payout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Created {
+    /// The Stripe payout.
+    pub payout: String,
+    /// The QuickBooks deposit's id.
+    pub deposit: String,
+    /// The amount deposited.
+    pub amount: Decimal,
+    /// Its currency.
+    pub currency: String,
+}
+
+/// A payout whose deposit already exists and agrees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Matched {
+    /// The Stripe payout.
+    pub payout: String,
+    /// The QuickBooks deposit's id.
+    pub deposit: String,
+}
+
+/// A payout the run did not reconcile, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Skipped {
+    /// The Stripe payout.
+    pub payout: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Calls made, one per page read or object written (retries not counted: the mocks count
+/// those in the tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Requests {
+    /// Calls to Stripe.
+    pub stripe: u64,
+    /// Calls to QuickBooks.
+    pub quickbooks: u64,
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Report {
+    /// Deposits created.
+    pub created: Vec<Created>,
+    /// Deposits found and in agreement.
+    pub matched: Vec<Matched>,
+    /// Differences found, each with both values; nothing was changed for them.
+    pub mismatches: Vec<Mismatch>,
+    /// Payouts passed over, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Calls made.
+    pub requests: Requests,
+    /// The last payout reconciled (the saved checkpoint's cursor).
+    pub checkpoint: Option<String>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} created, {} matched, {} mismatches, {} skipped; {} Stripe and {} QuickBooks calls; checkpoint {}",
+            self.created.len(),
+            self.matched.len(),
+            self.mismatches.len(),
+            self.skipped.len(),
+            self.requests.stripe,
+            self.requests.quickbooks,
+            self.checkpoint.as_deref().unwrap_or("(none)")
+        )?;
+        for m in &self.mismatches {
+            writeln!(f, "  mismatch: {m}")?;
+        }
+        for s in &self.skipped {
+            writeln!(f, "  skipped {}: {}", s.payout, s.reason)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a run stopped before the end.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RunError {
+    /// A call failed (after the client's retries) or the configuration is wrong
+    /// ([`ErrorKind::Config`] names what to set).
+    Api(atom_core::Error),
+    /// A simulated crash (tests).
+    Crashed(Crashed),
+}
+
+impl RunError {
+    /// The error kind, for an API or configuration error.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        match self {
+            Self::Api(e) => Some(e.kind()),
+            Self::Crashed(_) => None,
+        }
+    }
+
+    /// The API or configuration error, if that is what stopped the run.
+    pub fn as_api(&self) -> Option<&atom_core::Error> {
+        match self {
+            Self::Api(e) => Some(e),
+            Self::Crashed(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(e) => write!(f, "{e}"),
+            Self::Crashed(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<atom_core::Error> for RunError {
+    fn from(e: atom_core::Error) -> Self {
+        Self::Api(e)
+    }
+}
+
+impl From<Crashed> for RunError {
+    fn from(c: Crashed) -> Self {
+        Self::Crashed(c)
+    }
+}
