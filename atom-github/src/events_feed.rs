@@ -85,7 +85,7 @@ use std::time::Duration;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, FeedCheckpoint, FeedGap};
 use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike as _, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -284,6 +284,8 @@ struct Walk {
     after: Option<String>,
     /// The checkpoint's (or start) time: events older than this are behind the position.
     since: DateTime<Utc>,
+    /// Where the caller resumes from, for the gap report.
+    resume_from: DateTime<Utc>,
     poll: Option<PollInterval>,
     /// The events newer than the position, one list per page read (newest first).
     pages: Mutex<Vec<Vec<RepoEvent>>>,
@@ -306,7 +308,7 @@ impl Walk {
 
     fn gap(&self, oldest: Option<DateTime<Utc>>) -> Error {
         let horizon = oldest.map_or_else(horizon, |o| o.max(horizon()));
-        FeedGap::new(EVENTS_FEED, Some(self.since), Some(horizon)).into_error(SERVICE)
+        FeedGap::new(EVENTS_FEED, Some(self.resume_from), Some(horizon)).into_error(SERVICE)
     }
 
     async fn fetch(&self, cursor: Option<String>) -> Result<Page<Change<RepoEvent>>> {
@@ -415,6 +417,9 @@ fn start(
             "the events feed checkpoint has no time to resume from",
         )
     })?;
+    let resume_from = since;
+    // GitHub times are whole seconds: an event created in the start's second counts.
+    let since = since.with_nanosecond(0).unwrap_or(since);
     if since > Utc::now() + FUTURE_SKEW {
         return Err(Error::config(
             SERVICE,
@@ -434,7 +439,8 @@ fn start(
         }
     };
     if since < horizon() {
-        return Err(FeedGap::new(EVENTS_FEED, Some(since), Some(horizon())).into_error(SERVICE));
+        let gap = FeedGap::new(EVENTS_FEED, Some(resume_from), Some(horizon()));
+        return Err(gap.into_error(SERVICE));
     }
     Ok(Walk {
         client: events.client.clone(),
@@ -442,6 +448,7 @@ fn start(
         per_page,
         after,
         since,
+        resume_from,
         poll: params.poll_interval.clone(),
         pages: Mutex::default(),
         served: Mutex::default(),

@@ -594,3 +594,71 @@ fn webhook_deliveries_are_the_events_feeds_changes() {
 
     assert!(changes("ping", "webhook-ping.json").is_empty());
 }
+
+/// A start in the middle of a second takes the events of that second: GitHub's times are
+/// whole seconds.
+#[tokio::test]
+async fn a_start_within_a_second_takes_that_whole_second() {
+    let timeline = Timeline::default();
+    timeline.push(2);
+    let second = {
+        let events = timeline.events.lock().unwrap();
+        let t = events[1].1;
+        DateTime::from_timestamp(t.timestamp(), 0).unwrap()
+    };
+    let (_server, github) = serve(&timeline, common::builder).await;
+    let start = second + chrono::Duration::milliseconds(700);
+    let got = ids(github
+        .repo_events("o", "r")
+        .feed(&EventFeedParams::new(), start))
+    .await;
+    assert_eq!(got, [1_001]);
+}
+
+proptest::proptest! {
+    // Each case starts a mock server and walks over HTTP twice: 48 cases keep the run to a
+    // few seconds in a debug build.
+    #![proptest_config(atom_core::testing::proptest_config(48))]
+
+    /// Any timeline (up to 300 events), any page size, a crash at any point, events added
+    /// before the rerun: the rerun from the last saved checkpoint yields exactly the events
+    /// after it, oldest first.
+    #[test]
+    fn resuming_from_any_crash_point_yields_the_rest_once(
+        count in 0usize..40,
+        added in 0usize..20,
+        per_page in 1u8..8,
+        crash in 0usize..45,
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let timeline = Timeline::default();
+            timeline.push(count);
+            let (_server, github) = serve(&timeline, common::builder).await;
+            let events = github.repo_events("o", "r");
+            let params = EventFeedParams::new().per_page(per_page);
+            let mut feed = events.feed(&params, Utc::now() - chrono::Duration::days(31));
+            let mut saved = feed.checkpoint().cloned().unwrap();
+            let crash = crash.min(count);
+            let mut handled = Vec::new();
+            while handled.len() < crash {
+                let change = feed.try_next().await.unwrap().unwrap();
+                handled.push(change.object.id.parse::<u64>().unwrap());
+                if handled.len() < crash {
+                    saved = change.checkpoint.unwrap();
+                }
+            }
+            drop(feed);
+            let all: Vec<u64> = (1_000..1_000 + count as u64).collect();
+            assert_eq!(handled, all[..crash]);
+            timeline.push(added);
+            let resumed = ids(events.feed_from(&params, &saved)).await;
+            let mut expected: Vec<u64> = all[crash.saturating_sub(1)..].to_vec();
+            if crash == 0 {
+                expected = all.clone();
+            }
+            expected.extend(1_000 + count as u64..1_000 + (count + added) as u64);
+            assert_eq!(resumed, expected);
+        });
+    }
+}

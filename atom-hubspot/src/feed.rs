@@ -136,6 +136,8 @@ pub const MAX_SEEN: usize = 1_000;
 const FUTURE_SKEW: chrono::Duration = chrono::Duration::minutes(5);
 
 /// The name of the feed of `object_type` in its checkpoints (`hubspot.objects:deals`).
+/// The name is the type as the handler was given it: `contacts` and `0-1` name two feeds,
+/// and a checkpoint of one is refused by the other.
 pub fn feed_name(object_type: &str) -> String {
     format!("{OBJECTS_FEED}:{object_type}")
 }
