@@ -50,9 +50,11 @@
 //! * **Deletions do not appear.** HubSpot search does not return archived (deleted)
 //!   records, and has no filter on the archive time. A record deleted after it was handed
 //!   out simply stops appearing. Read deletions from webhooks (`*.deletion` becomes a
-//!   `Deleted` change, see the `ChangeSource` impl of [`Delivery`]), or list the recycle
-//!   bin with [`Objects::list`](crate::Objects::list) and `archived: true` (HubSpot keeps
-//!   archived records 90 days; the list has no time filter, so it is a full read).
+//!   `Deleted` change, see the `ChangeSource` impl of [`Delivery`]), or from the
+//!   deletions feed ([`crate::deletions_feed`], `Objects::deletions_feed`), which reads
+//!   the recycle bin (`archived=true`; HubSpot keeps it 90 days, and the list has no time
+//!   filter, so each of its runs is a full read). Run both feeds with their own
+//!   checkpoints; a record deleted and restored comes out of each in its own order.
 //! * **No horizon:** HubSpot keeps records, not changes, so any start time is served and
 //!   this feed reports no `FeedGap`; what it cannot report is an intermediate state.
 //! * Searches are paced as their own rate class ([`crate::SEARCH_CLASS`], five a second
