@@ -539,7 +539,10 @@ fn webhook_change(event: CrmEvent) -> Result<Option<Change<CrmObject>>> {
             _ => None,
         })
     });
-    let Some(id) = id else { return Ok(None) };
+    // An empty id names no record either.
+    let Some(id) = id.filter(|id| !id.trim().is_empty()) else {
+        return Ok(None);
+    };
     let at = event.occurred_at.ok_or_else(|| {
         Error::decode(
             SERVICE,
