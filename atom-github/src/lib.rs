@@ -12,8 +12,9 @@
 //! and write/search pacing ([`error`], [`ClientBuilder::class_limits`], [`Limits`]); an
 //! opt-in ETag cache ([`etag`]); webhook verification and typed events
 //! ([`webhook::Webhook`]); a change feed of a repository's issues and pull requests
-//! ([`feed`], `client.issues(owner, repo).feed(params, since)`) that resumes from a saved
-//! checkpoint. Anything else goes through [`Client::send`] with the same auth, limits and
+//! ([`feed`], `client.issues(owner, repo).feed(params, since)`) and of its events timeline
+//! ([`events_feed`], `client.repo_events(owner, repo).feed(params, since)`, with GitHub's
+//! 300-event / 90-day horizon reported as a gap), each resuming from a saved checkpoint. Anything else goes through [`Client::send`] with the same auth, limits and
 //! errors.
 //!
 //! **What it does not:** GraphQL, uploads (release assets), the Git data API, Actions,
@@ -171,6 +172,8 @@ mod client;
 pub mod commits;
 pub mod error;
 pub mod etag;
+pub mod events_feed;
+pub mod events_webhook;
 pub mod feed;
 pub mod issues;
 pub mod media;

@@ -20,6 +20,8 @@
 //! | totals, open pipeline, won revenue, win rate, conversion | [`Client::analytics`] | [`analytics`] |
 //! | OAuth (per portal), token metadata, revocation | [`auth::OAuthApp`] | [`auth`] |
 //! | webhook signatures v3 / v2 / v1 and typed events | [`webhook::Webhook`] | [`webhook`] |
+//! | change feed of a type's records by last modification, resumable from a checkpoint; webhook deliveries as the same changes | [`Objects::feed`], [`Objects::feed_from`] | [`feed`] |
+//! | deletions feed of a type's records from the recycle bin | [`Objects::deletions_feed`], [`Objects::deletions_feed_from`] | [`deletions_feed`] |
 //!
 //! Anything else goes through [`Client::send`] (or `Connector::request`) on the same path.
 //!
@@ -63,7 +65,9 @@ pub mod auth;
 pub mod batch;
 pub mod campaigns;
 mod client;
+pub mod deletions_feed;
 pub mod error;
+pub mod feed;
 pub mod limits;
 pub mod models;
 pub mod objects;

@@ -414,7 +414,7 @@ impl SearchParams {
     }
 }
 
-fn search_request(base: &str, body: &Value) -> Request {
+pub(crate) fn search_request(base: &str, body: &Value) -> Request {
     Request::post(format!("{base}/search"))
         .operation("objects.search")
         .path_template("/crm/v3/objects/{objectType}/search")
@@ -507,7 +507,7 @@ impl Objects {
 
 /// The search with `hs_object_id > last_id` added to each group (a group of its own when
 /// there is none).
-fn windowed(params: &SearchParams, last_id: &str) -> SearchParams {
+pub(crate) fn windowed(params: &SearchParams, last_id: &str) -> SearchParams {
     let above = Filter::gt("hs_object_id", last_id);
     let mut out = params.clone();
     out.sorts = vec![Sort::asc("hs_object_id")];

@@ -327,12 +327,30 @@ impl Webhook {
     }
 }
 
-impl WebhookVerifier for Webhook {
-    type Event = Vec<Event>;
+/// A verified delivery: the batch of events HubSpot sent in one request (up to 100). It
+/// is the [`WebhookVerifier`] event of [`Webhook`], so
+/// `atom_core::feed::changes_from_webhook` turns it into the records feed's changes (see
+/// [`crate::feed`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// The events, in the order sent.
+    pub events: Vec<Event>,
+}
 
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Vec<Event>> {
+impl Delivery {
+    /// A delivery of these events.
+    pub fn new(events: Vec<Event>) -> Self {
+        Self { events }
+    }
+}
+
+impl WebhookVerifier for Webhook {
+    type Event = Delivery;
+
+    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery> {
         self.verify_with_version(headers, body)
-            .map(|(_, events)| events)
+            .map(|(_, events)| Delivery::new(events))
     }
 }
 

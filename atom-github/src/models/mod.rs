@@ -18,6 +18,7 @@ macro_rules! model {
 }
 
 mod commit;
+mod event;
 mod issue;
 mod pull;
 mod rate_limit;
@@ -28,6 +29,7 @@ pub use commit::{
     Commit, CommitAccount, CommitParent, CommitStats, Comparison, ComparisonStatus, GitActor,
     GitCommit,
 };
+pub use event::{EventActor, EventRepo, RepoEvent};
 pub use issue::{
     Issue, IssueComment, IssueLabel, IssueSearchResults, IssueState, Label, Milestone, StateReason,
 };
