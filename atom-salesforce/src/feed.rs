@@ -73,7 +73,8 @@
 //!   changes with deletions off, or save a fresh start after a resync.
 //! * `getDeleted` returns at most 600 000 ids a call (`EXCEEDED_ID_LIMIT`); the feed asks
 //!   for at most a day at a time and holds at most [`MAX_ROUND_DELETIONS`] deletions
-//!   between pages (a round with more ends at the time of the last one it keeps).
+//!   between pages (a round with more ends before the second of the first one left out;
+//!   more are held only when they all fall in one second, a mass delete).
 //! * The feed trails real time by `settle` plus up to a minute (whole-minute windows).
 //! * Records the user cannot see (sharing) are not reported, neither by the query nor by
 //!   `getDeleted`.

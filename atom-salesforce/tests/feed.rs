@@ -581,3 +581,61 @@ async fn an_outbound_message_is_the_same_change_as_the_feeds() {
         ErrorKind::Decode
     );
 }
+
+mod properties {
+    use atom_core::ErrorKind;
+    use atom_core::feed::FeedCheckpoint;
+    use atom_core::testing::proptest_config;
+    use atom_salesforce::feed::{RecordFeedParams, feed_name};
+    use atom_salesforce::validate::{case_safe_id, record_id};
+    use futures::StreamExt as _;
+    use proptest::prelude::*;
+
+    /// Nothing listens there: a cursor the feed accepted shows as a request error, not as
+    /// the Config error of a refused checkpoint. Built once (building loads TLS roots).
+    static OFFLINE: std::sync::LazyLock<(tokio::runtime::Runtime, atom_salesforce::Client)> =
+        std::sync::LazyLock::new(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let client = atom_salesforce::Client::builder()
+                .base_url("http://127.0.0.1:9")
+                .access_token(atom_core::Secret::new("00Dx0000000BV7z!static"))
+                .retry_policy(atom_core::retry::RetryPolicy::default().max_attempts(1))
+                .build()
+                .unwrap();
+            (runtime, client)
+        });
+
+    proptest! {
+        // Each case builds a feed and polls it once (no request for a refused cursor):
+        // 2 000 cases stay well under a second.
+        #![proptest_config(proptest_config(2_000))]
+
+        #[test]
+        fn a_checkpoint_cursor_is_understood_or_refused_before_any_request(
+            prefix in prop::sample::select(vec!["", "updated:", "deleted:", "Updated:"]),
+            rest in prop_oneof![
+                "[ -~]{0,24}",
+                "[0-9A-Za-z]{15}".prop_map(|id| case_safe_id(&id).unwrap_or(id)),
+            ],
+            secs in -86_400i64..3_000,
+        ) {
+            let cursor = format!("{prefix}{rest}");
+            let valid = (prefix == "updated:" || prefix == "deleted:") && record_id(&rest).is_ok();
+            let at = chrono::Utc::now() - chrono::Duration::hours(1) + chrono::Duration::seconds(secs);
+            let checkpoint = FeedCheckpoint::new(feed_name("Account")).with_at(at).with_cursor(cursor);
+            let (runtime, client) = &*OFFLINE;
+            let first = runtime.block_on(async {
+                client.sobject("Account").feed_from(&RecordFeedParams::new(), &checkpoint).next().await
+            });
+            let kind = first.and_then(|r| r.err()).map(|e| e.kind());
+            if valid {
+                prop_assert_ne!(kind, Some(ErrorKind::Config));
+            } else {
+                prop_assert_eq!(kind, Some(ErrorKind::Config));
+            }
+        }
+    }
+}
