@@ -306,9 +306,12 @@ pub fn minute(t: DateTime<Utc>) -> DateTime<Utc> {
     t.duration_trunc(Duration::minutes(1)).unwrap()
 }
 
-/// A base time well inside what the feed covers: three hours ago, on a minute.
+/// A base time well inside what the feed covers: three hours ago, on a minute, the same
+/// for the whole run (a minute turning during a test must not move it).
 pub fn base() -> DateTime<Utc> {
-    minute(Utc::now() - Duration::hours(3))
+    static BASE: std::sync::LazyLock<DateTime<Utc>> =
+        std::sync::LazyLock::new(|| minute(Utc::now() - Duration::hours(3)));
+    *BASE
 }
 
 pub fn kinds<T>(changes: &[Change<T>]) -> Vec<(ChangeKind, String)> {
