@@ -7,8 +7,9 @@
 //!
 //! 1. **Deletions** (unless [`RecordFeedParams::deletions`] is off): one `GET
 //!    /services/data/vXX.X/sobjects/{object}/deleted/?start=&end=` (sObject Get Deleted)
-//!    on whole-minute UTC bounds, `end` at most one day after `start` and no later than
-//!    now minus [`RecordFeedParams::settle`]. Salesforce answers with `deletedRecords`
+//!    on whole-minute UTC bounds (from the minute before the position, so a deletion at
+//!    a window's edge is not lost), `end` at most one day on and no later than now minus
+//!    [`RecordFeedParams::settle`]. Salesforce answers with `deletedRecords`
 //!    (`id`, `deletedDate`), `earliestDateAvailable` and `latestDateCovered`; the round
 //!    ends at `latestDateCovered` when Salesforce gives an earlier one, since changes from
 //!    there on may still be in flight (its replication guidance: use it as the next
@@ -65,7 +66,8 @@
 //! # Limits
 //!
 //! * Salesforce keeps deletions for **15 days** ([`DELETED_RETENTION`]) and may purge its
-//!   delete log earlier. A checkpoint older than 15 days, or a `getDeleted` answer whose
+//!   delete log earlier. A checkpoint older than 15 days (less five minutes, the margin of
+//!   the windows reaching back), or a `getDeleted` answer whose
 //!   `earliestDateAvailable` is after the position, ends the feed with an
 //!   [`ErrorKind::FeedGap`](atom_core::ErrorKind::FeedGap) error carrying a [`FeedGap`]:
 //!   resynchronise (query the object) and start a new feed. A feed with deletions off
@@ -301,9 +303,11 @@ fn before(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-/// The oldest position a feed following deletions can resume from, now.
+/// The oldest position a feed following deletions can resume from, now: 15 days back,
+/// less a few minutes, so the window reaching back before the position stays within
+/// what `getDeleted` accepts.
 fn horizon(now: DateTime<Utc>) -> DateTime<Utc> {
-    before(now, DELETED_RETENTION)
+    before(now, DELETED_RETENTION) + chrono::Duration::minutes(5)
 }
 
 /// A Salesforce date-time field of a record, to the second.
@@ -387,9 +391,12 @@ impl Walk {
         if window_end <= at {
             return Ok(None);
         }
-        // getDeleted wants the start more than a minute before the end; reaching back is
-        // harmless, since what is at or before the position is dropped below.
-        let start = from.min(window_end - chrono::Duration::minutes(2));
+        // One minute back, whether Salesforce counts a deletion at the start's exact minute
+        // in or not, and two before the end, since getDeleted wants the start more than a
+        // minute before it. Reaching back is harmless: what is at or before the position is
+        // dropped below.
+        let start =
+            (from - chrono::Duration::minutes(1)).min(window_end - chrono::Duration::minutes(2));
         let answer = self
             .client
             .sobject(&self.object)

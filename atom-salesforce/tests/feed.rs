@@ -90,7 +90,7 @@ async fn a_full_walk_sends_the_documented_requests_and_merges_oldest_first() {
     // One window from the start's minute to a minute at least two minutes (the settle
     // time) before now.
     assert_eq!(windows.len(), 1);
-    assert_eq!(windows[0].0, start);
+    assert_eq!(windows[0].0, start - Duration::minutes(1));
     assert!(end <= Utc::now() - Duration::minutes(2) && end > Utc::now() - Duration::minutes(4));
     // Nine live records at 3 a page: the query and two locator pages; one window.
     assert_eq!(org.with(|s| s.requests), 1 + 3);
@@ -183,6 +183,21 @@ async fn a_position_older_than_the_deletion_log_is_a_gap_before_any_request() {
     assert!(horizon > Utc::now() - Duration::days(15) - Duration::minutes(1));
     assert!(feed.next().await.is_none());
     assert_eq!(org.with(|s| s.requests), 0);
+    // Just inside the horizon the first window still starts where getDeleted accepts it
+    // (the mock refuses a start more than 15 days back), and the walk goes on day by day.
+    let inside = Utc::now() - Duration::days(15) + Duration::minutes(10);
+    let changes: Vec<Change<Record>> = sf
+        .sobject("Account")
+        .feed(&RecordFeedParams::new(), inside)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(changes.len(), 12);
+    // Within the five-minute margin it is a gap already.
+    let edge = Utc::now() - Duration::days(15) + Duration::minutes(2);
+    let mut feed = sf.sobject("Account").feed(&RecordFeedParams::new(), edge);
+    gap_of(&feed.next().await.unwrap().unwrap_err());
+    org.with(|s| s.windows.clear());
     // Without deletions there is no horizon: the query alone serves any time.
     let changes: Vec<Change<Record>> = sf
         .sobject("Account")
@@ -286,9 +301,14 @@ async fn a_start_days_back_walks_day_windows_in_order() {
     let windows = org.with(|s| s.windows.clone());
     assert!(windows.len() >= 3, "{windows:?}");
     for pair in windows.windows(2) {
-        assert_eq!(pair[0].1, pair[1].0, "windows follow each other");
+        // Each window starts a minute before the previous one ended: no edge is lost.
+        assert_eq!(pair[0].1 - Duration::minutes(1), pair[1].0, "{windows:?}");
     }
-    assert!(windows.iter().all(|(s, e)| *e - *s <= Duration::days(1)));
+    assert!(
+        windows
+            .iter()
+            .all(|(s, e)| *e - *s <= Duration::days(1) + Duration::minutes(1))
+    );
 }
 
 #[tokio::test]
