@@ -80,6 +80,8 @@
 //! * The feed trails real time by `settle` plus up to a minute (whole-minute windows).
 //! * Records the user cannot see (sharing) are not reported, neither by the query nor by
 //!   `getDeleted`.
+//! * A record your type `T` cannot read is a `Decode` error that ends the feed (and ends
+//!   it again on resume): use [`Record`] or optional fields for what may be missing.
 //!
 //! # Webhooks
 //!

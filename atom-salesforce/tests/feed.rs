@@ -272,6 +272,31 @@ async fn a_round_stops_at_latest_date_covered_and_resumes_from_there() {
 }
 
 #[tokio::test]
+async fn the_feed_stays_the_settle_time_behind_now() {
+    let org = Org::new(10);
+    let now = Utc::now().duration_trunc(Duration::seconds(1)).unwrap();
+    let old = org.create(1, now - Duration::minutes(30));
+    let recent = org.create(2, now - Duration::seconds(30));
+    let (_server, sf) = org_server(&org).await;
+    let accounts = sf.sobject("Account");
+    let start = now - Duration::hours(1);
+    for (deletions, settle, expected) in [
+        (false, 120, vec![old.clone()]),
+        (true, 120, vec![old.clone()]),
+        (false, 0, vec![old.clone(), recent.clone()]),
+    ] {
+        let params = RecordFeedParams::new()
+            .deletions(deletions)
+            .settle(std::time::Duration::from_secs(settle));
+        let got: Vec<Change<Record>> = accounts.feed(&params, start).try_collect().await.unwrap();
+        let ids: Vec<String> = got.into_iter().map(|c| c.object_id).collect();
+        assert_eq!(ids, expected, "deletions {deletions}, settle {settle}s");
+    }
+    // Only the feed with deletions asked for a window.
+    assert_eq!(org.with(|s| s.windows.len()), 1);
+}
+
+#[tokio::test]
 async fn a_start_days_back_walks_day_windows_in_order() {
     let org = Org::new(4);
     let start = minute(Utc::now() - Duration::days(3));
@@ -359,6 +384,48 @@ async fn server_errors_mid_walk_are_retried_and_the_walk_finishes() {
     assert_eq!(kinds(&got), org.expected_after((base(), 0, String::new())));
     // 1 window + 5 query pages (nine live records, two a page) + 3 failed answers retried.
     assert_eq!(org.with(|s| s.requests), 1 + 5 + 3);
+}
+
+#[tokio::test]
+async fn records_changed_during_a_walk_come_out_in_this_run_or_the_next() {
+    let org = populated(2);
+    let (_server, sf) = org_server(&org).await;
+    let accounts = sf.sobject("Account");
+    let params = RecordFeedParams::new().field("Name");
+    let mut feed = accounts.feed(&params, base());
+    let mut first = Vec::new();
+    while let Some(change) = feed.next().await {
+        first.push(change.unwrap());
+        if first.len() == 2 {
+            // Changed while the walk pages through the query it already started.
+            org.update(1, Utc::now() - Duration::minutes(3));
+            org.update(11, Utc::now() - Duration::minutes(3));
+            org.delete(12, Utc::now() - Duration::minutes(3));
+        }
+    }
+    let last = first.last().unwrap().checkpoint.clone().unwrap();
+    let second: Vec<Change<Record>> = accounts
+        .feed_from(&params, &last)
+        .try_collect()
+        .await
+        .unwrap();
+    let latest: Vec<_> = second
+        .iter()
+        .map(|c| (c.kind, c.object_id.clone()))
+        .collect();
+    assert_eq!(
+        latest,
+        vec![
+            (ChangeKind::Updated, id("001", 1)),
+            (ChangeKind::Updated, id("001", 11)),
+            (ChangeKind::Deleted, id("001", 12)),
+        ]
+    );
+    assert_eq!(
+        second[0].object.get_str("Name").map(|n| n.contains(" v")),
+        Some(true),
+        "the latest state"
+    );
 }
 
 /// A server that names the same next page forever.
