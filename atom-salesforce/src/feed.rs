@@ -516,10 +516,12 @@ impl Walk {
         let mut changes = Vec::with_capacity(records.len());
         let mut updates = Vec::with_capacity(records.len());
         for record in records {
+            // Checked as an id: it becomes the checkpoint's cursor and the next query's key.
             let id = record
                 .get("Id")
                 .and_then(Value::as_str)
-                .ok_or_else(|| Error::decode(SERVICE, "a feed record has no Id"))?
+                .and_then(|id| record_id(id).ok())
+                .ok_or_else(|| Error::decode(SERVICE, "a feed record has no valid Id"))?
                 .to_owned();
             let modstamp = time_field(&record, "SystemModstamp")
                 .ok_or_else(|| Error::decode(SERVICE, "a feed record has no SystemModstamp"))?;

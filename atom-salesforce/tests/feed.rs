@@ -497,6 +497,57 @@ async fn a_page_that_is_not_json_is_a_decode_error() {
 }
 
 #[tokio::test]
+async fn damaged_records_in_answers_are_decode_errors() {
+    let t = sf_time(base() + Duration::seconds(5));
+    let good = json!({"attributes": {"type": "Account"}, "Id": id("001", 1), "SystemModstamp": t});
+    let cases = [
+        (json!([{"id": "../../x", "deletedDate": t}]), good.clone()),
+        (json!([{"id": id("001", 2)}]), good.clone()),
+        (
+            json!([]),
+            json!({"attributes": {"type": "Account"}, "Id": id("001", 1)}),
+        ),
+        (
+            json!([]),
+            json!({"attributes": {"type": "Account"}, "SystemModstamp": t}),
+        ),
+        (
+            json!([]),
+            json!({"Id": id("001", 1), "SystemModstamp": "yesterday"}),
+        ),
+        (
+            json!([]),
+            json!({"Id": "001' OR Id != '", "SystemModstamp": t}),
+        ),
+    ];
+    for (deleted, record) in cases {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path_regex("/deleted/$"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"deletedRecords": deleted})),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path_regex("/query$"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"totalSize": 1, "done": true, "records": [record]})),
+            )
+            .mount(&server)
+            .await;
+        let results: Vec<_> = client(&server)
+            .sobject("Account")
+            .feed(&RecordFeedParams::new(), base())
+            .collect()
+            .await;
+        assert_eq!(results.len(), 1, "{deleted} {record}");
+        assert_eq!(results[0].as_ref().unwrap_err().kind(), ErrorKind::Decode);
+    }
+}
+
+#[tokio::test]
 async fn hostile_checkpoints_and_parameters_fail_before_any_request() {
     let org = populated(3);
     let (_server, sf) = org_server(&org).await;
