@@ -80,6 +80,8 @@
 //! * The feed trails real time by `settle` plus up to a minute (whole-minute windows).
 //! * Records the user cannot see (sharing) are not reported, neither by the query nor by
 //!   `getDeleted`.
+//! * A `nextRecordsUrl` expires after about 15 minutes unused (`INVALID_QUERY_LOCATOR`):
+//!   the feed then queries again from its position, so a slow handler loses nothing.
 //! * A record your type `T` cannot read is a `Decode` error that ends the feed (and ends
 //!   it again on resume): use [`Record`] or optional fields for what may be missing.
 //!
@@ -483,6 +485,26 @@ impl Walk {
         )
     }
 
+    /// The round's next query page. A `nextRecordsUrl` Salesforce no longer keeps (query
+    /// locators expire after about 15 minutes unused: `INVALID_QUERY_LOCATOR`) is replaced
+    /// by the query again from the position, which the keyset makes exact.
+    async fn query_page(&self, position: &Position, round: &Round) -> Result<QueryResult<Value>> {
+        let first = || -> Result<atom_core::Request> {
+            let soql = self.soql(position.at, &position.after, round.end)?;
+            Ok(first_request(&self.client, soql.as_str(), Scope::Live))
+        };
+        let response = match &round.query {
+            QueryState::Next(url) => match self.client.send(next_request(url, Scope::Live)).await {
+                Err(e) if e.provider_code() == Some("INVALID_QUERY_LOCATOR") => {
+                    self.client.send(first()?).await?
+                }
+                other => other?,
+            },
+            _ => self.client.send(first()?).await?,
+        };
+        response.json()
+    }
+
     /// One step: opens a round if none is running, reads one query page, merges.
     async fn fetch<T: SObject>(&self, cursor: Option<String>) -> Result<Page<Change<T>>> {
         let mut position: Position = cursor
@@ -496,17 +518,9 @@ impl Walk {
                 None => return Ok(Page::new(Vec::new(), None)),
             },
         };
-        let request = match &round.query {
-            QueryState::First => {
-                let soql = self.soql(position.at, &position.after, round.end)?;
-                Some(first_request(&self.client, soql.as_str(), Scope::Live))
-            }
-            QueryState::Next(url) => Some(next_request(url, Scope::Live)),
-            QueryState::Done => None,
-        };
         let mut records = Vec::new();
-        if let Some(request) = request {
-            let page: QueryResult<Value> = self.client.send(request).await?.json()?;
+        if round.query != QueryState::Done {
+            let page = self.query_page(&position, &round).await?;
             round.query = match next_cursor(&page)? {
                 Some(url) => QueryState::Next(url),
                 None => QueryState::Done,

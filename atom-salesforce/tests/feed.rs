@@ -428,6 +428,25 @@ async fn records_changed_during_a_walk_come_out_in_this_run_or_the_next() {
     );
 }
 
+#[tokio::test]
+async fn an_expired_query_locator_is_replaced_by_the_query_from_the_position() {
+    let org = populated(2);
+    let (_server, sf) = org_server(&org).await;
+    let mut feed = sf.sobject("Account").feed(&RecordFeedParams::new(), base());
+    let mut got = Vec::new();
+    while let Some(change) = feed.next().await {
+        got.push(change.unwrap());
+        if got.len() == 3 {
+            org.with(|s| s.expire_next = true);
+        }
+    }
+    assert_eq!(kinds(&got), org.expected_after((base(), 0, String::new())));
+    let queries = org.with(|s| s.queries.clone());
+    assert_eq!(queries.len(), 2, "{queries:?}");
+    // The second query starts after a change already handed out, by keyset.
+    assert!(queries[1].contains("AND Id > '"), "{}", queries[1]);
+}
+
 /// A server that names the same next page forever.
 struct Stuck;
 

@@ -40,6 +40,8 @@ pub struct State {
     /// Statuses to answer to the next query-page requests, before serving them.
     pub fail: VecDeque<u16>,
     pub requests: usize,
+    /// Answer the next locator page with `INVALID_QUERY_LOCATOR` (an expired locator).
+    pub expire_next: bool,
 }
 
 #[derive(Clone, Default)]
@@ -285,6 +287,9 @@ impl Respond for Org {
             return self.query(&q["q"]);
         }
         if let Some(locator) = path.strip_prefix("/services/data/v67.0/query/") {
+            if self.with(|s| std::mem::take(&mut s.expire_next)) {
+                return error(400, "INVALID_QUERY_LOCATOR");
+            }
             return self.page(locator);
         }
         panic!("unexpected request {path}");
