@@ -10,7 +10,8 @@
 //! streams, aggregate queries and sales analytics, sObject Collections with automatic
 //! chunking, Composite and Composite Graph, Bulk API 2.0 ingest and query jobs, lead
 //! conversion (SOAP `convertLead()`), opportunity stage advance checked against the
-//! picklist, the `limits` resource, and Outbound Message parsing (filtered by org id; Salesforce does not sign them).
+//! picklist, the `limits` resource, a change feed per object that resumes from a
+//! checkpoint ([`feed`]), and Outbound Message parsing (filtered by org id; Salesforce does not sign them).
 //!
 //! **What it does not:** no Streaming API / Pub/Sub API (long-lived subscriptions belong to
 //! a separate service), no Metadata or Tooling API, no blocking API.
@@ -89,6 +90,7 @@
 //! | stage advance | [`opportunities`] | `client.opportunities().advance_stage(id, "Closed Won")` |
 //! | analytics | [`analytics`] | `client.analytics().pipeline_by_stage(&range)` |
 //! | limits | [`limits`] | `client.limits().get()` |
+//! | change feed | [`feed`] | `client.accounts().feed(&RecordFeedParams::new(), since)` |
 //! | outbound messages | [`webhook`] | `OutboundMessages::new([org_id]).parse(body)` (unsigned: see the module docs) |
 //!
 //! Each module's docs open with a complete example.
@@ -107,6 +109,7 @@ pub mod client;
 pub mod collections;
 pub mod composite;
 pub mod error;
+pub mod feed;
 pub mod leads;
 pub mod limits;
 pub mod models;

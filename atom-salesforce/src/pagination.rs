@@ -55,6 +55,32 @@ pub fn next_cursor<T>(page: &QueryResult<T>) -> Result<Option<String>> {
     }
 }
 
+impl Scope {
+    fn resource(self) -> (&'static str, &'static str) {
+        match self {
+            Scope::Live => ("/query", "query"),
+            Scope::All => ("/queryAll", "queryAll"),
+        }
+    }
+}
+
+/// The request for the first page of `soql`.
+pub(crate) fn first_request(client: &Client, soql: &str, scope: Scope) -> Request {
+    let (resource, op) = scope.resource();
+    Request::get(client.data_path(resource))
+        .query("q", soql)
+        .operation(op)
+        .path_template(format!("/services/data/vXX.X{resource}"))
+}
+
+/// The request for a later page: `next` is a `nextRecordsUrl` checked by [`next_cursor`].
+pub(crate) fn next_request(next: &str, scope: Scope) -> Request {
+    let (resource, op) = scope.resource();
+    Request::get(next)
+        .operation(op)
+        .path_template(format!("/services/data/vXX.X{resource}/{{locator}}"))
+}
+
 /// A stream of every record of `soql`, page after page, keeping `totalSize` as the
 /// paginator's [`Paginator::total`].
 pub(crate) fn query_stream<T>(
@@ -66,24 +92,13 @@ pub(crate) fn query_stream<T>(
 where
     T: DeserializeOwned + Send + 'static,
 {
-    let (resource, op) = match scope {
-        Scope::Live => ("/query", "query"),
-        Scope::All => ("/queryAll", "queryAll"),
-    };
-    let first = Request::get(client.data_path(resource))
-        .query("q", soql)
-        .operation(op)
-        .path_template(format!("/services/data/vXX.X{resource}"));
+    let first = first_request(client, soql, scope);
     Paginator::walk(
         SERVICE,
         from,
         first,
         client.sender(),
-        move |_, next| {
-            Request::get(next)
-                .operation(op)
-                .path_template(format!("/services/data/vXX.X{resource}/{{locator}}"))
-        },
+        move |_, next| next_request(next, scope),
         |response| {
             let page: QueryResult<T> = response.json()?;
             let next = next_cursor(&page)?;
