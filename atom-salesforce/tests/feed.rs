@@ -558,3 +558,39 @@ async fn an_outbound_message_is_the_same_change_as_the_feeds() {
         ErrorKind::Decode
     );
 }
+
+/// A walk that ends moves the feed's checkpoint to the end of its last round (settled, so
+/// exact): a feed whose object does not change for longer than the deletion log keeps
+/// resumes from there instead of reporting a gap, and a resume yields what changed since.
+#[tokio::test]
+async fn the_end_of_a_walk_moves_the_checkpoint_past_a_quiet_spell() {
+    let org = populated(3);
+    let (_server, sf) = org_server(&org).await;
+    let accounts = sf.accounts();
+    let params = RecordFeedParams::new().field("Name");
+    let mut feed = accounts.feed(&params, base());
+    let mut handed = Vec::new();
+    while let Some(change) = feed.try_next().await.unwrap() {
+        handed.push(change.checkpoint.unwrap());
+    }
+    let end = feed.checkpoint().cloned().unwrap();
+    assert_eq!(end.cursor, None, "{end:?}");
+    let last = handed.last().unwrap().at.unwrap();
+    let end_at = end.at.unwrap();
+    assert!(
+        end_at > last,
+        "the end ({end_at}) is past the last change ({last})"
+    );
+    assert!(
+        end_at <= Utc::now() - Duration::seconds(110),
+        "and behind the settle time"
+    );
+
+    // Changed at the very end of the walked window: not handed out yet, so the resume (a
+    // shorter settle time, to reach past it now) yields it, and nothing before it.
+    let later = org.create(31, end_at);
+    let soon = params.clone().settle(std::time::Duration::from_secs(1));
+    let next: Vec<Change<Account>> = accounts.feed_from(&soon, &end).try_collect().await.unwrap();
+    let ids: Vec<&str> = next.iter().map(|c| c.object_id.as_str()).collect();
+    assert_eq!(ids, [later.as_str()]);
+}

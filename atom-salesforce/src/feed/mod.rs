@@ -125,7 +125,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint};
+use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedPosition};
 use atom_core::{Checkpoint, Error, Paginator, Result};
 use chrono::Utc;
 use serde_json::Value;
@@ -277,6 +277,7 @@ pub(crate) fn records_feed<T: SObject>(
             select: select_list(&params.fields)?,
             deletions: params.deletions,
             settle: params.settle,
+            position: FeedPosition::default(),
         };
         // Refuse a query that cannot be built before any request.
         walk.soql(at, &after, now)?;
@@ -296,6 +297,7 @@ pub(crate) fn records_feed<T: SObject>(
         Ok(start) => start,
         Err(e) => return ChangeFeed::failed(e),
     };
+    let position = walk.position.clone();
     let walk = Arc::new(walk);
     let pages = Paginator::new(
         Checkpoint {
@@ -308,7 +310,7 @@ pub(crate) fn records_feed<T: SObject>(
         },
     )
     .service(SERVICE);
-    ChangeFeed::new(pages, Some(checkpoint.clone()))
+    ChangeFeed::new(pages, Some(checkpoint.clone())).with_position(position)
 }
 
 /// An Outbound Message reports its records as the records feed's changes (without

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use atom_core::feed::{Change, ChangeKind, FeedCheckpoint, FeedGap};
+use atom_core::feed::{Change, ChangeKind, FeedCheckpoint, FeedGap, FeedPosition};
 use atom_core::{Error, Page, Result};
 use chrono::{DateTime, DurationRound as _, Utc};
 use serde::{Deserialize, Serialize};
@@ -131,6 +131,9 @@ pub(super) struct Walk {
     pub(super) select: Vec<String>,
     pub(super) deletions: bool,
     pub(super) settle: Duration,
+    /// Where the feed stands when its last round ends: that round's end, so a feed whose
+    /// object does not change for longer than the deletion log keeps still resumes.
+    pub(super) position: FeedPosition,
 }
 
 impl Walk {
@@ -383,6 +386,12 @@ impl Walk {
         let next = if round.query == QueryState::Done {
             while let Some((time, id)) = round.deleted.pop_front() {
                 changes.push(self.deletion(time, id)?);
+            }
+            if !round.more {
+                // Every change before the round's end was handed out: resuming from the end
+                // itself is exact.
+                self.position
+                    .advance(FeedCheckpoint::new(self.feed.clone()).with_at(round.end));
             }
             round.more.then_some(Position {
                 at: round.end,
