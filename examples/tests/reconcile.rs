@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 use atom_core::{Decimal, ErrorKind, MemoryCheckpointStore, RateLimitConfig, RetryPolicy};
 use atom_examples::sync::reconcile::mock::{PayoutSpec, QuickBooksMock, Storm, StripeMock};
 use atom_examples::sync::reconcile::{
-    self, Config, ENV_BANK_ACCOUNT, ENV_FEES_ACCOUNT, ENV_INCOME_ACCOUNT, Report, RunError,
-    note_for,
+    self, Config, ENV_BANK_ACCOUNT, ENV_FEES_ACCOUNT, ENV_INCOME_ACCOUNT, Report, note_for,
 };
-use atom_examples::sync::{CheckpointSlot, CrashAt, NoHook, Step, StepHook};
+use atom_examples::sync::{CheckpointSlot, CrashAt, NoHook, Step, StepHook, SyncError};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
@@ -33,6 +32,7 @@ fn config() -> Config {
     // Small pages and chunks, so paging and several deposit queries are exercised.
     config.stripe_page_size = 2;
     config.chunk = 3;
+    config.recovery = atom_examples::sync::Recovery::new(4, std::time::Duration::from_millis(1));
     config
 }
 
@@ -91,14 +91,14 @@ async fn world(payouts: &[PayoutSpec]) -> World {
 }
 
 impl World {
-    async fn run_with(&self, config: &Config, hook: &dyn StepHook) -> Result<Report, RunError> {
+    async fn run_with(&self, config: &Config, hook: &dyn StepHook) -> Result<Report, SyncError> {
         let mut slot = CheckpointSlot::load(self.store.clone(), reconcile::checkpoint_key())
             .await
             .unwrap();
         reconcile::run_once(&self.stripe, &self.qb, config, &mut slot, hook).await
     }
 
-    async fn run(&self, hook: &dyn StepHook) -> Result<Report, RunError> {
+    async fn run(&self, hook: &dyn StepHook) -> Result<Report, SyncError> {
         self.run_with(&config(), hook).await
     }
 }
@@ -251,7 +251,7 @@ async fn a_crash_at_every_step_then_a_rerun_leaves_exactly_the_uncrashed_deposit
             let w = world(&specs).await;
             let first = w.run(&CrashAt::new(step, nth)).await;
             match first {
-                Err(RunError::Crashed(c)) => {
+                Err(SyncError::Crashed(c)) => {
                     assert_eq!(c.0, step);
                     crashes += 1;
                 }
@@ -280,7 +280,7 @@ async fn a_rerun_that_cannot_see_the_deposit_yet_is_kept_from_a_duplicate_by_the
     clean.run(&NoHook).await.unwrap();
     let w = world(&specs).await;
     let crashed = w.run(&CrashAt::new(Step::TargetWritten, 2)).await;
-    assert!(matches!(crashed, Err(RunError::Crashed(_))));
+    assert!(matches!(crashed, Err(SyncError::Crashed(_))));
     w.qb_mock.blind_queries(true);
     let rerun = w.run(&NoHook).await.unwrap();
     // The batch of the crashed group went out again, with the same requestid, and was
@@ -604,9 +604,11 @@ async fn quickbooks_down_stops_the_run_before_the_group_and_a_rerun_catches_up()
     let clean = world(&specs).await;
     clean.run(&NoHook).await.unwrap();
     let w = world(&specs).await;
-    // Every attempt (4) of the first batch fails.
+    // Every attempt (4) of the first batch fails, and the run may not restart itself.
     w.qb_mock.fail_posts(4);
-    let err = w.run(&NoHook).await.unwrap_err();
+    let mut impatient = config();
+    impatient.recovery = atom_examples::sync::Recovery::new(0, std::time::Duration::ZERO);
+    let err = w.run_with(&impatient, &NoHook).await.unwrap_err();
     assert_eq!(err.kind(), Some(ErrorKind::Server), "{err}");
     assert!(w.qb_mock.deposits().is_empty());
     let slot = CheckpointSlot::load(w.store.clone(), reconcile::checkpoint_key())
@@ -620,6 +622,16 @@ async fn quickbooks_down_stops_the_run_before_the_group_and_a_rerun_catches_up()
     let rerun = w.run(&NoHook).await.unwrap();
     assert_eq!(rerun.created.len(), 6, "{rerun}");
     assert_eq!(w.qb_mock.deposits(), clean.qb_mock.deposits());
+
+    // The same outage within one run: it waits, starts again from its checkpoint, and
+    // finishes with the same deposits.
+    let patient = world(&specs).await;
+    patient.qb_mock.fail_posts(4);
+    let report = patient.run(&NoHook).await.unwrap();
+    assert_eq!(report.recoveries, 1, "{report}");
+    assert_eq!(patient.qb_mock.deposits(), clean.qb_mock.deposits());
+    let skipped: Vec<&str> = report.skipped.iter().map(|s| s.payout.as_str()).collect();
+    assert_eq!(skipped, ["po_C3"], "each skipped payout reported once");
 }
 
 #[tokio::test]
@@ -632,7 +644,7 @@ async fn a_checkpoint_inside_one_second_resumes_after_the_payouts_of_that_second
     let first = w
         .run_with(&config, &CrashAt::new(Step::CheckpointSaved, 1))
         .await;
-    assert!(matches!(first, Err(RunError::Crashed(_))));
+    assert!(matches!(first, Err(SyncError::Crashed(_))));
     let rerun = w.run_with(&config, &NoHook).await.unwrap();
     let created: Vec<&str> = rerun.created.iter().map(|c| c.payout.as_str()).collect();
     assert_eq!(created, ["po_D5", "po_E6", "po_F7"]);

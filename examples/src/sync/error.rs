@@ -45,6 +45,11 @@ impl From<Crashed> for SyncError {
 }
 
 impl SyncError {
+    /// The error kind, for a provider or configuration error.
+    pub fn kind(&self) -> Option<atom_core::ErrorKind> {
+        self.api().map(atom_core::Error::kind)
+    }
+
     /// The provider error, if the run did not stop at a simulated crash.
     pub fn api(&self) -> Option<&atom_core::Error> {
         match self {

@@ -49,6 +49,8 @@ pub struct Config {
     pub chunk: usize,
     /// Print what the run does, line by line.
     pub verbose: bool,
+    /// How a run rides out a provider storm longer than one request's retries.
+    pub recovery: crate::sync::Recovery,
 }
 
 impl Config {
@@ -67,6 +69,7 @@ impl Config {
             stripe_page_size: 100,
             chunk: 100,
             verbose: true,
+            recovery: crate::sync::Recovery::default(),
         }
     }
 

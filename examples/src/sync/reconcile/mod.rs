@@ -51,5 +51,5 @@ pub use plan::{
     Expected, MARKER, Mismatch, batch_request_id, compare, expected, note_for, payout_in_note,
     valid_payout_id,
 };
-pub use report::{Created, Matched, Report, Requests, RunError, Skipped};
+pub use report::{Created, Matched, Report, Requests, Skipped};
 pub use run::{CONSUMER, FEED, checkpoint_key, run_once};

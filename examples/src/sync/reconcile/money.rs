@@ -2,22 +2,8 @@
 
 use atom_core::Decimal;
 
-/// Currencies Stripe counts in whole units (`amount: 500` is ¥500), from Stripe's
-/// "Zero-decimal currencies" list.
-const ZERO_DECIMAL: [&str; 16] = [
-    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
-    "xaf", "xof", "xpf",
-];
-
-/// Currencies Stripe counts in thousandths (`amount: 5120` is 5.120 KWD), from Stripe's
-/// "Three-decimal currencies" list.
-const THREE_DECIMAL: [&str; 5] = ["bhd", "jod", "kwd", "omr", "tnd"];
-
 /// The number of decimal places of Stripe's minor unit for `currency` (ISO code, any
-/// case): 0 for zero-decimal currencies, 3 for three-decimal ones, 2 for every other.
-///
-/// ISK, HUF and TWD are 2 here: Stripe's API keeps two decimals for them (for backwards
-/// compatibility), even where it only pays out whole units.
+/// case): Stripe's own lists, through [`atom_stripe::models::Currency::exponent`].
 ///
 /// ```
 /// use atom_examples::sync::reconcile::exponent;
@@ -26,14 +12,7 @@ const THREE_DECIMAL: [&str; 5] = ["bhd", "jod", "kwd", "omr", "tnd"];
 /// assert_eq!(exponent("usd"), 2);
 /// ```
 pub fn exponent(currency: &str) -> u32 {
-    let code = currency.to_ascii_lowercase();
-    if ZERO_DECIMAL.contains(&code.as_str()) {
-        0
-    } else if THREE_DECIMAL.contains(&code.as_str()) {
-        3
-    } else {
-        2
-    }
+    atom_stripe::models::Currency::from(currency).exponent()
 }
 
 /// `minor` units of `currency` as an exact decimal with the currency's places

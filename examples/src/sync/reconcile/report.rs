@@ -2,11 +2,10 @@
 
 use std::fmt;
 
-use atom_core::{Decimal, ErrorKind};
+use atom_core::Decimal;
 use serde::Serialize;
 
 use super::plan::Mismatch;
-use crate::sync::Crashed;
 
 /// A deposit the run created for a payout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,6 +68,8 @@ pub struct Report {
     pub requests: Requests,
     /// The last payout reconciled (the saved checkpoint's cursor).
     pub checkpoint: Option<String>,
+    /// Times the run waited out a storm and started again from its checkpoint.
+    pub recoveries: u32,
 }
 
 impl fmt::Display for Report {
@@ -91,57 +92,5 @@ impl fmt::Display for Report {
             writeln!(f, "  skipped {}: {}", s.payout, s.reason)?;
         }
         Ok(())
-    }
-}
-
-/// Why a run stopped before the end.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum RunError {
-    /// A call failed (after the client's retries) or the configuration is wrong
-    /// ([`ErrorKind::Config`] names what to set).
-    Api(atom_core::Error),
-    /// A simulated crash (tests).
-    Crashed(Crashed),
-}
-
-impl RunError {
-    /// The error kind, for an API or configuration error.
-    pub fn kind(&self) -> Option<ErrorKind> {
-        match self {
-            Self::Api(e) => Some(e.kind()),
-            Self::Crashed(_) => None,
-        }
-    }
-
-    /// The API or configuration error, if that is what stopped the run.
-    pub fn as_api(&self) -> Option<&atom_core::Error> {
-        match self {
-            Self::Api(e) => Some(e),
-            Self::Crashed(_) => None,
-        }
-    }
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Api(e) => write!(f, "{e}"),
-            Self::Crashed(c) => write!(f, "{c}"),
-        }
-    }
-}
-
-impl std::error::Error for RunError {}
-
-impl From<atom_core::Error> for RunError {
-    fn from(e: atom_core::Error) -> Self {
-        Self::Api(e)
-    }
-}
-
-impl From<Crashed> for RunError {
-    fn from(c: Crashed) -> Self {
-        Self::Crashed(c)
     }
 }

@@ -13,7 +13,8 @@ use futures::TryStreamExt as _;
 
 use super::config::{Config, ENV_BANK_ACCOUNT, ENV_FEES_ACCOUNT, ENV_INCOME_ACCOUNT, SERVICE};
 use super::plan::{self, Expected, Mismatch};
-use super::report::{Created, Matched, Report, RunError, Skipped};
+use super::report::{Created, Matched, Report, Skipped};
+use crate::sync::SyncError;
 use crate::sync::{CheckpointSlot, Step, StepHook};
 
 /// The feed this program's checkpoint belongs to.
@@ -203,7 +204,7 @@ async fn examine(
     existing: Option<&Vec<Deposit>>,
     hook: &dyn StepHook,
     report: &mut Report,
-) -> std::result::Result<Option<Expected>, RunError> {
+) -> std::result::Result<Option<Expected>, SyncError> {
     let params = BalanceTransactionListParams {
         page: ListParams::new().limit(config.stripe_page_size),
         payout: Some(payout.id.clone()),
@@ -361,18 +362,50 @@ async fn create_all(
 /// The checkpoint is saved after each group of (up to 30) payouts, only once their
 /// deposits were written (or found). A crash anywhere repeats at most that group, which the
 /// `PrivateNote` lookup and the `requestid` make harmless.
+///
+/// An error a later attempt can fix (429s, 5xxs, timeouts) that outlasts the client's own
+/// retries restarts the pass from the saved checkpoint after a wait ([`Config::recovery`]);
+/// the report then counts the restarts, and a deposit created before a restart shows as
+/// matched after it.
 pub async fn run_once(
     stripe: &atom_stripe::Client,
     qb: &atom_quickbooks::Client,
     config: &Config,
     slot: &mut CheckpointSlot,
     hook: &dyn StepHook,
-) -> std::result::Result<Report, RunError> {
+) -> std::result::Result<Report, SyncError> {
     let mut report = Report::default();
-    check_accounts(qb, config, &mut report).await?;
+    let mut recovering = config.recovery.start();
+    loop {
+        match run_pass(stripe, qb, config, slot, hook, &mut report).await {
+            Ok(()) => break,
+            Err(e) if recovering.retry_after(&e).await => report.recoveries += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    // A payout passed over before a restart is passed over again after it.
+    let mut seen = std::collections::HashSet::new();
+    report
+        .skipped
+        .retain(|s| seen.insert((s.payout.clone(), s.reason.clone())));
+    if config.verbose {
+        print!("{report}");
+    }
+    Ok(report)
+}
+
+async fn run_pass(
+    stripe: &atom_stripe::Client,
+    qb: &atom_quickbooks::Client,
+    config: &Config,
+    slot: &mut CheckpointSlot,
+    hook: &dyn StepHook,
+    report: &mut Report,
+) -> std::result::Result<(), SyncError> {
+    check_accounts(qb, config, report).await?;
     let start = slot.checkpoint().cloned();
     report.checkpoint = start.as_ref().and_then(|c| c.cursor.clone());
-    let payouts = payouts_after(stripe, config, start.as_ref(), &mut report).await?;
+    let payouts = payouts_after(stripe, config, start.as_ref(), report).await?;
     say(
         config,
         &format!("{} payout(s) after the checkpoint", payouts.len()),
@@ -389,15 +422,13 @@ pub async fn run_once(
             .filter(|p| p.status == PayoutStatus::Paid)
             .cloned()
             .collect();
-        let existing = deposits_for(qb, &paid, &mut report).await?;
+        let existing = deposits_for(qb, &paid, report).await?;
         for group in ready.chunks(MAX_BATCH_ITEMS) {
             let mut planned = Vec::new();
             for payout in group {
                 if payout.status == PayoutStatus::Paid {
                     let found = existing.get(&payout.id);
-                    if let Some(e) =
-                        examine(stripe, config, payout, found, hook, &mut report).await?
-                    {
+                    if let Some(e) = examine(stripe, config, payout, found, hook, report).await? {
                         planned.push(e);
                     }
                 } else {
@@ -408,7 +439,7 @@ pub async fn run_once(
                 }
             }
             let wrote = !planned.is_empty();
-            let stop = create_all(qb, config, planned, &mut report).await?;
+            let stop = create_all(qb, config, planned, report).await?;
             if wrote {
                 hook.at(Step::TargetWritten)?;
             }
@@ -446,8 +477,5 @@ pub async fn run_once(
             break;
         }
     }
-    if config.verbose {
-        print!("{report}");
-    }
-    Ok(report)
+    Ok(())
 }
