@@ -4,6 +4,8 @@
 //! service running on several machines keeps one copy of each token, saves refreshed tokens
 //! by compare-and-swap on a version, and lets one replica at a time refresh a key (the
 //! refresh lease), so a rotating refresh token is never presented twice.
+//! [`PostgresCheckpointStore`] keeps change-feed checkpoints (atom-core's
+//! [`CheckpointStore`](atom_core::CheckpointStore)) in the same database.
 //!
 //! ```no_run
 //! # async fn demo(oauth: atom_core::OAuthClient) -> atom_core::Result<()> {
@@ -35,6 +37,9 @@
 //! * `atom_tokens (service, tenant, version, token, grant_dead, updated_at)`: the token
 //!   set as JSON text, its compare-and-swap version and the dead-grant flag;
 //! * `atom_token_leases (service, tenant, holder, expires_at)`: the refresh leases;
+//! * `atom_checkpoints (feed, consumer, version, checkpoint, updated_at)`: feed checkpoints
+//!   of [`PostgresCheckpointStore`] (from [`PostgresTokenStore::checkpoints`]), the same
+//!   compare-and-swap contract as atom-core's memory and file checkpoint stores;
 //! * `_sqlx_migrations`: this crate's migration history, apart from the application's.
 //!
 //! # Why a lease row and not an advisory lock
@@ -69,11 +74,13 @@
 //! a lease not obtained within the lock timeout is
 //! [`ErrorKind::Timeout`](atom_core::ErrorKind::Timeout).
 
+mod checkpoints;
 mod error;
 mod lease;
 mod schema;
 mod store;
 
+pub use checkpoints::PostgresCheckpointStore;
 pub use schema::Schema;
 pub use store::{PostgresTokenStore, PostgresTokenStoreBuilder};
 
