@@ -34,8 +34,9 @@
 //! built unless [`PostgresTokenStoreBuilder::run_migrations`] says not to) create, in the
 //! chosen [`Schema`] (default `atom`):
 //!
-//! * `atom_tokens (service, tenant, version, token, grant_dead, updated_at)`: the token
-//!   set as JSON text, its compare-and-swap version and the dead-grant flag;
+//! * `atom_tokens (service, tenant, version, token, grant_dead, updated_at, key_id)`: the
+//!   token set as JSON text, its compare-and-swap version, the dead-grant flag and the id
+//!   of the key that encrypted it (`NULL` when stored unencrypted);
 //! * `atom_token_leases (service, tenant, holder, expires_at)`: the refresh leases;
 //! * `atom_checkpoints (feed, consumer, version, checkpoint, updated_at)`: feed checkpoints
 //!   of [`PostgresCheckpointStore`] (from [`PostgresTokenStore::checkpoints`]), the same
@@ -64,6 +65,16 @@
 //! Behind a transaction-pooling proxy (PgBouncer `pool_mode = transaction`), sqlx's
 //! prepared statements need PgBouncer 1.21 or later with `max_prepared_statements` set.
 //!
+//! # Encryption at rest
+//!
+//! With [`PostgresTokenStoreBuilder::encryption`] and a [`Keyring`], the access and refresh
+//! tokens are stored encrypted with XChaCha20-Poly1305 (a random 192-bit nonce per field),
+//! each bound to its key (service and tenant), its field and its key id as associated data;
+//! the row's `key_id` column names the key. The rest of the token set (expiry, scopes)
+//! stays readable. A row that does not decrypt is a storage error naming the key and the
+//! key id, never "no token". Keys rotate: the keyring's current key encrypts every save,
+//! older keys still decrypt, and each row moves to the current key at its next save.
+//!
 //! # Errors
 //!
 //! Database failures are [`ErrorKind::Storage`](atom_core::ErrorKind::Storage) errors that
@@ -75,12 +86,14 @@
 //! [`ErrorKind::Timeout`](atom_core::ErrorKind::Timeout).
 
 mod checkpoints;
+mod crypto;
 mod error;
 mod lease;
 mod schema;
 mod store;
 
 pub use checkpoints::PostgresCheckpointStore;
+pub use crypto::Keyring;
 pub use schema::Schema;
 pub use store::{PostgresTokenStore, PostgresTokenStoreBuilder};
 
