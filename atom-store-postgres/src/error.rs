@@ -49,7 +49,7 @@ pub(crate) fn check_key(key: &TokenKey) -> Result<()> {
 /// The parts of a key (`what`: "token key", "checkpoint key"): no NUL byte (PostgreSQL text
 /// cannot hold one) and at most 1 kB each (far below the b-tree entry limit of about 2.7 kB
 /// for the pair).
-pub(crate) fn check_parts(what: &str, parts: [(&str, &str); 2]) -> Result<()> {
+pub(crate) fn check_parts<const N: usize>(what: &str, parts: [(&str, &str); N]) -> Result<()> {
     const MAX_PART: usize = 1024;
     for (part, value) in parts {
         if value.contains('\0') {

@@ -5,7 +5,9 @@
 //! by compare-and-swap on a version, and lets one replica at a time refresh a key (the
 //! refresh lease), so a rotating refresh token is never presented twice.
 //! [`PostgresCheckpointStore`] keeps change-feed checkpoints (atom-core's
-//! [`CheckpointStore`](atom_core::CheckpointStore)) in the same database.
+//! [`CheckpointStore`](atom_core::CheckpointStore)) in the same database, and
+//! [`PostgresRateBudget`] lets every replica's [`RateLimiter`](atom_core::RateLimiter) pace
+//! against one per-account limit.
 //!
 //! ```no_run
 //! # async fn demo(oauth: atom_core::OAuthClient) -> atom_core::Result<()> {
@@ -41,6 +43,10 @@
 //! * `atom_checkpoints (feed, consumer, version, checkpoint, updated_at)`: feed checkpoints
 //!   of [`PostgresCheckpointStore`] (from [`PostgresTokenStore::checkpoints`]), the same
 //!   compare-and-swap contract as atom-core's memory and file checkpoint stores;
+//! * `atom_rate_buckets (service, tenant, class, tokens, updated_at, granted)`: the token
+//!   buckets of [`PostgresRateBudget`] (from [`PostgresTokenStore::rate_budget`]), a rate
+//!   budget shared by every replica through atom-core's
+//!   [`SharedBudget`](atom_core::ratelimit::SharedBudget);
 //! * `_sqlx_migrations`: this crate's migration history, apart from the application's.
 //!
 //! # Why a lease row and not an advisory lock
@@ -85,6 +91,7 @@
 //! a lease not obtained within the lock timeout is
 //! [`ErrorKind::Timeout`](atom_core::ErrorKind::Timeout).
 
+mod budget;
 mod checkpoints;
 mod crypto;
 mod error;
@@ -92,6 +99,7 @@ mod lease;
 mod schema;
 mod store;
 
+pub use budget::PostgresRateBudget;
 pub use checkpoints::PostgresCheckpointStore;
 pub use crypto::Keyring;
 pub use schema::Schema;

@@ -166,13 +166,14 @@ async fn schemas_are_separate_and_migrations_run_once() {
         [
             "_sqlx_migrations",
             "atom_checkpoints",
+            "atom_rate_buckets",
             "atom_token_leases",
             "atom_tokens"
         ]
     );
     let public: (i64,) = sqlx::query_as(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' \
-         AND table_name IN ('atom_tokens', 'atom_token_leases', 'atom_checkpoints', '_sqlx_migrations')",
+         AND table_name IN ('atom_tokens', 'atom_token_leases', 'atom_checkpoints', 'atom_rate_buckets', '_sqlx_migrations')",
     )
     .fetch_one(store_a.pool())
     .await
