@@ -56,6 +56,10 @@ pub(crate) struct Inner {
     /// One FIFO queue per key for this handle: the replica's own line for the lease, so
     /// that a replica polls the lease row with one task per key, not one per caller.
     queues: Mutex<HashMap<TokenKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// Leases taken by this handle whose row is not yet deleted, and a signal when one is:
+    /// [`PostgresTokenStore::close`] waits for them.
+    pub(crate) live_leases: std::sync::atomic::AtomicUsize,
+    pub(crate) lease_gone: tokio::sync::Notify,
 }
 
 /// Every statement, written once with the schema's quoted name.
@@ -262,6 +266,8 @@ impl PostgresTokenStoreBuilder {
                 keyring: self.keyring,
                 accept_plain: self.accept_plain,
                 queues: Mutex::default(),
+                live_leases: std::sync::atomic::AtomicUsize::new(0),
+                lease_gone: tokio::sync::Notify::new(),
             }),
         };
         if self.migrate {
@@ -373,6 +379,28 @@ impl PostgresTokenStore {
         };
         let _ = tokio::time::timeout(limit, conn.close()).await;
         result
+    }
+
+    /// Waits until the rows of the leases this handle released are deleted, then closes the
+    /// pool. Call it before the process exits: a lease is released by a task that deletes
+    /// its row, and a process that exits first leaves the row to block other replicas'
+    /// refreshes until it expires (at most the lease time). Leases still held are not
+    /// waited for beyond the statement timeout.
+    pub async fn close(&self) {
+        use std::sync::atomic::Ordering;
+        let inner = &self.inner;
+        let drained = async {
+            loop {
+                let mut gone = std::pin::pin!(inner.lease_gone.notified());
+                gone.as_mut().enable();
+                if inner.live_leases.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
+                gone.await;
+            }
+        };
+        let _ = tokio::time::timeout(inner.statement_timeout, drained).await;
+        let _ = tokio::time::timeout(inner.statement_timeout, inner.pool.close()).await;
     }
 
     /// This handle's in-process queue for `key`; idle queues are dropped once there are many.
