@@ -162,7 +162,34 @@ impl SharedBudget for PostgresRateBudget {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #![proptest_config(atom_core::testing::proptest_config(10_000))]
+
+        /// Any row the statement can return: no panic; a grant waits exactly for the debt,
+        /// a refusal for the missing part of a token.
+        #[test]
+        fn decisions_never_panic_and_wait_for_the_debt(
+            tokens in -1e15f64..1e9,
+            granted: bool,
+            per_second in 1e-9f64..1e9,
+        ) {
+            match decision(tokens, granted, per_second) {
+                BudgetDecision::Granted { after } => {
+                    prop_assert!(granted);
+                    prop_assert_eq!(after.is_zero(), tokens >= 0.0 || -tokens / per_second < 1e-9);
+                }
+                BudgetDecision::Exhausted { retry_after } => {
+                    prop_assert!(!granted);
+                    prop_assert_eq!(retry_after.is_zero(), tokens >= 1.0 || (1.0 - tokens) / per_second < 1e-9);
+                }
+                _ => prop_assert!(false, "another decision"),
+            }
+        }
+    }
 
     #[test]
     fn decisions() {
