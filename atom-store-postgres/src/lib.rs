@@ -79,7 +79,8 @@
 //! the row's `key_id` column names the key. The rest of the token set (expiry, scopes)
 //! stays readable. A row that does not decrypt is a storage error naming the key and the
 //! key id, never "no token". Keys rotate: the keyring's current key encrypts every save,
-//! older keys still decrypt, and each row moves to the current key at its next save.
+//! older keys still decrypt, and each row moves to the current key at its next save, or
+//! at once with [`PostgresTokenStore::reencrypt`].
 //!
 //! # Errors
 //!
@@ -96,6 +97,7 @@ mod checkpoints;
 mod crypto;
 mod error;
 mod lease;
+mod rekey;
 mod schema;
 mod store;
 

@@ -50,9 +50,9 @@ pub(crate) struct Inner {
     pub(crate) lock_timeout: Duration,
     pub(crate) statement_timeout: Duration,
     /// Encryption at rest of the tokens' secret fields, when configured.
-    keyring: Option<Keyring>,
+    pub(crate) keyring: Option<Keyring>,
     /// Whether a plain row is read under a keyring (while migrating to encryption).
-    accept_plain: bool,
+    pub(crate) accept_plain: bool,
     /// One FIFO queue per key for this handle: the replica's own line for the lease, so
     /// that a replica polls the lease row with one task per key, not one per caller.
     queues: Mutex<HashMap<TokenKey, Arc<tokio::sync::Mutex<()>>>>,
