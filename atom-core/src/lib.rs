@@ -21,7 +21,7 @@
 //! | [`Error`], [`ErrorKind`], [`Envelope`] | one taxonomy; the JSON shape apps return |
 //! | [`ApiClient`], [`Provider`] | the request path and the provider hooks |
 //! | [`retry`] | the pure retry decision, `Retry-After` parsing |
-//! | [`RateLimiter`] | token bucket, concurrency cap, pause until reset, per tenant |
+//! | [`RateLimiter`] | token bucket, concurrency cap, pause until reset, per tenant; optionally a [`SharedBudget`] across processes |
 //! | [`Paginator`] | one `Stream` of items over any page scheme, with checkpoints |
 //! | [`auth`] | static credentials, OAuth 2.0 (PKCE + state), [`TokenStore`], [`TokenManager`] |
 //! | [`webhook`] | HMAC-SHA256 verification primitives with rotation and tolerance |
@@ -73,6 +73,7 @@ mod request;
 mod response;
 pub mod retry;
 mod secret;
+mod shared_budget;
 mod string_enum;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -106,6 +107,7 @@ pub use request::{Body, Request};
 pub use response::{ApiResponse, RateLimitSnapshot, ResponseMeta, decode_json};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use shared_budget::{BudgetDecision, SharedBucket, SharedBudget};
 
 /// The `http` types in this crate's API (`HeaderMap`, `Method`, `StatusCode`), re-exported so
 /// that callers need not match its version themselves.

@@ -8,6 +8,8 @@ use chrono::Utc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
+use crate::shared_budget::Shared;
+pub use crate::shared_budget::{BudgetDecision, SharedBucket, SharedBudget};
 use crate::{Error, ErrorKind, RateLimitSnapshot, Result};
 
 /// Pacing for one tenant (or one class of calls within a tenant).
@@ -95,7 +97,7 @@ impl RateLimitConfig {
 }
 
 #[derive(Debug)]
-struct Bucket {
+pub(crate) struct Bucket {
     tokens: f64,
     capacity: f64,
     per_second: f64,
@@ -103,19 +105,27 @@ struct Bucket {
 }
 
 impl Bucket {
-    fn new(config: &RateLimitConfig) -> Option<Self> {
+    /// (capacity, tokens per second) of a configuration's bucket, if it has one.
+    pub(crate) fn shape(config: &RateLimitConfig) -> Option<(f64, f64)> {
         let requests = config.requests?;
-        let capacity = f64::from(config.burst.unwrap_or(requests).max(1));
+        Some((
+            f64::from(config.burst.unwrap_or(requests).max(1)),
+            f64::from(requests.max(1)) / config.per.as_secs_f64().max(1e-3),
+        ))
+    }
+
+    pub(crate) fn new(config: &RateLimitConfig) -> Option<Self> {
+        let (capacity, per_second) = Self::shape(config)?;
         Some(Self {
             tokens: capacity,
             capacity,
-            per_second: f64::from(requests.max(1)) / config.per.as_secs_f64().max(1e-3),
+            per_second,
             last: Instant::now(),
         })
     }
 
     /// Takes a token, or says how long until one is there.
-    fn take(&mut self, now: Instant) -> Option<Duration> {
+    pub(crate) fn take(&mut self, now: Instant) -> Option<Duration> {
         let refill = now.saturating_duration_since(self.last).as_secs_f64() * self.per_second;
         self.tokens = (self.tokens + refill).min(self.capacity);
         self.last = now;
@@ -136,14 +146,14 @@ impl Bucket {
 /// One paced stream of calls: a bucket, a pause set from the provider's headers, and the
 /// last position the provider reported.
 #[derive(Debug, Default)]
-struct Lane {
-    bucket: Option<Bucket>,
-    paused_until: Option<Instant>,
-    snapshot: Option<RateLimitSnapshot>,
+pub(crate) struct Lane {
+    pub(crate) bucket: Option<Bucket>,
+    pub(crate) paused_until: Option<Instant>,
+    pub(crate) snapshot: Option<RateLimitSnapshot>,
 }
 
 impl Lane {
-    fn pause_left(&mut self, now: Instant) -> Option<Duration> {
+    pub(crate) fn pause_left(&mut self, now: Instant) -> Option<Duration> {
         match self.paused_until {
             Some(until) if until > now => Some(until - now),
             _ => {
@@ -171,22 +181,22 @@ impl Lane {
 
 /// How a class relates to the tenant's own limit.
 #[derive(Debug, Clone)]
-struct ClassConfig {
-    config: RateLimitConfig,
+pub(crate) struct ClassConfig {
+    pub(crate) config: RateLimitConfig,
     /// The provider counts the class separately (GitHub search): its calls neither use nor
     /// wait for the tenant's lane, and its headers pause only the class.
-    independent: bool,
+    pub(crate) independent: bool,
 }
 
 #[derive(Debug)]
-struct TenantState {
-    base: Lane,
-    classes: HashMap<&'static str, Lane>,
+pub(crate) struct TenantState {
+    pub(crate) base: Lane,
+    pub(crate) classes: HashMap<&'static str, Lane>,
 }
 
 #[derive(Debug)]
-struct Tenant {
-    state: Mutex<TenantState>,
+pub(crate) struct Tenant {
+    pub(crate) state: Mutex<TenantState>,
     in_flight: Arc<Semaphore>,
 }
 
@@ -212,10 +222,11 @@ struct Tenant {
 /// ```
 #[derive(Debug)]
 pub struct RateLimiter {
-    service: &'static str,
-    config: RateLimitConfig,
+    pub(crate) service: &'static str,
+    pub(crate) config: RateLimitConfig,
     class_configs: HashMap<&'static str, ClassConfig>,
     tenants: Mutex<HashMap<String, Arc<Tenant>>>,
+    shared: Option<Shared>,
 }
 
 /// Held while a request is in flight; dropping it frees the slot.
@@ -224,7 +235,7 @@ pub struct RatePermit {
     _slot: OwnedSemaphorePermit,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // State stays consistent between statements, so a panic elsewhere cannot corrupt it.
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -237,7 +248,27 @@ impl RateLimiter {
             config,
             class_configs: HashMap::new(),
             tenants: Mutex::new(HashMap::new()),
+            shared: None,
         }
+    }
+
+    /// Takes the buckets' permits from `backend`, shared with other processes, instead of
+    /// this limiter's own buckets (see [`SharedBudget`]); pauses from provider headers and
+    /// the concurrency cap stay local. When the backend fails or does not answer within
+    /// [`shared_budget_timeout`](Self::shared_budget_timeout), the call is paced by the
+    /// local bucket instead (never failed), the failure is logged once per outage, and the
+    /// backend is asked again a second later.
+    pub fn with_shared_budget(mut self, backend: Arc<dyn SharedBudget>) -> Self {
+        self.shared = Some(Shared::new(backend));
+        self
+    }
+
+    /// The longest one call to the shared budget may take (default 500 ms).
+    pub fn shared_budget_timeout(mut self, timeout: Duration) -> Self {
+        if let Some(shared) = &mut self.shared {
+            shared.set_timeout(timeout);
+        }
+        self
     }
 
     /// Adds a class paced by `config` on top of the tenant's limit (its calls count
@@ -364,6 +395,11 @@ impl RateLimiter {
         let class = self.class(class);
         let max_wait = self.governing(class).max_wait;
         let started = Instant::now();
+        if let Some(shared) = &self.shared {
+            self.shared_take(shared, key, &tenant, class, started, max_wait)
+                .await?;
+            return self.slot(&tenant).await;
+        }
         loop {
             let wait = Self::try_take(&mut lock(&tenant.state), class, Instant::now());
             let Some(wait) = wait else { break };
@@ -377,6 +413,21 @@ impl RateLimiter {
             }
             tokio::time::sleep(wait).await;
         }
+        self.slot(&tenant).await
+    }
+
+    /// The error of a wait longer than the call's `max_wait`.
+    pub(crate) fn too_long(&self, wait: Duration) -> Error {
+        Error::new(
+            ErrorKind::RateLimited,
+            self.service,
+            "client-side rate limit: the wait for the provider's reset is longer than max_wait",
+        )
+        .with_retry_after(Some(wait))
+    }
+
+    /// A concurrency slot of `tenant`.
+    pub(crate) async fn slot(&self, tenant: &Tenant) -> Result<RatePermit> {
         let slot = tenant
             .in_flight
             .clone()

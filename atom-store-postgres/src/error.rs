@@ -40,23 +40,42 @@ pub(crate) async fn bounded<T>(
 
 /// A key the database cannot hold or index: refused before any statement is sent.
 pub(crate) fn check_key(key: &TokenKey) -> Result<()> {
-    /// Far below PostgreSQL's b-tree entry limit (about 2.7 kB for the pair).
+    check_parts(
+        "token key",
+        [("service", &key.service), ("tenant", &key.tenant)],
+    )
+}
+
+/// The parts of a key (`what`: "token key", "checkpoint key"): no NUL byte (PostgreSQL text
+/// cannot hold one) and at most 1 kB each (far below the b-tree entry limit of about 2.7 kB
+/// for the pair).
+pub(crate) fn check_parts<const N: usize>(what: &str, parts: [(&str, &str); N]) -> Result<()> {
     const MAX_PART: usize = 1024;
-    for (part, value) in [("service", &key.service), ("tenant", &key.tenant)] {
+    for (part, value) in parts {
         if value.contains('\0') {
             return Err(Error::config(
                 SERVICE,
-                format!("token key {part} contains a NUL byte, which PostgreSQL text cannot hold"),
+                format!("{what} {part} contains a NUL byte, which PostgreSQL text cannot hold"),
             ));
         }
         if value.len() > MAX_PART {
             return Err(Error::config(
                 SERVICE,
-                format!("token key {part} is longer than {MAX_PART} bytes"),
+                format!("{what} {part} is longer than {MAX_PART} bytes"),
             ));
         }
     }
     Ok(())
+}
+
+/// What is wrong with a JSON text, in words that never quote it.
+pub(crate) fn json_damage(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Syntax => "not valid JSON",
+        serde_json::error::Category::Data => "a field is missing or has the wrong type",
+        serde_json::error::Category::Eof => "truncated JSON",
+    }
 }
 
 /// Decodes a stored token's JSON. The error names the key and where and how the text is

@@ -43,6 +43,10 @@ pub(crate) async fn acquire(store: &PostgresTokenStore, key: &TokenKey) -> Resul
         pause = (pause * 2).min(MAX_PAUSE);
     }
     let (release, released) = oneshot::channel();
+    // Counted until the heartbeat has deleted the row (for `PostgresTokenStore::close`).
+    inner
+        .live_leases
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     tokio::spawn(heartbeat(
         store.clone(),
         key.clone(),
@@ -129,6 +133,10 @@ async fn heartbeat(
         }
     }
     drop(place);
+    inner
+        .live_leases
+        .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    inner.lease_gone.notify_waiters();
 }
 
 fn timed_out(key: &TokenKey, timeout: Duration, holder: &str) -> Error {

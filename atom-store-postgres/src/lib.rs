@@ -4,6 +4,10 @@
 //! service running on several machines keeps one copy of each token, saves refreshed tokens
 //! by compare-and-swap on a version, and lets one replica at a time refresh a key (the
 //! refresh lease), so a rotating refresh token is never presented twice.
+//! [`PostgresCheckpointStore`] keeps change-feed checkpoints (atom-core's
+//! [`CheckpointStore`](atom_core::CheckpointStore)) in the same database, and
+//! [`PostgresRateBudget`] lets every replica's [`RateLimiter`](atom_core::RateLimiter) pace
+//! against one per-account limit.
 //!
 //! ```no_run
 //! # async fn demo(oauth: atom_core::OAuthClient) -> atom_core::Result<()> {
@@ -32,9 +36,17 @@
 //! built unless [`PostgresTokenStoreBuilder::run_migrations`] says not to) create, in the
 //! chosen [`Schema`] (default `atom`):
 //!
-//! * `atom_tokens (service, tenant, version, token, grant_dead, updated_at)`: the token
-//!   set as JSON text, its compare-and-swap version and the dead-grant flag;
+//! * `atom_tokens (service, tenant, version, token, grant_dead, updated_at, key_id)`: the
+//!   token set as JSON text, its compare-and-swap version, the dead-grant flag and the id
+//!   of the key that encrypted it (`NULL` when stored unencrypted);
 //! * `atom_token_leases (service, tenant, holder, expires_at)`: the refresh leases;
+//! * `atom_checkpoints (feed, consumer, version, checkpoint, updated_at)`: feed checkpoints
+//!   of [`PostgresCheckpointStore`] (from [`PostgresTokenStore::checkpoints`]), the same
+//!   compare-and-swap contract as atom-core's memory and file checkpoint stores;
+//! * `atom_rate_buckets (service, tenant, class, tokens, updated_at, granted)`: the token
+//!   buckets of [`PostgresRateBudget`] (from [`PostgresTokenStore::rate_budget`]), a rate
+//!   budget shared by every replica through atom-core's
+//!   [`SharedBudget`](atom_core::ratelimit::SharedBudget);
 //! * `_sqlx_migrations`: this crate's migration history, apart from the application's.
 //!
 //! # Why a lease row and not an advisory lock
@@ -59,6 +71,17 @@
 //! Behind a transaction-pooling proxy (PgBouncer `pool_mode = transaction`), sqlx's
 //! prepared statements need PgBouncer 1.21 or later with `max_prepared_statements` set.
 //!
+//! # Encryption at rest
+//!
+//! With [`PostgresTokenStoreBuilder::encryption`] and a [`Keyring`], the access and refresh
+//! tokens are stored encrypted with XChaCha20-Poly1305 (a random 192-bit nonce per field),
+//! each bound to its key (service and tenant), its field and its key id as associated data;
+//! the row's `key_id` column names the key. The rest of the token set (expiry, scopes)
+//! stays readable. A row that does not decrypt is a storage error naming the key and the
+//! key id, never "no token". Keys rotate: the keyring's current key encrypts every save,
+//! older keys still decrypt, and each row moves to the current key at its next save, or
+//! at once with [`PostgresTokenStore::reencrypt`].
+//!
 //! # Errors
 //!
 //! Database failures are [`ErrorKind::Storage`](atom_core::ErrorKind::Storage) errors that
@@ -69,11 +92,18 @@
 //! a lease not obtained within the lock timeout is
 //! [`ErrorKind::Timeout`](atom_core::ErrorKind::Timeout).
 
+mod budget;
+mod checkpoints;
+mod crypto;
 mod error;
 mod lease;
+mod rekey;
 mod schema;
 mod store;
 
+pub use budget::PostgresRateBudget;
+pub use checkpoints::PostgresCheckpointStore;
+pub use crypto::Keyring;
 pub use schema::Schema;
 pub use store::{PostgresTokenStore, PostgresTokenStoreBuilder};
 

@@ -12,7 +12,8 @@ use atom_core::{
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::{Connection as _, Row as _};
 
-use crate::error::{bounded, check_key, db_error, decode_token};
+use crate::crypto::{Keyring, decode_row, encode_row};
+use crate::error::{bounded, check_key, db_error};
 use crate::{SERVICE, Schema, lease};
 
 /// The embedded migrations (`migrations/` of this crate), run in the chosen schema.
@@ -48,9 +49,17 @@ pub(crate) struct Inner {
     pub(crate) lease_time: Duration,
     pub(crate) lock_timeout: Duration,
     pub(crate) statement_timeout: Duration,
+    /// Encryption at rest of the tokens' secret fields, when configured.
+    pub(crate) keyring: Option<Keyring>,
+    /// Whether a plain row is read under a keyring (while migrating to encryption).
+    pub(crate) accept_plain: bool,
     /// One FIFO queue per key for this handle: the replica's own line for the lease, so
     /// that a replica polls the lease row with one task per key, not one per caller.
     queues: Mutex<HashMap<TokenKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// Leases taken by this handle whose row is not yet deleted, and a signal when one is:
+    /// [`PostgresTokenStore::close`] waits for them.
+    pub(crate) live_leases: std::sync::atomic::AtomicUsize,
+    pub(crate) lease_gone: tokio::sync::Notify,
 }
 
 /// Every statement, written once with the schema's quoted name.
@@ -77,17 +86,19 @@ impl Sql {
         let l = format!("{s}.atom_token_leases");
         Self {
             load: format!(
-                "SELECT version, CASE WHEN octet_length(token) <= {MAX_TOKEN_BYTES} THEN token END AS token \
-                 FROM {t} WHERE service = $1 AND tenant = $2"
+                "SELECT version, CASE WHEN octet_length(token) <= {MAX_TOKEN_BYTES} THEN token END AS token, \
+                 key_id FROM {t} WHERE service = $1 AND tenant = $2"
             ),
             update: format!(
-                "UPDATE {t} SET version = version + 1, token = $3, grant_dead = false, updated_at = now() \
+                "UPDATE {t} SET version = version + 1, token = $3, key_id = $5, grant_dead = false, \
+                 updated_at = now() \
                  WHERE service = $1 AND tenant = $2 AND version = $4 RETURNING version"
             ),
             upsert: format!(
-                "INSERT INTO {t} AS old (service, tenant, version, token) VALUES ($1, $2, 1, $3) \
+                "INSERT INTO {t} AS old (service, tenant, version, token, key_id) \
+                 VALUES ($1, $2, 1, $3, $4) \
                  ON CONFLICT (service, tenant) DO UPDATE SET version = old.version + 1, \
-                 token = excluded.token, grant_dead = false, updated_at = now() RETURNING version"
+                 token = excluded.token, key_id = excluded.key_id, grant_dead = false, updated_at = now() RETURNING version"
             ),
             version: format!("SELECT version FROM {t} WHERE service = $1 AND tenant = $2"),
             delete: format!("DELETE FROM {t} WHERE service = $1 AND tenant = $2"),
@@ -133,6 +144,8 @@ pub struct PostgresTokenStoreBuilder {
     statement_timeout: Duration,
     max_connections: u32,
     migrate: bool,
+    keyring: Option<Keyring>,
+    accept_plain: bool,
 }
 
 impl Default for PostgresTokenStoreBuilder {
@@ -144,6 +157,8 @@ impl Default for PostgresTokenStoreBuilder {
             statement_timeout: Duration::from_secs(10),
             max_connections: 5,
             migrate: true,
+            keyring: None,
+            accept_plain: false,
         }
     }
 }
@@ -192,6 +207,24 @@ impl PostgresTokenStoreBuilder {
         self
     }
 
+    /// Encrypts the tokens' secret fields (access and refresh token) at rest under
+    /// `keyring`'s current key, and decrypts rows under any of its keys (see [`Keyring`]).
+    /// A row that does not decrypt (unknown key id, changed ciphertext, copied from another
+    /// key) is a [`ErrorKind::Storage`] error naming the key; it is never read as absent.
+    pub fn encryption(mut self, keyring: Keyring) -> Self {
+        self.keyring = Some(keyring);
+        self
+    }
+
+    /// With [`encryption`](Self::encryption): whether rows stored unencrypted (before
+    /// encryption was turned on) are still read (default no: such a row is a storage
+    /// error, since anyone who can write the table could plant one). Turn on while
+    /// migrating; each row is encrypted by its next save.
+    pub fn accept_unencrypted_rows(mut self, accept: bool) -> Self {
+        self.accept_plain = accept;
+        self
+    }
+
     /// Connects to `url` (`postgres://user:password@host/db?sslmode=require`) with a pool
     /// of its own. Errors never repeat the URL.
     pub async fn connect(self, url: &str) -> Result<PostgresTokenStore> {
@@ -230,7 +263,11 @@ impl PostgresTokenStoreBuilder {
                 lease_time: self.lease_time,
                 lock_timeout: self.lock_timeout,
                 statement_timeout: self.statement_timeout,
+                keyring: self.keyring,
+                accept_plain: self.accept_plain,
                 queues: Mutex::default(),
+                live_leases: std::sync::atomic::AtomicUsize::new(0),
+                lease_gone: tokio::sync::Notify::new(),
             }),
         };
         if self.migrate {
@@ -247,6 +284,7 @@ impl fmt::Debug for PostgresTokenStore {
             .field("lease_time", &self.inner.lease_time)
             .field("lock_timeout", &self.inner.lock_timeout)
             .field("statement_timeout", &self.inner.statement_timeout)
+            .field("keyring", &self.inner.keyring)
             .finish_non_exhaustive()
     }
 }
@@ -341,6 +379,28 @@ impl PostgresTokenStore {
         };
         let _ = tokio::time::timeout(limit, conn.close()).await;
         result
+    }
+
+    /// Waits until the rows of the leases this handle released are deleted, then closes the
+    /// pool. Call it before the process exits: a lease is released by a task that deletes
+    /// its row, and a process that exits first leaves the row to block other replicas'
+    /// refreshes until it expires (at most the lease time). Leases still held are not
+    /// waited for beyond the statement timeout.
+    pub async fn close(&self) {
+        use std::sync::atomic::Ordering;
+        let inner = &self.inner;
+        let drained = async {
+            loop {
+                let mut gone = std::pin::pin!(inner.lease_gone.notified());
+                gone.as_mut().enable();
+                if inner.live_leases.load(Ordering::SeqCst) == 0 {
+                    return;
+                }
+                gone.await;
+            }
+        };
+        let _ = tokio::time::timeout(inner.statement_timeout, drained).await;
+        let _ = tokio::time::timeout(inner.statement_timeout, inner.pool.close()).await;
     }
 
     /// This handle's in-process queue for `key`; idle queues are dropped once there are many.
@@ -480,19 +540,23 @@ impl TokenStore for PostgresTokenStore {
                 ),
             ));
         };
-        let token = decode_token(key, &self.inner.sql.tokens, &text)?;
+        let key_id: Option<String> = row
+            .try_get("key_id")
+            .map_err(|e| db_error("cannot read the key id", e))?;
+        let token = decode_row(
+            self.inner.keyring.as_ref(),
+            self.inner.accept_plain,
+            key,
+            &self.inner.sql.tokens,
+            &text,
+            key_id.as_deref(),
+        )?;
         Ok(Some(StoredToken { version, token }))
     }
 
     async fn save(&self, key: &TokenKey, token: &TokenSet, expected: Option<u64>) -> Result<u64> {
         check_key(key)?;
-        let text = serde_json::to_string(token).map_err(|e| {
-            Error::new(
-                ErrorKind::Storage,
-                SERVICE,
-                format!("cannot encode the token of {key}: {}", e.classify_name()),
-            )
-        })?;
+        let (text, key_id) = encode_row(self.inner.keyring.as_ref(), key, token)?;
         let limit = self.inner.statement_timeout;
         let what = format!("cannot save the token of {key}");
         let row = match expected {
@@ -504,6 +568,7 @@ impl TokenStore for PostgresTokenStore {
                         .bind(&key.service)
                         .bind(&key.tenant)
                         .bind(&text)
+                        .bind(&key_id)
                         .fetch_one(&self.inner.pool),
                 )
                 .await?,
@@ -520,6 +585,7 @@ impl TokenStore for PostgresTokenStore {
                             .bind(&key.tenant)
                             .bind(&text)
                             .bind(v)
+                            .bind(&key_id)
                             .fetch_optional(&self.inner.pool),
                     )
                     .await?
@@ -590,21 +656,5 @@ impl TokenStore for PostgresTokenStore {
         )
         .await?;
         row.map(|row| version_of(key, &row)).transpose()
-    }
-}
-
-/// Names a serde_json error's category without its text (which may quote a value).
-trait ClassifyName {
-    fn classify_name(&self) -> &'static str;
-}
-
-impl ClassifyName for serde_json::Error {
-    fn classify_name(&self) -> &'static str {
-        match self.classify() {
-            serde_json::error::Category::Io => "I/O error",
-            serde_json::error::Category::Syntax => "syntax error",
-            serde_json::error::Category::Data => "data error",
-            serde_json::error::Category::Eof => "unexpected end",
-        }
     }
 }

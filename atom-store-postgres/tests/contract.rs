@@ -103,6 +103,17 @@ async fn postgres_store_meets_the_contract() {
     contract("postgres", Arc::new(store)).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn encrypting_postgres_store_meets_the_contract() {
+    let keyring = atom_store_postgres::Keyring::new("k1", &[5; 32]).unwrap();
+    let store = store_in(
+        &fresh_schema("contract_enc"),
+        PostgresTokenStore::builder().encryption(keyring),
+    )
+    .await;
+    contract("postgres-encrypted", Arc::new(store)).await;
+}
+
 #[tokio::test]
 async fn debug_shows_no_connection_settings() {
     let url = common::database_url();

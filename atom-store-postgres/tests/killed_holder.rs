@@ -117,3 +117,63 @@ async fn a_replica_killed_holding_the_lease_blocks_the_others_only_until_it_expi
     let (ours, _) = lease_row(&store).await;
     assert_ne!(ours, holder);
 }
+
+#[tokio::test]
+#[ignore = "the child process of a_replica_that_closes_the_store_leaves_no_lease_row, which runs it"]
+async fn child_replica_refreshes_then_exits() {
+    let Ok(schema) = std::env::var(CHILD_CLOSING) else {
+        return;
+    };
+    let store = store_in(&schema, PostgresTokenStore::builder()).await;
+    let lease = store.lease(&key()).await.unwrap();
+    drop(lease);
+    if std::env::var("ATOM_PG_CHILD_CLOSES").is_ok() {
+        store.close().await;
+    }
+    // Returning drops the runtime at once, as a process that exits would.
+}
+
+/// Set for the child: the schema to take and release the lease in.
+const CHILD_CLOSING: &str = "ATOM_PG_CLOSING_SCHEMA";
+
+/// A process that releases the lease and exits at once leaves the row behind (its release
+/// is a task the exit cancels) unless it closes the store first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_that_closes_the_store_leaves_no_lease_row() {
+    let schema = fresh_schema("closing");
+    let store = store_in(&schema, PostgresTokenStore::builder()).await;
+    let rows = || async {
+        let (n,): (i64,) = sqlx::query_as(&format!(
+            "SELECT count(*) FROM \"{schema}\".atom_token_leases"
+        ))
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        n
+    };
+    for closes in [false, true] {
+        let mut child = Command::new(std::env::current_exe().unwrap());
+        child
+            .args(["--exact", "child_replica_refreshes_then_exits", "--ignored"])
+            .env(CHILD_CLOSING, &schema)
+            .env("DATABASE_URL", database_url())
+            .stdout(Stdio::null());
+        if closes {
+            child.env("ATOM_PG_CHILD_CLOSES", "1");
+        }
+        let status = tokio::task::spawn_blocking(move || child.status())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(status.success());
+        let left = rows().await;
+        println!("closes={closes}: {left} lease rows left");
+        if closes {
+            assert_eq!(left, 0, "close() waits for the release");
+        }
+        sqlx::query(&format!("DELETE FROM \"{schema}\".atom_token_leases"))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+}

@@ -7,7 +7,10 @@ mod common;
 
 use std::time::Duration;
 
-use atom_core::{ErrorKind, Secret, TokenKey, TokenSet, TokenStore};
+use atom_core::feed::FeedCheckpoint;
+use atom_core::{
+    CheckpointKey, CheckpointStore, ErrorKind, Secret, TokenKey, TokenSet, TokenStore,
+};
 use atom_store_postgres::PostgresTokenStore;
 use common::Cluster;
 
@@ -25,6 +28,16 @@ async fn a_server_that_stops_and_comes_back() {
         .save(&key, &TokenSet::bearer(Secret::new("at-1")), None)
         .await
         .unwrap();
+    let checkpoints = store.checkpoints();
+    let feed = CheckpointKey::new("hubspot.contacts/portal-1", "sync");
+    let c1 = checkpoints
+        .save(
+            &feed,
+            &FeedCheckpoint::new("hubspot.contacts").with_cursor("c1"),
+            Some(0),
+        )
+        .await
+        .unwrap();
 
     cluster.stop().unwrap();
     let load = store.load(&key).await.unwrap_err();
@@ -38,6 +51,21 @@ async fn a_server_that_stops_and_comes_back() {
     assert!(!format!("{save} {save:?}").contains("at-2"), "{save:?}");
     let lease = store.lease(&key).await.unwrap_err();
     assert_eq!(lease.kind(), ErrorKind::Storage, "{lease}");
+    let load = checkpoints.load(&feed).await.unwrap_err();
+    assert_eq!(load.kind(), ErrorKind::Storage, "{load}");
+    assert!(
+        load.message().contains("hubspot.contacts/portal-1/sync"),
+        "{load}"
+    );
+    let save = checkpoints
+        .save(
+            &feed,
+            &FeedCheckpoint::new("hubspot.contacts").with_cursor("c2"),
+            Some(c1),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(save.kind(), ErrorKind::Storage, "{save}");
 
     cluster.run().unwrap();
     // Nothing was overwritten while it was down, and the pool reconnects by itself.
@@ -52,4 +80,17 @@ async fn a_server_that_stops_and_comes_back() {
         .unwrap();
     assert_eq!(v2, v1 + 1);
     assert!(store.lease(&key).await.unwrap().is_some());
+    let kept = checkpoints.load(&feed).await.unwrap().unwrap();
+    assert_eq!(
+        (kept.version, kept.checkpoint.cursor.as_deref()),
+        (c1, Some("c1"))
+    );
+    checkpoints
+        .save(
+            &feed,
+            &FeedCheckpoint::new("hubspot.contacts").with_cursor("c2"),
+            Some(c1),
+        )
+        .await
+        .unwrap();
 }

@@ -163,11 +163,17 @@ async fn schemas_are_separate_and_migrations_run_once() {
     let names: Vec<&str> = tables.iter().map(|t| t.0.as_str()).collect();
     assert_eq!(
         names,
-        ["_sqlx_migrations", "atom_token_leases", "atom_tokens"]
+        [
+            "_sqlx_migrations",
+            "atom_checkpoints",
+            "atom_rate_buckets",
+            "atom_token_leases",
+            "atom_tokens"
+        ]
     );
     let public: (i64,) = sqlx::query_as(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' \
-         AND table_name IN ('atom_tokens', 'atom_token_leases', '_sqlx_migrations')",
+         AND table_name IN ('atom_tokens', 'atom_token_leases', 'atom_checkpoints', 'atom_rate_buckets', '_sqlx_migrations')",
     )
     .fetch_one(store_a.pool())
     .await
