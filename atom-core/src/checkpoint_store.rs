@@ -51,6 +51,16 @@ pub struct StoredCheckpoint {
     pub checkpoint: FeedCheckpoint,
 }
 
+impl StoredCheckpoint {
+    /// A checkpoint as a store read it, at `version` (for `CheckpointStore` implementations).
+    pub fn new(version: u64, checkpoint: FeedCheckpoint) -> Self {
+        Self {
+            version,
+            checkpoint,
+        }
+    }
+}
+
 /// Where feed checkpoints live between runs and across processes.
 ///
 /// `save` is compare-and-swap: with `expected = Some(v)` it succeeds only if the stored

@@ -170,13 +170,7 @@ impl CheckpointStore for PostgresCheckpointStore {
                 ),
             )
         })?;
-        // `StoredCheckpoint` is non-exhaustive and has no constructor: build it through its
-        // serde form (a checkpoint that just decoded always encodes again).
-        let stored: StoredCheckpoint = serde_json::from_value(serde_json::json!({
-            "version": version,
-            "checkpoint": checkpoint,
-        }))
-        .map_err(|e| self.corrupt(key, json_damage(&e)))?;
+        let stored = StoredCheckpoint::new(version, checkpoint);
         Ok(Some(stored))
     }
 
