@@ -26,13 +26,5 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let zendesk = env::zendesk()?;
     let salesforce = env::salesforce()?;
     let store = env::checkpoints()?;
-    let watch = env::watch_interval()?;
-    loop {
-        let report = run_once(&zendesk, &salesforce, store.clone(), &config, &NoHook).await?;
-        println!("{}", serde_json::to_string_pretty(&report)?);
-        match watch {
-            Some(every) => tokio::time::sleep(every).await,
-            None => return Ok(()),
-        }
-    }
+    env::repeat(|| run_once(&zendesk, &salesforce, store.clone(), &config, &NoHook)).await
 }

@@ -10,7 +10,17 @@ pub mod storm;
 pub mod stripe;
 pub mod zendesk;
 
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Respond};
+
 pub use salesforce::SalesforceMock;
 pub use storm::Storm;
 pub use stripe::StripeMock;
 pub use zendesk::{TicketSpec, ZendeskMock};
+
+/// Starts a local server that answers every request with `mock` (which keeps its state).
+pub async fn serve<R: Respond + 'static>(mock: R) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(mock).mount(&server).await;
+    server
+}

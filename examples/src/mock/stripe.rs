@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{Value, json};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 use super::Storm;
 
@@ -33,12 +32,7 @@ impl StripeMock {
 
     /// Starts a local server answering from this state.
     pub async fn start(&self) -> MockServer {
-        let server = MockServer::start().await;
-        Mock::given(any())
-            .respond_with(self.clone())
-            .mount(&server)
-            .await;
-        server
+        crate::mock::serve(self.clone()).await
     }
 
     /// Adds a customer.

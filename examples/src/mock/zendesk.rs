@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{Value, json};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 use super::Storm;
 
@@ -84,12 +83,7 @@ impl ZendeskMock {
     /// tickets (Zendesk: 1 000).
     pub async fn start(&self, per_page: usize) -> MockServer {
         self.state().per_page = per_page.max(1);
-        let server = MockServer::start().await;
-        Mock::given(any())
-            .respond_with(self.clone())
-            .mount(&server)
-            .await;
-        server
+        crate::mock::serve(self.clone()).await
     }
 
     /// Adds an end user.

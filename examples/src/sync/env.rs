@@ -18,8 +18,67 @@ use url::Url;
 
 use super::salesforce::config_error;
 
-fn var(name: &str) -> Option<String> {
+/// An environment variable, unless unset or blank.
+pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The settings every feed-driven program reads the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Common {
+    /// `ATOM_SYNC_SINCE`: where a first run starts (RFC 3339).
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// `ATOM_SYNC_BATCH`: changes per batch, 1 to `max_batch`.
+    pub batch: Option<usize>,
+    /// `ATOM_SYNC_CONSUMER`: the checkpoint's consumer name.
+    pub consumer: Option<String>,
+}
+
+/// Reads [`Common`], refusing a bad value by the variable's name.
+pub fn common(max_batch: usize) -> Result<Common> {
+    let since = match var("ATOM_SYNC_SINCE") {
+        Some(v) => Some(
+            chrono::DateTime::parse_from_rfc3339(&v)
+                .map_err(|e| {
+                    config_error(format!("ATOM_SYNC_SINCE is not an RFC 3339 time ({e})"))
+                })?
+                .with_timezone(&chrono::Utc),
+        ),
+        None => None,
+    };
+    let batch = match var("ATOM_SYNC_BATCH") {
+        Some(v) => Some(
+            v.parse()
+                .ok()
+                .filter(|n| (1..=max_batch).contains(n))
+                .ok_or_else(|| config_error(format!("ATOM_SYNC_BATCH must be 1 to {max_batch}")))?,
+        ),
+        None => None,
+    };
+    Ok(Common {
+        since,
+        batch,
+        consumer: var("ATOM_SYNC_CONSUMER"),
+    })
+}
+
+/// Runs a program once and prints its report as JSON, then again every `--watch` seconds.
+pub async fn repeat<F, Fut, R>(mut once: F) -> std::result::Result<(), Box<dyn std::error::Error>>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<R, super::SyncError>>,
+    R: serde::Serialize,
+{
+    let watch = watch_interval()?;
+    loop {
+        let report = once().await?;
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        match watch {
+            Some(every) => tokio::time::sleep(every).await,
+            None => return Ok(()),
+        }
+    }
 }
 
 /// The Stripe client of `STRIPE_SECRET_KEY`.

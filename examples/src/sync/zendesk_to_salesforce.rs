@@ -154,7 +154,7 @@ fn parse_status_map(text: &str, setting: &str, into: &mut BTreeMap<String, Strin
 impl Config {
     /// The defaults, overridden by the `ATOM_*` variables the fields name.
     pub fn from_env() -> Result<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let var = super::env::var;
         let mut config = Self::default();
         if let Some(v) = var("ATOM_SF_TICKET_OBJECT") {
             config.target = match v.to_ascii_lowercase().as_str() {
@@ -176,21 +176,15 @@ impl Config {
         if let Some(v) = var("ATOM_SF_TASK_STATUS") {
             parse_status_map(&v, "ATOM_SF_TASK_STATUS", &mut config.task_status)?;
         }
-        if let Some(v) = var("ATOM_SYNC_SINCE") {
-            let since = chrono::DateTime::parse_from_rfc3339(&v).map_err(|e| {
-                config_error(format!("ATOM_SYNC_SINCE is not an RFC 3339 time ({e})"))
-            })?;
-            config.start = FeedStart::Since(since.with_timezone(&chrono::Utc));
+        let common = super::env::common(MAX_BATCH)?;
+        if let Some(since) = common.since {
+            config.start = FeedStart::Since(since);
         }
-        if let Some(v) = var("ATOM_SYNC_BATCH") {
-            config.batch = v
-                .parse()
-                .ok()
-                .filter(|n| (1..=MAX_BATCH).contains(n))
-                .ok_or_else(|| config_error("ATOM_SYNC_BATCH must be 1 to 200"))?;
+        if let Some(batch) = common.batch {
+            config.batch = batch;
         }
-        if let Some(v) = var("ATOM_SYNC_CONSUMER") {
-            config.consumer = v;
+        if let Some(consumer) = common.consumer {
+            config.consumer = consumer;
         }
         Ok(config)
     }

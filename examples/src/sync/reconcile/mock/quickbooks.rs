@@ -8,8 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use atom_core::Decimal;
 use serde_json::{Value, json};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 use super::{Storm, rate_limited, storm_failure, unavailable};
 
@@ -153,12 +152,7 @@ impl QuickBooksMock {
 
     /// Starts a server answering with this mock.
     pub async fn start(&self) -> MockServer {
-        let server = MockServer::start().await;
-        Mock::given(any())
-            .respond_with(self.clone())
-            .mount(&server)
-            .await;
-        server
+        crate::mock::serve(self.clone()).await
     }
 }
 

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{Value, json};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 use super::{Storm, rate_limited, storm_failure, unavailable};
 
@@ -169,12 +168,7 @@ impl StripeMock {
 
     /// Starts a server answering with this mock.
     pub async fn start(&self) -> MockServer {
-        let server = MockServer::start().await;
-        Mock::given(any())
-            .respond_with(self.clone())
-            .mount(&server)
-            .await;
-        server
+        crate::mock::serve(self.clone()).await
     }
 }
 
