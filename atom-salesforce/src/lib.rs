@@ -117,12 +117,14 @@ mod soap;
 pub mod sobjects;
 pub mod soql;
 pub mod sosl;
+mod subquery;
 pub mod validate;
 pub mod webhook;
 
 pub use client::{Client, ClientBuilder, DEFAULT_API_VERSION, SalesforceProvider};
 pub use models::{Account, Contact, Decimal, Lead, Opportunity, Record, SObject};
-pub use pagination::next_cursor;
+pub use pagination::{ChildPages, next_cursor};
+pub use query::QueryParams;
 
 /// The service id: `"salesforce"`.
 pub const SERVICE: &str = "salesforce";
