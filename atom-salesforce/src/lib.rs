@@ -30,6 +30,7 @@
 //!   `details`; the whole error array is
 //!   `err.provider_details::<`[`error::SalesforceErrorInfo`]`>()`.
 //!   `403 REQUEST_LIMIT_EXCEEDED` is `RateLimited`.
+//!   `UNABLE_TO_LOCK_ROW` is retried with backoff (even a POST: its transaction was rolled back).
 //! * Queries are streams ([`atom_core::Paginator`]) with `totalSize` as `total()`; each has a
 //!   `*_from(.., checkpoint)` twin that resumes where a stream stopped.
 //! * Ids are checked (15 or 18 letters and digits, the 18-character case checksum
