@@ -507,3 +507,23 @@ async fn a_stream_resumes_from_its_checkpoint() {
         .collect();
     assert_eq!(labels, vec!["Last Page"]);
 }
+
+#[tokio::test]
+async fn search_terms_with_and_or_not_stay_terms() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(data("/search")))
+        .and(query_param(
+            "q",
+            "FIND {black \"and\" white \"OR\" \"not\" grey} IN ALL FIELDS",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("search_success_response.json")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let sosl = Search::find("black and white OR not grey").build().unwrap();
+    assert_eq!(sf.search(&sosl).await.unwrap().len(), 2);
+}
