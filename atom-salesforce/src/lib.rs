@@ -79,6 +79,7 @@
 //! | feature | where | example |
 //! |---|---|---|
 //! | sign-in | [`auth`] | web-server flow, JWT bearer, client credentials |
+//! | who, sign-out | [`identity`] | `client.userinfo()`, `client.revoke_token(&refresh)` |
 //! | records | [`sobjects::SObjects`] | `client.accounts().create(&account)` |
 //! | any object | [`Client::sobject`] | `client.sobject("Invoice__c").get(id, &["Amount__c"])` |
 //! | SOQL | [`soql`], [`Client::query`] | `client.query::<Account>(&soql)` (a stream) |
@@ -108,6 +109,7 @@ pub mod client;
 pub mod collections;
 pub mod composite;
 pub mod error;
+pub mod identity;
 pub mod leads;
 pub mod limits;
 pub mod models;
