@@ -31,12 +31,22 @@ pub(crate) async fn decode_page<T: DeserializeOwned>(
     response: &ApiResponse,
     children: ChildPages,
 ) -> Result<QueryResult<T>> {
-    // A page without subqueries has one `"done"` key (its own): decode it directly, at the
-    // cost of one scan of the bytes. Anything else (a subquery, or a value that happens
-    // to read "done") takes the slower path through `serde_json::Value`.
-    if children == ChildPages::Leave || count(&response.body, b"\"done\"") <= 1 {
+    if children == ChildPages::Leave {
         return response.json();
     }
+    // Only a `"done": false` other than the page's own means a child list was cut short:
+    // until then the page decodes straight into `T`, as without subqueries. The count is
+    // one scan of the bytes; a `"done"` inside a JSON string is escaped (`\"done\"`) and
+    // never matches.
+    let cut = false_dones(&response.body);
+    if cut == 0 {
+        return response.json();
+    }
+    let direct: QueryResult<T> = response.json()?;
+    if cut == usize::from(!direct.done) {
+        return Ok(direct);
+    }
+    drop(direct);
     let mut page: QueryResult<Value> = response.json()?;
     let mut budget = MAX_CHILD_PAGES;
     for record in &mut page.records {
@@ -57,13 +67,22 @@ pub(crate) async fn decode_page<T: DeserializeOwned>(
     })
 }
 
-fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack
-        .windows(needle.len())
-        .filter(|w| *w == needle)
-        .count()
+/// How many `"done"` keys in `body` have the value `false`.
+fn false_dones(body: &[u8]) -> usize {
+    const KEY: &[u8] = b"\"done\"";
+    let mut n = 0;
+    let mut rest = body;
+    while let Some(at) = rest.windows(KEY.len()).position(|w| w == KEY) {
+        rest = rest.get(at + KEY.len()..).unwrap_or_default();
+        let value = rest.trim_ascii_start();
+        if let Some(value) = value.strip_prefix(b":")
+            && value.trim_ascii_start().starts_with(b"false")
+        {
+            n += 1;
+        }
+    }
+    n
 }
-
 /// Whether a field value is a nested query result (a child relationship).
 fn is_child_list(value: &Value) -> bool {
     value.as_object().is_some_and(|o| {
@@ -199,5 +218,31 @@ impl Client {
             })
         })
         .service(SERVICE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::false_dones;
+
+    #[test]
+    fn counts_false_dones_only() {
+        assert_eq!(false_dones(br#"{"done":true,"records":[]}"#), 0);
+        assert_eq!(false_dones(br#"{"done" : false,"records":[]}"#), 1);
+        assert_eq!(
+            false_dones(br#"{"done":false,"records":[{"C":{"done":	false},"S":"done","T":"\"done\": false"}]}"#),
+            2
+        );
+        assert_eq!(false_dones(br#""done""#), 0);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(atom_core::testing::proptest_config(2_000))]
+        /// Never panics, and never counts more than there are `"done"` keys.
+        #[test]
+        fn never_panics(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let keys = body.windows(6).filter(|w| *w == b"\"done\"").count();
+            proptest::prop_assert!(false_dones(&body) <= keys);
+        }
     }
 }

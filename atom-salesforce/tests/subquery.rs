@@ -269,3 +269,48 @@ async fn a_checkpoint_cursor_off_the_data_api_is_refused() {
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn children_are_completed_on_every_page_of_parents() {
+    let server = MockServer::start().await;
+    // The recorded page, made the first of two (the parent list is cut short too).
+    let mut first: serde_json::Value =
+        serde_json::from_str(&fixture("query_subquery_truncated_response.json")).unwrap();
+    first["done"] = json!(false);
+    first["totalSize"] = json!(3);
+    first["nextRecordsUrl"] = json!("/services/data/v67.0/query/01gR0000000KDmsIAG-2");
+    Mock::given(method("GET"))
+        .and(path(data("/query")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(first))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/services/data/v67.0/query/01gR0000000KDmsIAG-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalSize": 3, "done": true,
+            "records": [{"Name": "Acme Corp (North)", "Contacts": {"totalSize": 0, "done": true, "records": []}}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CHILD_PAGE))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("query_subquery_more_response.json")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let mut stream = sf.query::<AccountWithContacts>(&Soql::from_static(SOQL));
+    let accounts: Vec<AccountWithContacts> = (&mut stream).try_collect().await.unwrap();
+    assert_eq!(accounts.len(), 3);
+    assert_eq!(
+        last_names(accounts[0].contacts.as_ref().unwrap()),
+        ["Doe", "Smith", "Roe"]
+    );
+    assert!(accounts[2].contacts.as_ref().unwrap().is_complete());
+    assert_eq!(stream.total(), Some(3));
+}
