@@ -31,6 +31,7 @@
 //!   `err.provider_details::<`[`error::SalesforceErrorInfo`]`>()`.
 //!   `403 REQUEST_LIMIT_EXCEEDED` is `RateLimited`.
 //!   `UNABLE_TO_LOCK_ROW` is retried with backoff (even a POST: its transaction was rolled back).
+//! * Child-relationship lists cut short (`done: false`) are followed before a record is handed out ([`ChildPages`]).
 //! * Queries are streams ([`atom_core::Paginator`]) with `totalSize` as `total()`; each has a
 //!   `*_from(.., checkpoint)` twin that resumes where a stream stopped.
 //! * Ids are checked (15 or 18 letters and digits, the 18-character case checksum

@@ -91,6 +91,13 @@ async fn generic_records_get_every_child_too() {
     assert_eq!(contacts["records"].as_array().unwrap().len(), 3);
     assert_eq!(contacts["done"], json!(true));
     assert!(contacts.get("nextRecordsUrl").is_none());
+    let typed = accounts[0].children("Contacts").unwrap();
+    assert!(typed.is_complete());
+    assert_eq!(typed.records[2].get_str("LastName"), Some("Roe"));
+    assert!(
+        accounts[1].children("Contacts").is_none(),
+        "null: no contacts"
+    );
 }
 
 #[tokio::test]
