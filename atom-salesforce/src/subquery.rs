@@ -114,6 +114,15 @@ fn complete_children<'a>(
                     "child relationships nested deeper than Salesforce allows",
                 ));
             }
+            if value.get("done") == Some(&Value::Bool(true)) {
+                // Whole already: only its own children may still be cut short.
+                if let Some(Value::Array(records)) = value.get_mut("records") {
+                    for child in records {
+                        complete_children(client, child, depth + 1, budget).await?;
+                    }
+                }
+                continue;
+            }
             let mut list: QueryResult<Value> = serde_json::from_value(value.take())
                 .map_err(|e| Error::decode(SERVICE, format!("a child list did not decode: {e}")))?;
             let mut seen = HashSet::new();
@@ -135,16 +144,15 @@ fn complete_children<'a>(
                 list.done = more.done;
                 list.next_records_url = more.next_records_url;
             }
-            list.next_records_url = None;
             for child in &mut list.records {
                 complete_children(client, child, depth + 1, budget).await?;
             }
-            *value = serde_json::to_value(&list)
-                .map_err(|e| Error::decode(SERVICE, format!("a child list did not encode: {e}")))?;
-            if let Some(o) = value.as_object_mut() {
-                // Completed: leave no stale cursor for a caller to follow again.
-                o.remove("nextRecordsUrl");
-            }
+            let mut whole = serde_json::Map::new();
+            whole.insert("totalSize".into(), list.total_size.into());
+            whole.insert("done".into(), Value::Bool(true));
+            // Completed: no `nextRecordsUrl` is left for a caller to follow again.
+            whole.insert("records".into(), Value::Array(list.records));
+            *value = Value::Object(whole);
         }
         Ok(())
     })

@@ -321,3 +321,47 @@ async fn children_are_completed_on_every_page_of_parents() {
     assert!(accounts[2].contacts.as_ref().unwrap().is_complete());
     assert_eq!(stream.total(), Some(3));
 }
+
+#[tokio::test]
+async fn grandchildren_cut_short_under_a_whole_child_list_are_followed() {
+    let server = MockServer::start().await;
+    // Five-level relationship queries (API 58.0+) nest child lists in child records.
+    Mock::given(method("GET"))
+        .and(path(data("/query")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalSize": 1, "done": true,
+            "records": [{"Name": "Acme", "Contacts": {"totalSize": 1, "done": true, "records": [
+                {"LastName": "Doe", "Cases": {
+                    "totalSize": 2, "done": false,
+                    "nextRecordsUrl": "/services/data/v67.0/query/01gCases-1",
+                    "records": [{"Subject": "one"}]
+                }}
+            ]}}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/services/data/v67.0/query/01gCases-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalSize": 2, "done": true, "records": [{"Subject": "two"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let accounts: Vec<Record> = sf
+        .query(&Soql::from_static("SELECT Name FROM Account"))
+        .try_collect()
+        .await
+        .unwrap();
+    let contacts = accounts[0].children("Contacts").unwrap();
+    let cases = contacts.records[0].children("Cases").unwrap();
+    assert!(cases.is_complete());
+    let subjects: Vec<_> = cases
+        .records
+        .iter()
+        .filter_map(|c| c.get_str("Subject"))
+        .collect();
+    assert_eq!(subjects, ["one", "two"]);
+}
