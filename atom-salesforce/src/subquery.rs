@@ -168,6 +168,8 @@ impl Client {
     /// Every record of a child relationship: those its parent carried, then the rest, page
     /// after page, from the list's own `nextRecordsUrl` (for streams read with
     /// [`ChildPages::Leave`]). [`atom_core::Paginator::total`] is the list's `totalSize`.
+    /// Its checkpoint is not for resuming (the first page is the records handed in); a
+    /// walk that stops is restarted from the parent record.
     ///
     /// ```no_run
     /// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
