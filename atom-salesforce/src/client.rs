@@ -20,7 +20,10 @@ const DEFAULT_BASE_URL: &str = "https://login.salesforce.com";
 /// The default `User-Agent`.
 const USER_AGENT: &str = concat!("atom-salesforce/", env!("CARGO_PKG_VERSION"));
 
-/// The API version used unless the builder sets another (Summer '26, GA).
+/// The API version used unless the builder sets another: Summer '26, the newest
+/// generally available release in Salesforce's REST API Developer Guide when this was
+/// written (Winter '27, 68.0, was listed as a preview). [`Client::latest_version`] asks
+/// an org for its newest.
 pub const DEFAULT_API_VERSION: &str = "67.0";
 
 /// Salesforce caps long-running concurrent requests at 25 per org; the client keeps at most
@@ -159,6 +162,44 @@ impl Client {
         .await?
         .json()
     }
+
+    /// The newest version the org offers (`GET /services/data/`), compared as numbers
+    /// (`100.0` is newer than `67.0`, `67.0` newer than `9.0`). Entries that are not of the
+    /// `major.minor` form this client can address are skipped; none left is a `Decode`
+    /// error. Switch to it with [`Client::with_api_version`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
+    /// let newest = client.latest_version().await?;
+    /// let client = client.with_api_version(&newest.version)?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub async fn latest_version(&self) -> Result<crate::models::ApiVersion> {
+        self.versions()
+            .await?
+            .into_iter()
+            .filter_map(|v| version_number(&v.version).map(|n| (n, v)))
+            .max_by_key(|(n, _)| *n)
+            .map(|(_, v)| v)
+            .ok_or_else(|| Error::decode(SERVICE, "the org listed no usable API version"))
+    }
+
+    /// This client on another API version (`62.0`); connections, limits and tokens stay
+    /// shared with `self`.
+    pub fn with_api_version(&self, version: &str) -> Result<Client> {
+        Ok(Client {
+            api: self.api.clone(),
+            version: validate::api_version(version)?,
+            auth: self.auth.clone(),
+        })
+    }
+}
+
+/// `67.0` as `(67, 0)`; `None` for anything [`validate::api_version`] refuses.
+fn version_number(version: &str) -> Option<(u32, u32)> {
+    let v = validate::api_version(version).ok()?;
+    let (major, minor) = v.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
 /// Configures a [`Client`].
@@ -277,5 +318,29 @@ impl ProviderClient for Client {
 
     async fn send_request(&self, request: Request) -> Result<ApiResponse> {
         self.send(request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_number;
+
+    #[test]
+    fn versions_compare_as_numbers() {
+        assert!(version_number("100.0") > version_number("67.0"));
+        assert!(version_number("67.0") > version_number("9.0"));
+        assert_eq!(version_number("v62.0"), Some((62, 0)));
+        assert_eq!(version_number("100"), None);
+        assert_eq!(version_number("../x"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(atom_core::testing::proptest_config(2_000))]
+        /// Never panics; what it reads prints back as the same numbers.
+        #[test]
+        fn version_numbers_round_trip(text in "v?[0-9.]{0,10}", a in 0u32..10_000, b in 0u32..10_000) {
+            let _ = version_number(&text);
+            proptest::prop_assert_eq!(version_number(&format!("{a}.{b}")), Some((a, b)));
+        }
     }
 }

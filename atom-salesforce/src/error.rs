@@ -138,19 +138,34 @@ pub fn map_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error 
 /// `REQUEST_LIMIT_EXCEEDED` covers two limits: the rolling 24-hour allocation
 /// (`TotalRequests Limit exceeded`), which no retry soon can fix, and the concurrent
 /// long-running request cap (`ConcurrentPerOrgLongTxn`), which clears within seconds.
+///
+/// `UNABLE_TO_LOCK_ROW` is another record's transaction holding a lock: Salesforce's
+/// guidance is to retry with backoff, and the failed transaction was rolled back, so
+/// repeating it (even a create) cannot apply it twice.
 fn with_limit_semantics(err: Error) -> Error {
-    if err.provider_code() == Some("REQUEST_LIMIT_EXCEEDED") {
-        let concurrency = err.message().contains("Concurrent");
-        return err.with_retryable(concurrency);
+    match err.provider_code() {
+        Some("REQUEST_LIMIT_EXCEEDED") => {
+            let concurrency = err.message().contains("Concurrent");
+            err.with_retryable(concurrency)
+        }
+        Some(UNABLE_TO_LOCK_ROW) => err.with_retryable(true),
+        _ => err,
     }
-    err
 }
 
-/// The retry verdict for an error: `Some(true)` for the concurrency limit (the request was
-/// refused before it ran, so even a POST is safe to repeat), `Some(false)` for the daily
-/// allocation, `None` otherwise.
+/// The lock-contention error code Salesforce asks clients to retry with backoff.
+pub const UNABLE_TO_LOCK_ROW: &str = "UNABLE_TO_LOCK_ROW";
+
+/// The retry verdict for an error: `Some(true)` for the concurrency limit and for
+/// `UNABLE_TO_LOCK_ROW` (the request was refused or rolled back, so even a POST is safe to
+/// repeat; the client's retry policy supplies the backoff and the attempt cap),
+/// `Some(false)` for the daily allocation, `None` otherwise.
 pub fn should_retry(err: &Error) -> Option<bool> {
-    (err.provider_code() == Some("REQUEST_LIMIT_EXCEEDED")).then(|| err.is_retryable())
+    match err.provider_code() {
+        Some("REQUEST_LIMIT_EXCEEDED") => Some(err.is_retryable()),
+        Some(UNABLE_TO_LOCK_ROW) => Some(true),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +211,14 @@ mod tests {
                 ErrorKind::Conflict,
                 Some("DUPLICATE_VALUE"),
                 false,
+            ),
+            (
+                400,
+                r#"[{"message":"unable to obtain exclusive access to this record","errorCode":"UNABLE_TO_LOCK_ROW"}]"#,
+                json,
+                ErrorKind::Conflict,
+                Some("UNABLE_TO_LOCK_ROW"),
+                true,
             ),
             (
                 404,

@@ -31,6 +31,8 @@
 //!   `details`; the whole error array is
 //!   `err.provider_details::<`[`error::SalesforceErrorInfo`]`>()`.
 //!   `403 REQUEST_LIMIT_EXCEEDED` is `RateLimited`.
+//!   `UNABLE_TO_LOCK_ROW` is retried with backoff (even a POST: its transaction was rolled back).
+//! * Child-relationship lists cut short (`done: false`) are followed before a record is handed out ([`ChildPages`]).
 //! * Queries are streams ([`atom_core::Paginator`]) with `totalSize` as `total()`; each has a
 //!   `*_from(.., checkpoint)` twin that resumes where a stream stopped.
 //! * Ids are checked (15 or 18 letters and digits, the 18-character case checksum
@@ -79,6 +81,7 @@
 //! | feature | where | example |
 //! |---|---|---|
 //! | sign-in | [`auth`] | web-server flow, JWT bearer, client credentials |
+//! | who, sign-out | [`identity`] | `client.userinfo()`, `client.revoke_token(&refresh)` |
 //! | records | [`sobjects::SObjects`] | `client.accounts().create(&account)` |
 //! | any object | [`Client::sobject`] | `client.sobject("Invoice__c").get(id, &["Amount__c"])` |
 //! | SOQL | [`soql`], [`Client::query`] | `client.query::<Account>(&soql)` (a stream) |
@@ -110,6 +113,7 @@ pub mod collections;
 pub mod composite;
 pub mod error;
 pub mod feed;
+pub mod identity;
 pub mod leads;
 pub mod limits;
 pub mod models;
@@ -120,12 +124,14 @@ mod soap;
 pub mod sobjects;
 pub mod soql;
 pub mod sosl;
+mod subquery;
 pub mod validate;
 pub mod webhook;
 
 pub use client::{Client, ClientBuilder, DEFAULT_API_VERSION, SalesforceProvider};
 pub use models::{Account, Contact, Decimal, Lead, Opportunity, Record, SObject};
-pub use pagination::next_cursor;
+pub use pagination::{ChildPages, next_cursor};
+pub use query::QueryParams;
 
 /// The service id: `"salesforce"`.
 pub const SERVICE: &str = "salesforce";

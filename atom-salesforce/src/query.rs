@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Client;
 use crate::models::{AggregateRow, Record};
-use crate::pagination::{Scope, query_stream};
+use crate::pagination::{ChildPages, Scope, query_stream};
 use crate::soql::Soql;
 use crate::sosl::Sosl;
 
@@ -19,6 +19,23 @@ enum SearchResponse {
         search_records: Vec<Record>,
     },
     Bare(Vec<Record>),
+}
+
+/// How [`Client::query_with`] runs a statement.
+///
+/// ```
+/// use atom_salesforce::{ChildPages, QueryParams};
+/// let params = QueryParams { include_deleted: true, children: ChildPages::Leave };
+/// assert_ne!(params, QueryParams::default());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueryParams {
+    /// Also return deleted and archived records (`queryAll`). A checkpoint that names a
+    /// scope (every checkpoint this crate hands out does) keeps its own.
+    pub include_deleted: bool,
+    /// What to do with child-relationship subquery results Salesforce cut short
+    /// (default: follow them, so each record arrives with every child).
+    pub children: ChildPages,
 }
 
 impl Client {
@@ -40,14 +57,42 @@ impl Client {
     }
 
     /// Resumes a [`Client::query`] stream from a checkpoint taken with
-    /// [`Paginator::checkpoint`] (the `nextRecordsUrl` of the page being read and how many of
-    /// its records were handed out).
+    /// [`Paginator::checkpoint`] (the page being read and how many of its records were
+    /// handed out). The checkpoint names its scope: one taken from a
+    /// [`Client::query_all`] stream resumes on `queryAll` here too, deleted rows included.
     pub fn query_from<T: DeserializeOwned + Send + 'static>(
         &self,
         soql: &Soql,
         checkpoint: Checkpoint,
     ) -> Paginator<T> {
-        query_stream(self, soql.as_str(), Scope::Live, checkpoint)
+        self.query_with(soql, &QueryParams::default(), checkpoint)
+    }
+
+    /// [`Client::query`] or [`Client::query_all`] with a choice of how truncated child
+    /// lists are treated ([`QueryParams`]), from a checkpoint (`Checkpoint::default()`: the
+    /// beginning).
+    ///
+    /// Child-relationship subqueries (`SELECT Name, (SELECT LastName FROM Contacts) FROM
+    /// Account`) come back per record as a nested query result; when a record has many
+    /// children Salesforce sends the first batch with `done: false` and a `nextRecordsUrl`.
+    /// With [`ChildPages::Follow`] (the default of every query method) the stream fetches
+    /// the rest before handing the record out, so the nested list holds every child and
+    /// says `done: true` ([`QueryResult::is_complete`](crate::models::QueryResult::is_complete));
+    /// the records of one page of parents are then all in memory together. With
+    /// [`ChildPages::Leave`] records come as sent, and [`Client::children`] walks a
+    /// truncated list when the caller wants it.
+    pub fn query_with<T: DeserializeOwned + Send + 'static>(
+        &self,
+        soql: &Soql,
+        params: &QueryParams,
+        checkpoint: Checkpoint,
+    ) -> Paginator<T> {
+        let scope = if params.include_deleted {
+            Scope::All
+        } else {
+            Scope::Live
+        };
+        query_stream(self, soql.as_str(), scope, params.children, checkpoint)
     }
 
     /// As [`Client::query`], including deleted and archived records (`queryAll`).
@@ -55,13 +100,18 @@ impl Client {
         self.query_all_from(soql, Checkpoint::default())
     }
 
-    /// Resumes a [`Client::query_all`] stream from a checkpoint.
+    /// Resumes a [`Client::query_all`] stream from a checkpoint (which keeps its scope,
+    /// as with [`Client::query_from`]).
     pub fn query_all_from<T: DeserializeOwned + Send + 'static>(
         &self,
         soql: &Soql,
         checkpoint: Checkpoint,
     ) -> Paginator<T> {
-        query_stream(self, soql.as_str(), Scope::All, checkpoint)
+        let params = QueryParams {
+            include_deleted: true,
+            ..QueryParams::default()
+        };
+        self.query_with(soql, &params, checkpoint)
     }
 
     /// Rows of an aggregate query (`GROUP BY`, `COUNT`, `SUM`, …), every page.

@@ -1,5 +1,6 @@
 //! A SOSL builder with the same guarantees as [`crate::soql`]: the search term is escaped
-//! (every SOSL reserved character gets a backslash, control characters become spaces) and
+//! (every SOSL reserved character gets a backslash, control characters become spaces, and
+//! the words `AND`, `OR`, `NOT` are quoted so SOSL does not read them as operators) and
 //! object and field names are checked.
 //!
 //! ```
@@ -30,6 +31,10 @@ const RESERVED: &[char] = &[
 /// Escapes a search term: reserved characters get a backslash, control characters
 /// (newlines, tabs) become spaces.
 ///
+/// The words `AND`, `OR` and `NOT` are left as they are, and SOSL reads them (in any
+/// case) as operators: for a bare term use [`escape_term`], which also quotes them; inside
+/// a phrase (`"…"`) they are words already.
+///
 /// ```
 /// use atom_salesforce::sosl::escape;
 /// assert_eq!(escape("a} OR b\n*"), "a\\} OR b \\*");
@@ -46,6 +51,47 @@ pub fn escape(term: &str) -> String {
             out.push(c);
         }
     }
+    out
+}
+
+/// The words SOSL reads as logical operators in a search term, in any case (`AND NOT`
+/// is `AND` followed by `NOT`).
+const OPERATORS: &[&str] = &["and", "or", "not"];
+
+/// Escapes a bare (unquoted) search term so it stays a term: [`escape`], then every
+/// whitespace-separated word that is `AND`, `OR` or `NOT` in any case is put in double
+/// quotes, the form Salesforce documents for searching those words as literals
+/// (`FIND {"and" or "or"}`).
+///
+/// ```
+/// use atom_salesforce::sosl::escape_term;
+/// assert_eq!(escape_term("black and white"), "black \"and\" white");
+/// assert_eq!(escape_term("Or AND NOT x"), "\"Or\" \"AND\" \"NOT\" x");
+/// assert_eq!(escape_term("Anderson Oregon"), "Anderson Oregon");
+/// ```
+pub fn escape_term(term: &str) -> String {
+    let escaped = escape(term);
+    let mut out = String::with_capacity(escaped.len() + 8);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if OPERATORS.iter().any(|op| word.eq_ignore_ascii_case(op)) {
+            out.push('"');
+            out.push_str(word);
+            out.push('"');
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in escaped.chars() {
+        if c.is_whitespace() {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
     out
 }
 
@@ -86,8 +132,10 @@ pub struct Search {
 }
 
 impl Search {
-    /// `FIND {term}`: the words of `term`, matched as Salesforce matches words (the
-    /// operators `AND`, `OR` in the term stay words of the search, never syntax).
+    /// `FIND {term}`: the words of `term`, matched as Salesforce matches words. Nothing
+    /// in `term` is syntax: reserved characters are escaped, and the words `AND`, `OR` and
+    /// `NOT` (any case), which SOSL would read as operators, are quoted so they are
+    /// searched as words ([`escape_term`]).
     pub fn find(term: &str) -> Self {
         Self {
             term: term.to_owned(),
@@ -140,7 +188,7 @@ impl Search {
         let term = if self.phrase {
             format!("\"{}\"", escape(&self.term))
         } else {
-            escape(&self.term)
+            escape_term(&self.term)
         };
         let scope = match self.scope {
             SearchScope::All => "ALL",

@@ -35,6 +35,9 @@ fn inputs() -> Vec<String> {
         "\\n",
         "a\\",
         "\u{1b}[0m",
+        " AND ",
+        "or ",
+        " Not",
     ];
     let mut all: Vec<String> = base.iter().map(|s| (*s).to_owned()).collect();
     for a in base {
@@ -108,7 +111,9 @@ fn soql_values_decode_to_themselves_and_end_where_they_should() {
     }
 }
 
-/// Reads a SOSL search term from `FIND {`…`}`: a backslash escapes the next character.
+/// Reads a SOSL search term from `FIND {`…`}`: a backslash escapes the next character;
+/// an unescaped `"` may only wrap a whole word that SOSL would read as an operator, and is
+/// dropped (it makes the word a literal, it is not part of it).
 fn read_sosl_term(text: &str) -> (String, usize) {
     let mut out = String::new();
     let mut chars = text.char_indices();
@@ -117,10 +122,46 @@ fn read_sosl_term(text: &str) -> (String, usize) {
             '\\' => out.push(chars.next().expect("dangling backslash").1),
             '}' => return (out, i),
             '{' => panic!("unescaped brace"),
+            '"' => {
+                let word: String = chars
+                    .by_ref()
+                    .map(|(_, c)| c)
+                    .take_while(|c| *c != '"')
+                    .collect();
+                assert!(
+                    ["and", "or", "not"]
+                        .iter()
+                        .any(|op| word.eq_ignore_ascii_case(op)),
+                    "only operator words are quoted: {word:?}"
+                );
+                out.push_str(&word);
+            }
             c => out.push(c),
         }
     }
     panic!("unterminated term")
+}
+
+#[test]
+fn sosl_operator_words_are_searched_as_words() {
+    for (input, term) in [
+        ("black and white", "black \"and\" white"),
+        ("this OR that", "this \"OR\" that"),
+        ("a AND NOT b", "a \"AND\" \"NOT\" b"),
+        ("Or nOt", "\"Or\" \"nOt\""),
+        ("Anderson Oregon notary", "Anderson Oregon notary"),
+        ("rock\tand\nroll", "rock \"and\" roll"),
+    ] {
+        let sosl = Search::find(input).build().unwrap();
+        assert_eq!(
+            sosl.as_str(),
+            format!("FIND {{{term}}} IN ALL FIELDS"),
+            "{input:?}"
+        );
+    }
+    // Inside a phrase they are words already (Salesforce's `FIND {"joe and mary"}`).
+    let phrase = Search::find("joe and mary").phrase().build().unwrap();
+    assert_eq!(phrase.as_str(), "FIND {\"joe and mary\"} IN ALL FIELDS");
 }
 
 #[test]

@@ -229,6 +229,30 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(2_000))]
+
+    /// No word of an escaped bare term is an operator SOSL would act on.
+    #[test]
+    fn sosl_terms_have_no_bare_operators(
+        words in proptest::collection::vec(
+            prop_oneof![
+                proptest::sample::select(vec!["and", "OR", "Not", "AND", "x", "\\", "\"", "{"]).prop_map(str::to_owned),
+                text(&['a', 'n', 'd', 'o', 'r', ' ', '\t'], 5),
+            ],
+            0..8,
+        )
+    ) {
+        let term = sosl::escape_term(&words.join(" "));
+        for word in term.split_whitespace() {
+            prop_assert!(
+                !["and", "or", "not"].iter().any(|op| word.eq_ignore_ascii_case(op)),
+                "{:?}", term
+            );
+        }
+    }
+}
+
 /// Where a SOQL string literal that opens at byte 0 closes: Salesforce reads `\x` as one
 /// escaped character and ends the literal at the first unescaped `'`.
 fn literal_end(text: &str) -> Option<usize> {

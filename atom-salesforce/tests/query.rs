@@ -59,10 +59,12 @@ async fn many_pages_and_query_all() {
             "records": [{"Id": format!("001D0000000000{page}AAA"), "Name": format!("A{page}")},
                         {"Id": format!("001D0000000000{page}AAB"), "Name": format!("B{page}")}]
         });
+        // Salesforce's nextRecordsUrl of a queryAll says /query/; the stream follows the
+        // documented /queryAll/{locator} form so its checkpoints name the scope.
         let p = if page == 0 {
             data("/queryAll")
         } else {
-            format!("/services/data/v62.0/query/01gD-{page}")
+            format!("/services/data/v62.0/queryAll/01gD-{page}")
         };
         Mock::given(method("GET"))
             .and(path(p))
@@ -85,10 +87,13 @@ async fn many_pages_and_query_all() {
 #[tokio::test]
 async fn query_all_resumes_from_its_checkpoint_with_the_total() {
     let server = MockServer::start().await;
+    // Page 3 by a checkpoint saved before the scope was kept in the cursor (/query/),
+    // page 4 by the /queryAll/ form the stream now stores.
     for page in 3..5 {
         let next = (page < 4).then(|| format!("/services/data/v62.0/query/01gD-{}", page + 1));
+        let resource = if page == 3 { "query" } else { "queryAll" };
         Mock::given(method("GET"))
-            .and(path(format!("/services/data/v62.0/query/01gD-{page}")))
+            .and(path(format!("/services/data/v62.0/{resource}/01gD-{page}")))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({
                 "totalSize": 10, "done": page == 4, "nextRecordsUrl": next,
                 "records": [{"Name": format!("A{page}")}, {"Name": format!("B{page}")}]
@@ -501,4 +506,24 @@ async fn a_stream_resumes_from_its_checkpoint() {
         .filter_map(|r| r.get_str("Text_Label"))
         .collect();
     assert_eq!(labels, vec!["Last Page"]);
+}
+
+#[tokio::test]
+async fn search_terms_with_and_or_not_stay_terms() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(data("/search")))
+        .and(query_param(
+            "q",
+            "FIND {black \"and\" white \"OR\" \"not\" grey} IN ALL FIELDS",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("search_success_response.json")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sf = client(&server);
+    let sosl = Search::find("black and white OR not grey").build().unwrap();
+    assert_eq!(sf.search(&sosl).await.unwrap().len(), 2);
 }

@@ -89,6 +89,27 @@ impl Record {
     pub fn get_str(&self, field: &str) -> Option<&str> {
         self.fields.get(field).and_then(Value::as_str)
     }
+
+    /// A child relationship's records (`Contacts` of `SELECT Name, (SELECT LastName FROM
+    /// Contacts) FROM Account`), decoded: `None` when the field is absent, `null` (no
+    /// children) or not a query result. Check [`QueryResult::is_complete`] when the stream
+    /// was read with [`ChildPages::Leave`](crate::ChildPages::Leave).
+    ///
+    /// ```
+    /// use atom_salesforce::Record;
+    /// let account: Record = serde_json::from_str(
+    ///     r#"{"Name":"Acme","Contacts":{"totalSize":1,"done":true,"records":[{"LastName":"Doe"}]}}"#,
+    /// ).unwrap();
+    /// let contacts = account.children("Contacts").unwrap();
+    /// assert_eq!(contacts.records[0].get_str("LastName"), Some("Doe"));
+    /// assert!(account.children("Name").is_none());
+    /// ```
+    pub fn children(&self, relationship: &str) -> Option<super::QueryResult<Record>> {
+        self.fields
+            .get(relationship)
+            .filter(|v| v.is_object())
+            .and_then(|v| super::QueryResult::deserialize(v).ok())
+    }
 }
 
 impl SObject for Record {

@@ -70,6 +70,15 @@ pub struct QueryResult<T> {
     pub records: Vec<T>,
 }
 
+impl<T> QueryResult<T> {
+    /// Whether these are all the records (`done`). A child-relationship list read with
+    /// the default [`ChildPages::Follow`](crate::ChildPages::Follow) always is; with
+    /// `Leave`, a `false` here means [`Client::children`](crate::Client::children) has more.
+    pub fn is_complete(&self) -> bool {
+        self.done
+    }
+}
+
 /// One row of an aggregate query (`GROUP BY`): the grouped fields and the aggregates,
 /// named by alias or `expr0`, `expr1`, ….
 ///
