@@ -30,6 +30,28 @@
 //! # let _ = token; Ok(()) }
 //! ```
 //!
+//! With encryption at rest, checkpoints and a shared rate budget on the same database:
+//!
+//! ```no_run
+//! async fn more(key_now: &[u8], key_before: &[u8]) -> atom_core::Result<()> {
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use atom_core::{RateLimitConfig, RateLimiter};
+//! use atom_store_postgres::{Keyring, PostgresTokenStore};
+//!
+//! let store = PostgresTokenStore::builder()
+//!     // 32-byte keys from your secret manager; rows under "2026-05" stay readable.
+//!     .encryption(Keyring::new("2026-11", key_now)?.with_old_key("2026-05", key_before)?)
+//!     .connect("postgres://app@db.internal/app?sslmode=require")
+//!     .await?;
+//! let checkpoints = store.checkpoints(); // an atom_core::CheckpointStore
+//! let limiter = RateLimiter::new("hubspot", RateLimitConfig::new(100, Duration::from_secs(10), 10))
+//!     .with_shared_budget(Arc::new(store.rate_budget())); // give it to ApiClientBuilder::shared_limiter
+//! // ... and before the process exits:
+//! store.close().await;
+//! let _ = (checkpoints, limiter); Ok(()) }
+//! ```
+//!
 //! # Tables
 //!
 //! The embedded migrations (`migrations/`, applied by `sqlx::migrate!` when the store is

@@ -92,7 +92,7 @@ impl Record {
 
     /// A child relationship's records (`Contacts` of `SELECT Name, (SELECT LastName FROM
     /// Contacts) FROM Account`), decoded: `None` when the field is absent, `null` (no
-    /// children) or not a query result. Check [`QueryResult::is_complete`] when the stream
+    /// children) or not a query result. Check [`QueryResult::is_complete`](crate::models::QueryResult::is_complete) when the stream
     /// was read with [`ChildPages::Leave`](crate::ChildPages::Leave).
     ///
     /// ```

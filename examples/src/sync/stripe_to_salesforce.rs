@@ -33,7 +33,7 @@
 //! A Text(255) external id field on Opportunity (`Stripe_Id__c`) and on Account
 //! (`Stripe_Customer_Id__c`), and the stage value on `StageName`. The program checks them
 //! before reading anything and, when one is missing, stops with an
-//! [`ErrorKind::Config`](atom_core::ErrorKind::Config) error saying what to create.
+//! [`ErrorKind::Config`] error saying what to create.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
