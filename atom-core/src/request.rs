@@ -81,6 +81,7 @@ pub struct Request {
     pub(crate) body: Body,
     pub(crate) headers: HeaderMap,
     pub(crate) idempotency_key: Option<String>,
+    pub(crate) read_only: bool,
     pub(crate) timeout: Option<Duration>,
     pub(crate) rate_class: Option<&'static str>,
     pub(crate) max_response_bytes: Option<usize>,
@@ -117,6 +118,7 @@ impl Request {
             body: Body::Empty,
             headers: HeaderMap::new(),
             idempotency_key: None,
+            read_only: false,
             timeout: None,
             rate_class: None,
             max_response_bytes: None,
@@ -235,6 +237,19 @@ impl Request {
         self
     }
 
+    /// Marks a POST that only reads (a search, a batch read) as safe to resend after a
+    /// 5xx or a dropped connection, as a GET is; no header is sent for it.
+    ///
+    /// ```
+    /// let search = atom_core::Request::post("/crm/v3/objects/deals/search").read_only();
+    /// assert!(search.is_idempotent());
+    /// assert!(!atom_core::Request::post("/crm/v3/objects/deals").is_idempotent());
+    /// ```
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
     /// Overrides the client's per-attempt timeout for this call (long report queries).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
@@ -293,7 +308,8 @@ impl Request {
 
     /// Whether repeating the call cannot duplicate an effect.
     pub fn is_idempotent(&self) -> bool {
-        self.idempotency_key.is_some()
+        self.read_only
+            || self.idempotency_key.is_some()
             || matches!(
                 self.method,
                 Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE

@@ -256,6 +256,7 @@ impl Associations {
             let request = Request::post(path.clone())
                 .operation("associations.batch_read")
                 .path_template("/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read")
+                .read_only()
                 .json(&json!({ "inputs": inputs }));
             let answer = self
                 .client

@@ -414,6 +414,10 @@ impl Objects {
             if archived {
                 request = request.query("archived", "true");
             }
+            if action == "read" {
+                // A read changes nothing: a 5xx is resent like a GET.
+                request = request.read_only();
+            }
             let client = self.client.clone();
             async move {
                 let answer = client.send(request).await;

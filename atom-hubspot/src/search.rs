@@ -419,6 +419,8 @@ pub(crate) fn search_request(base: &str, body: &Value) -> Request {
         .operation("objects.search")
         .path_template("/crm/v3/objects/{objectType}/search")
         .rate_class(SEARCH_CLASS)
+        // A search changes nothing: a 5xx is resent like a GET.
+        .read_only()
         .json(body)
 }
 
