@@ -3,9 +3,10 @@
 //! Every value is rendered as a typed literal: text is quoted and escaped with Salesforce's
 //! escape sequences (`\'`, `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`), and, in `LIKE`
 //! patterns built from plain text, `%` and `_` are escaped too. Object and field names are
-//! checked as API names, so `Name FROM Account --` is refused. The only way to run SOQL
-//! text that did not come from the builder is [`Soql::from_static`], which takes a
-//! `&'static str` (code you wrote, never runtime input).
+//! checked as API names, so `Name FROM Account --` is refused. SOQL text that did not come
+//! from the builder is written in code: [`Soql::from_static`] takes a `&'static str`, and
+//! [`Soql::raw`] takes a `&'static str` with `:name` placeholders whose values are bound
+//! and escaped by type ([`RawSoql`]), so no caller formats SOQL by hand.
 //!
 //! ```
 //! use atom_salesforce::soql::{Filter, Order, Query};
@@ -31,6 +32,12 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use crate::SERVICE;
 use crate::models::Decimal;
 use crate::validate::{field_path, identifier};
+
+mod dates;
+mod raw;
+
+pub use dates::DateLiteral;
+pub use raw::RawSoql;
 
 /// A SOQL statement produced by [`Query`] (or written in code with [`Soql::from_static`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,49 +97,6 @@ pub fn escape(text: &str) -> String {
 /// ```
 pub fn escape_like(text: &str) -> String {
     escape(text).replace('%', "\\%").replace('_', "\\_")
-}
-
-/// A SOQL date literal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DateLiteral {
-    /// `TODAY`.
-    Today,
-    /// `YESTERDAY`.
-    Yesterday,
-    /// `THIS_WEEK`.
-    ThisWeek,
-    /// `THIS_MONTH`.
-    ThisMonth,
-    /// `LAST_MONTH`.
-    LastMonth,
-    /// `THIS_QUARTER`.
-    ThisQuarter,
-    /// `THIS_YEAR`.
-    ThisYear,
-    /// `LAST_YEAR`.
-    LastYear,
-    /// `LAST_N_DAYS:n`.
-    LastNDays(u32),
-    /// `NEXT_N_DAYS:n`.
-    NextNDays(u32),
-}
-
-impl DateLiteral {
-    fn render(self) -> String {
-        match self {
-            Self::Today => "TODAY".into(),
-            Self::Yesterday => "YESTERDAY".into(),
-            Self::ThisWeek => "THIS_WEEK".into(),
-            Self::ThisMonth => "THIS_MONTH".into(),
-            Self::LastMonth => "LAST_MONTH".into(),
-            Self::ThisQuarter => "THIS_QUARTER".into(),
-            Self::ThisYear => "THIS_YEAR".into(),
-            Self::LastYear => "LAST_YEAR".into(),
-            Self::LastNDays(n) => format!("LAST_N_DAYS:{n}"),
-            Self::NextNDays(n) => format!("NEXT_N_DAYS:{n}"),
-        }
-    }
 }
 
 /// A value in a condition; each variant renders as the matching SOQL literal.
