@@ -402,3 +402,24 @@ fn every_date_literal_renders_as_documented() {
         );
     }
 }
+
+#[test]
+fn order_by_an_aggregate() {
+    let q = Query::select(["Industry"])
+        .aggregate(Aggregate::Sum, "AnnualRevenue", Some("Revenue"))
+        .from("Account")
+        .group_by("Industry")
+        .order_by_aggregate(Aggregate::Sum, "AnnualRevenue", Order::Desc)
+        .order_by("Industry", Order::Asc)
+        .limit(10);
+    assert_eq!(
+        text(&q),
+        "SELECT Industry, SUM(AnnualRevenue) Revenue FROM Account GROUP BY Industry \
+         ORDER BY SUM(AnnualRevenue) DESC, Industry ASC LIMIT 10"
+    );
+    refused(&Query::select(["Id"]).from("Account").order_by_aggregate(
+        Aggregate::Max,
+        "x) FROM User --",
+        Order::Asc,
+    ));
+}

@@ -246,3 +246,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn too_many_bound_values_are_refused_before_any_work() {
+    let mut raw = Soql::raw("SELECT Id FROM Account");
+    for i in 0..1001 {
+        raw = raw.bind(&format!("v{i}"), i);
+    }
+    let msg = refused(raw);
+    assert!(msg.contains("too many"), "{msg}");
+}

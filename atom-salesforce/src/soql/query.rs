@@ -51,6 +51,22 @@ pub enum Nulls {
     Last,
 }
 
+/// What `ORDER BY` sorts on: a field or an aggregate of one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OrderKey {
+    Field(String),
+    Aggregate(Aggregate, String),
+}
+
+impl OrderKey {
+    fn render(&self) -> Result<String> {
+        Ok(match self {
+            Self::Field(f) => field_path(f)?.to_owned(),
+            Self::Aggregate(func, f) => format!("{}({})", func.name(), field_path(f)?),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Grouping {
     Plain,
@@ -85,7 +101,7 @@ pub struct Query {
     grouping: Grouping,
     group_by: Vec<String>,
     having: Option<Filter>,
-    order_by: Vec<(String, Order, Option<Nulls>)>,
+    order_by: Vec<(OrderKey, Order, Option<Nulls>)>,
     limit: Option<u32>,
     offset: Option<u32>,
     lock: Option<Lock>,
@@ -250,13 +266,34 @@ impl Query {
 
     /// `ORDER BY field ASC|DESC`.
     pub fn order_by(mut self, field: &str, order: Order) -> Self {
-        self.order_by.push((field.to_owned(), order, None));
+        self.order_by
+            .push((OrderKey::Field(field.to_owned()), order, None));
+        self
+    }
+
+    /// `ORDER BY FUNC(field) ASC|DESC`, in an aggregate query.
+    ///
+    /// ```
+    /// use atom_salesforce::soql::{Aggregate, Order, Query};
+    /// let soql = Query::select(["Industry"]).aggregate(Aggregate::Count, "Id", None)
+    ///     .from("Account").group_by("Industry")
+    ///     .order_by_aggregate(Aggregate::Count, "Id", Order::Desc).build()?;
+    /// assert_eq!(
+    ///     soql.as_str(),
+    ///     "SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry ORDER BY COUNT(Id) DESC"
+    /// );
+    /// # Ok::<(), atom_core::Error>(())
+    /// ```
+    pub fn order_by_aggregate(mut self, func: Aggregate, field: &str, order: Order) -> Self {
+        self.order_by
+            .push((OrderKey::Aggregate(func, field.to_owned()), order, None));
         self
     }
 
     /// `ORDER BY field ASC|DESC NULLS FIRST|LAST`.
     pub fn order_by_nulls(mut self, field: &str, order: Order, nulls: Nulls) -> Self {
-        self.order_by.push((field.to_owned(), order, Some(nulls)));
+        self.order_by
+            .push((OrderKey::Field(field.to_owned()), order, Some(nulls)));
         self
     }
 
@@ -374,7 +411,7 @@ impl Query {
                         Some(Nulls::First) => " NULLS FIRST",
                         Some(Nulls::Last) => " NULLS LAST",
                     };
-                    field_path(f).map(|f| format!("{f} {dir}{nulls}"))
+                    f.render().map(|f| format!("{f} {dir}{nulls}"))
                 })
                 .collect::<Result<Vec<_>>>()?;
             soql.push_str(" ORDER BY ");

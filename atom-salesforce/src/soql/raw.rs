@@ -103,6 +103,10 @@ impl RawSoql {
 
     /// Fills the placeholders, refusing any mismatch between placeholders and values.
     pub fn build(&self) -> Result<Soql> {
+        // Checked first so the duplicate scan below stays bounded.
+        if self.binds.len() > MAX_BINDS {
+            return Err(Error::config(SERVICE, "too many bound values"));
+        }
         for (i, (name, _)) in self.binds.iter().enumerate() {
             if !is_name(name) {
                 return Err(Error::config(
@@ -118,9 +122,6 @@ impl RawSoql {
             {
                 return Err(Error::config(SERVICE, format!(":{name} is bound twice")));
             }
-        }
-        if self.binds.len() > MAX_BINDS {
-            return Err(Error::config(SERVICE, "too many bound values"));
         }
         let mut used = vec![false; self.binds.len()];
         let mut out = String::with_capacity(self.template.len() + 16 * self.binds.len());
