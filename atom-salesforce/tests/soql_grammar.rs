@@ -423,3 +423,43 @@ fn order_by_an_aggregate() {
         Order::Asc,
     ));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(atom_core::testing::proptest_config(2_000))]
+
+        /// Whatever names a caller passes to the grammar's methods, building either fails
+        /// with a config error or yields a statement whose only quote characters come from
+        /// the escaped text value (names never carry punctuation into the statement).
+        #[test]
+        fn arbitrary_names_never_reach_the_statement(
+            name in "[A-Za-z_ ()',.:-]{0,12}",
+            value in any::<String>(),
+            pick in 0_u8..8,
+        ) {
+            let base = Query::select(["Id"]).from("Account");
+            let q = match pick {
+                0 => base.to_label(&name, None),
+                1 => base.format("Amount", Some(&name)),
+                2 => base.subquery(Query::select([name.as_str()]).from("Contacts")),
+                3 => base.filter(Filter::in_query(&name, Query::select(["AccountId"]).from("Case"))),
+                4 => base.group_by_rollup([name.as_str()]),
+                5 => base.type_of(TypeOf::new("What").when(&name, ["Id"])),
+                6 => base.order_by_aggregate(Aggregate::Max, &name, Order::Asc),
+                _ => base.group_by("Name").having(Filter::aggregate(Aggregate::Count, &name).gt(1)),
+            }
+            .filter(Filter::eq("Site", value.as_str()));
+            match q.build() {
+                Ok(soql) => {
+                    let head = soql.as_str().split(" WHERE ").next().unwrap_or_default();
+                    prop_assert!(!head.contains('\''), "{}", soql);
+                    prop_assert!(!head.contains(" --"), "{}", soql);
+                }
+                Err(e) => prop_assert_eq!(e.kind(), ErrorKind::Config),
+            }
+        }
+    }
+}
