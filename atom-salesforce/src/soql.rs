@@ -3,9 +3,10 @@
 //! Every value is rendered as a typed literal: text is quoted and escaped with Salesforce's
 //! escape sequences (`\'`, `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`), and, in `LIKE`
 //! patterns built from plain text, `%` and `_` are escaped too. Object and field names are
-//! checked as API names, so `Name FROM Account --` is refused. The only way to run SOQL
-//! text that did not come from the builder is [`Soql::from_static`], which takes a
-//! `&'static str` (code you wrote, never runtime input).
+//! checked as API names, so `Name FROM Account --` is refused. SOQL text that did not come
+//! from the builder is written in code: [`Soql::from_static`] takes a `&'static str`, and
+//! [`Soql::raw`] takes a `&'static str` with `:name` placeholders whose values are bound
+//! and escaped by type ([`RawSoql`]), so no caller formats SOQL by hand.
 //!
 //! ```
 //! use atom_salesforce::soql::{Filter, Order, Query};
@@ -30,7 +31,18 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use crate::SERVICE;
 use crate::models::Decimal;
-use crate::validate::{field_path, identifier};
+use crate::validate::field_path;
+
+mod dates;
+mod query;
+mod raw;
+mod select;
+
+pub use dates::DateLiteral;
+pub use query::{Lock, Nulls, Query, Security};
+pub use raw::RawSoql;
+use select::Item;
+pub use select::{FieldSet, TypeOf};
 
 /// A SOQL statement produced by [`Query`] (or written in code with [`Soql::from_static`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,49 +102,6 @@ pub fn escape(text: &str) -> String {
 /// ```
 pub fn escape_like(text: &str) -> String {
     escape(text).replace('%', "\\%").replace('_', "\\_")
-}
-
-/// A SOQL date literal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DateLiteral {
-    /// `TODAY`.
-    Today,
-    /// `YESTERDAY`.
-    Yesterday,
-    /// `THIS_WEEK`.
-    ThisWeek,
-    /// `THIS_MONTH`.
-    ThisMonth,
-    /// `LAST_MONTH`.
-    LastMonth,
-    /// `THIS_QUARTER`.
-    ThisQuarter,
-    /// `THIS_YEAR`.
-    ThisYear,
-    /// `LAST_YEAR`.
-    LastYear,
-    /// `LAST_N_DAYS:n`.
-    LastNDays(u32),
-    /// `NEXT_N_DAYS:n`.
-    NextNDays(u32),
-}
-
-impl DateLiteral {
-    fn render(self) -> String {
-        match self {
-            Self::Today => "TODAY".into(),
-            Self::Yesterday => "YESTERDAY".into(),
-            Self::ThisWeek => "THIS_WEEK".into(),
-            Self::ThisMonth => "THIS_MONTH".into(),
-            Self::LastMonth => "LAST_MONTH".into(),
-            Self::ThisQuarter => "THIS_QUARTER".into(),
-            Self::ThisYear => "THIS_YEAR".into(),
-            Self::LastYear => "LAST_YEAR".into(),
-            Self::LastNDays(n) => format!("LAST_N_DAYS:{n}"),
-            Self::NextNDays(n) => format!("NEXT_N_DAYS:{n}"),
-        }
-    }
 }
 
 /// A value in a condition; each variant renders as the matching SOQL literal.
@@ -212,6 +181,17 @@ enum Node {
         field: String,
         values: Vec<Value>,
         negate: bool,
+    },
+    InQuery {
+        field: String,
+        query: Box<Query>,
+        negate: bool,
+    },
+    AggCmp {
+        func: Aggregate,
+        field: String,
+        op: &'static str,
+        value: Value,
     },
     All(Vec<Filter>),
     Any(Vec<Filter>),
@@ -297,6 +277,45 @@ impl Filter {
         })
     }
 
+    /// `field IN (SELECT …)`, a semi-join; the subquery selects exactly one field.
+    ///
+    /// ```
+    /// use atom_salesforce::soql::{Filter, Query};
+    /// let closed = Query::select(["AccountId"]).from("Opportunity")
+    ///     .filter(Filter::eq("IsClosed", true));
+    /// let soql = Query::select(["Id"]).from("Account")
+    ///     .filter(Filter::in_query("Id", closed)).build()?;
+    /// assert_eq!(
+    ///     soql.as_str(),
+    ///     "SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Opportunity WHERE IsClosed = true)"
+    /// );
+    /// # Ok::<(), atom_core::Error>(())
+    /// ```
+    pub fn in_query(field: &str, query: Query) -> Self {
+        Self(Node::InQuery {
+            field: field.to_owned(),
+            query: Box::new(query),
+            negate: false,
+        })
+    }
+
+    /// `field NOT IN (SELECT …)`, an anti-join.
+    pub fn not_in_query(field: &str, query: Query) -> Self {
+        Self(Node::InQuery {
+            field: field.to_owned(),
+            query: Box::new(query),
+            negate: true,
+        })
+    }
+
+    /// An aggregate to compare in `HAVING`: `Filter::aggregate(Aggregate::Count, "Id").gt(1)`.
+    pub fn aggregate(func: Aggregate, field: &str) -> AggregateExpr {
+        AggregateExpr {
+            func,
+            field: field.to_owned(),
+        }
+    }
+
     /// Both conditions.
     pub fn and(self, other: Filter) -> Self {
         match self.0 {
@@ -344,10 +363,79 @@ impl Filter {
                 let op = if *negate { "NOT IN" } else { "IN" };
                 format!("{} {op} ({})", field_path(field)?, list.join(", "))
             }
+            Node::InQuery {
+                field,
+                query,
+                negate,
+            } => {
+                let single = matches!(query.items.as_slice(), [Item::Field(_)]);
+                if !single {
+                    return Err(Error::config(
+                        SERVICE,
+                        "a semi-join or anti-join subquery selects exactly one field",
+                    ));
+                }
+                let op = if *negate { "NOT IN" } else { "IN" };
+                format!("{} {op} ({})", field_path(field)?, query.build()?.as_str())
+            }
+            Node::AggCmp {
+                func,
+                field,
+                op,
+                value,
+            } => format!(
+                "{}({}) {op} {}",
+                func.name(),
+                field_path(field)?,
+                value.render()
+            ),
             Node::All(parts) => join(parts, " AND ")?,
             Node::Any(parts) => join(parts, " OR ")?,
             Node::Not(inner) => format!("(NOT {})", inner.render()?),
         })
+    }
+}
+
+/// An aggregate on one field, compared in a `HAVING` condition; made by
+/// [`Filter::aggregate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggregateExpr {
+    func: Aggregate,
+    field: String,
+}
+
+impl AggregateExpr {
+    fn cmp(self, op: &'static str, value: impl Into<Value>) -> Filter {
+        Filter(Node::AggCmp {
+            func: self.func,
+            field: self.field,
+            op,
+            value: value.into(),
+        })
+    }
+    /// `FUNC(field) = value`.
+    pub fn eq(self, value: impl Into<Value>) -> Filter {
+        self.cmp("=", value)
+    }
+    /// `FUNC(field) != value`.
+    pub fn ne(self, value: impl Into<Value>) -> Filter {
+        self.cmp("!=", value)
+    }
+    /// `FUNC(field) < value`.
+    pub fn lt(self, value: impl Into<Value>) -> Filter {
+        self.cmp("<", value)
+    }
+    /// `FUNC(field) <= value`.
+    pub fn le(self, value: impl Into<Value>) -> Filter {
+        self.cmp("<=", value)
+    }
+    /// `FUNC(field) > value`.
+    pub fn gt(self, value: impl Into<Value>) -> Filter {
+        self.cmp(">", value)
+    }
+    /// `FUNC(field) >= value`.
+    pub fn ge(self, value: impl Into<Value>) -> Filter {
+        self.cmp(">=", value)
     }
 }
 
@@ -396,152 +484,5 @@ impl Aggregate {
             Self::Min => "MIN",
             Self::Max => "MAX",
         }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Item {
-    Field(String),
-    Aggregate(Aggregate, String, Option<String>),
-}
-
-/// Builds a `SELECT` statement.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Query {
-    items: Vec<Item>,
-    from: String,
-    filter: Option<Filter>,
-    group_by: Vec<String>,
-    order_by: Vec<(String, Order)>,
-    limit: Option<u32>,
-    offset: Option<u32>,
-}
-
-impl Query {
-    /// `SELECT fields`.
-    pub fn select<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> Self {
-        Self {
-            items: fields
-                .into_iter()
-                .map(|f| Item::Field(f.as_ref().to_owned()))
-                .collect(),
-            from: String::new(),
-            filter: None,
-            group_by: Vec::new(),
-            order_by: Vec::new(),
-            limit: None,
-            offset: None,
-        }
-    }
-
-    /// Adds `FUNC(field) alias` to the select list.
-    pub fn aggregate(mut self, func: Aggregate, field: &str, alias: Option<&str>) -> Self {
-        self.items.push(Item::Aggregate(
-            func,
-            field.to_owned(),
-            alias.map(str::to_owned),
-        ));
-        self
-    }
-
-    /// `FROM object`.
-    pub fn from(mut self, object: &str) -> Self {
-        object.clone_into(&mut self.from);
-        self
-    }
-
-    /// `WHERE` (several calls are joined with `AND`).
-    pub fn filter(mut self, filter: Filter) -> Self {
-        self.filter = Some(match self.filter.take() {
-            Some(existing) => existing.and(filter),
-            None => filter,
-        });
-        self
-    }
-
-    /// `GROUP BY field`.
-    pub fn group_by(mut self, field: &str) -> Self {
-        self.group_by.push(field.to_owned());
-        self
-    }
-
-    /// `ORDER BY field ASC|DESC`.
-    pub fn order_by(mut self, field: &str, order: Order) -> Self {
-        self.order_by.push((field.to_owned(), order));
-        self
-    }
-
-    /// `LIMIT n`.
-    pub fn limit(mut self, n: u32) -> Self {
-        self.limit = Some(n);
-        self
-    }
-
-    /// `OFFSET n` (Salesforce allows at most 2000).
-    pub fn offset(mut self, n: u32) -> Self {
-        self.offset = Some(n);
-        self
-    }
-
-    /// Renders the statement, refusing invalid names.
-    pub fn build(&self) -> Result<Soql> {
-        if self.items.is_empty() {
-            return Err(Error::config(SERVICE, "SELECT needs at least one field"));
-        }
-        let items = self
-            .items
-            .iter()
-            .map(|item| match item {
-                Item::Field(f) => field_path(f).map(str::to_owned),
-                Item::Aggregate(func, field, alias) => {
-                    let mut s = format!("{}({})", func.name(), field_path(field)?);
-                    if let Some(a) = alias {
-                        s.push(' ');
-                        s.push_str(identifier(a)?);
-                    }
-                    Ok(s)
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let mut soql = format!(
-            "SELECT {} FROM {}",
-            items.join(", "),
-            identifier(&self.from)?
-        );
-        if let Some(filter) = &self.filter {
-            soql.push_str(" WHERE ");
-            soql.push_str(&filter.render()?);
-        }
-        if !self.group_by.is_empty() {
-            let fields = self
-                .group_by
-                .iter()
-                .map(|f| field_path(f))
-                .collect::<Result<Vec<_>>>()?;
-            soql.push_str(" GROUP BY ");
-            soql.push_str(&fields.join(", "));
-        }
-        if !self.order_by.is_empty() {
-            let parts = self
-                .order_by
-                .iter()
-                .map(|(f, o)| {
-                    let dir = if *o == Order::Asc { "ASC" } else { "DESC" };
-                    field_path(f).map(|f| format!("{f} {dir}"))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            soql.push_str(" ORDER BY ");
-            soql.push_str(&parts.join(", "));
-        }
-        if let Some(n) = self.limit {
-            let _ = write!(soql, " LIMIT {n}");
-        }
-        if let Some(n) = self.offset {
-            if n > 2000 {
-                return Err(Error::config(SERVICE, "SOQL OFFSET is at most 2000"));
-            }
-            let _ = write!(soql, " OFFSET {n}");
-        }
-        Ok(Soql(soql))
     }
 }
