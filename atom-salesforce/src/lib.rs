@@ -111,6 +111,7 @@ pub mod bulk_csv;
 pub mod client;
 pub mod collections;
 pub mod composite;
+mod composite_graph;
 pub mod error;
 pub mod feed;
 pub mod identity;
