@@ -112,6 +112,7 @@ pub mod client;
 pub mod collections;
 pub mod composite;
 mod composite_graph;
+pub mod describe_cache;
 pub mod error;
 pub mod feed;
 pub mod identity;
