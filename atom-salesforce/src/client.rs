@@ -94,6 +94,10 @@ pub struct Client {
     pub(crate) api: ApiClient,
     pub(crate) version: String,
     pub(crate) auth: Arc<dyn Authenticator>,
+    /// Cached describes, shared by clones ([`crate::describe_cache`]).
+    pub(crate) describes: Arc<crate::describe_cache::DescribeCache>,
+    /// The org's key in that cache: the tenant.
+    pub(crate) org: String,
 }
 
 impl Client {
@@ -191,6 +195,8 @@ impl Client {
             api: self.api.clone(),
             version: validate::api_version(version)?,
             auth: self.auth.clone(),
+            describes: self.describes.clone(),
+            org: self.org.clone(),
         })
     }
 }
@@ -228,6 +234,7 @@ pub struct ClientBuilder {
     version: Option<String>,
     /// The token key's tenant, used when `tenant` is not set.
     manager_tenant: Option<String>,
+    describes: Option<Arc<crate::describe_cache::DescribeCache>>,
 }
 
 impl ClientBuilder {
@@ -259,6 +266,14 @@ impl ClientBuilder {
         self
     }
 
+    /// A describe cache shared with other clients (entries are kept apart by org);
+    /// default: a cache of the client's own with
+    /// [`crate::describe_cache::DEFAULT_MAX_AGE`].
+    pub fn describe_cache(mut self, cache: Arc<crate::describe_cache::DescribeCache>) -> Self {
+        self.describes = Some(cache);
+        self
+    }
+
     /// Builds the client.
     ///
     /// The tenant defaults to the token key's tenant (with a token manager), else the
@@ -278,6 +293,7 @@ impl ClientBuilder {
                 .and_then(|u| url::Url::parse(u).ok())
                 .and_then(|u| u.host_str().map(str::to_owned))
         });
+        let org = tenant.clone().unwrap_or_default();
         options.tenant = tenant;
         let api = options
             .api_client(
@@ -286,7 +302,13 @@ impl ClientBuilder {
                 |limits| RateLimiter::new(SERVICE, limits.unwrap_or_else(default_limits)),
             )?
             .build()?;
-        Ok(Client { api, version, auth })
+        Ok(Client {
+            api,
+            version,
+            auth,
+            describes: self.describes.unwrap_or_default(),
+            org,
+        })
     }
 }
 

@@ -1,5 +1,10 @@
 //! Composite: up to 25 subrequests in one call, later ones referring to earlier results
-//! (`@{newAccount.id}`), optionally all-or-none.
+//! (`@{newAccount.id}`, `@{refQuery.records[0].Id}`), optionally all-or-none.
+//!
+//! Salesforce's limits are checked while the request is built, so a request the server
+//! would refuse is never sent: at most [`MAX_SUBREQUESTS`] subrequests, of which at most
+//! [`MAX_QUERY_OR_COLLECTIONS`] are queries or sObject Collections operations. Composite
+//! Graph limits are in [`CompositeGraph`].
 //!
 //! ```no_run
 //! # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
@@ -7,72 +12,161 @@
 //! use serde_json::json;
 //! let request = CompositeRequest::new(true)
 //!     .create("newAccount", "Account", &json!({"Name": "Acme"}))?
-//!     .create("newContact", "Contact", &json!({"LastName": "Ng", "AccountId": "@{newAccount.id}"}))?;
+//!     .create("newContact", "Contact", &json!({"LastName": "Ng", "AccountId": "@{newAccount.id}"}))?
+//!     .upsert("ext", "Account", "Ext_Id__c", "A-1/2", &json!({"Name": "Upserted"}))?
+//!     .header("Sforce-Auto-Assign", "FALSE")?;
 //! let response = client.composite().send(&request).await?;
 //! assert!(response.all_succeeded());
 //! # Ok(()) }
 //! ```
 
+use atom_core::http_util::path_segment;
 use atom_core::{Error, Request, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::models::SObject;
+use crate::sobjects::collection_record;
 use crate::soql::Soql;
-use crate::validate::{field_path, identifier, record_id};
+use crate::validate::{identifier, record_id};
 use crate::{Client, SERVICE};
+
+pub use crate::composite_graph::{
+    CompositeGraph, GraphResponse, GraphResult, MAX_GRAPH_NODE_TYPES, MAX_GRAPH_NODES, MAX_GRAPHS,
+};
 
 /// Most subrequests in one composite call.
 pub const MAX_SUBREQUESTS: usize = 25;
 
-/// Most nodes (subrequests) in one graph of a Composite Graph call.
-pub const MAX_GRAPH_NODES: usize = 500;
+/// Most subrequests of one composite call that may be queries (`query`, `queryAll`) or
+/// sObject Collections operations.
+pub const MAX_QUERY_OR_COLLECTIONS: usize = 5;
+
+/// Most records in one sObject Collections subrequest.
+pub const MAX_COLLECTION_RECORDS: usize = crate::collections::MAX_PER_REQUEST;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Subrequest {
+pub(crate) struct Subrequest {
     method: &'static str,
     url: String,
     reference_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<Value>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    http_headers: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Path {
+pub(crate) enum Path {
+    /// `/sobjects/{object}` or `/sobjects/{object}/{id or reference}`.
     Sobject {
         object: String,
         target: Option<String>,
     },
-    Query(String),
+    /// `/sobjects/{object}/{field}/{value}` (the value already escaped).
+    External {
+        object: String,
+        field: String,
+        value: String,
+    },
+    /// `/query?q=` or `/queryAll?q=`.
+    Query { all: bool, soql: String },
+    /// `/composite/sobjects…` (the rest already escaped).
+    Collections(String),
+}
+
+impl Path {
+    /// Queries and collections count against [`MAX_QUERY_OR_COLLECTIONS`] and are not
+    /// graph nodes.
+    fn is_query_or_collections(&self) -> bool {
+        matches!(self, Path::Query { .. } | Path::Collections(_))
+    }
+
+    /// The object a graph node writes or reads.
+    pub(crate) fn object(&self) -> Option<&str> {
+        match self {
+            Path::Sobject { object, .. } | Path::External { object, .. } => Some(object),
+            Path::Query { .. } | Path::Collections(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct Pending {
-    method: &'static str,
-    path: Path,
+pub(crate) struct Pending {
+    pub(crate) method: &'static str,
+    pub(crate) path: Path,
     reference_id: String,
     body: Option<Value>,
+    headers: Map<String, Value>,
+}
+
+/// Which limits a request is built under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Composite,
+    Graph,
 }
 
 /// A composite request under construction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompositeRequest {
     all_or_none: bool,
-    limit: usize,
-    subrequests: Vec<Pending>,
+    collate: Option<bool>,
+    kind: Kind,
+    pub(crate) subrequests: Vec<Pending>,
 }
 
-/// A record id or a reference to an earlier result (`@{newAccount.id}`).
-fn target(value: &str) -> Result<String> {
+/// Checks a reference field path: identifiers joined by `.`, each optionally indexed
+/// (`records[0].Id`, `id`).
+fn reference_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('.').count() <= 8
+        && path.split('.').all(|part| {
+            let (name, index) = match part.split_once('[') {
+                Some((name, rest)) => match rest.strip_suffix(']') {
+                    Some(digits) => (name, Some(digits)),
+                    None => return false,
+                },
+                None => (part, None),
+            };
+            identifier(name).is_ok()
+                && index.is_none_or(|d| {
+                    !d.is_empty() && d.len() <= 5 && d.bytes().all(|b| b.is_ascii_digit())
+                })
+        })
+}
+
+/// A record id or a reference to an earlier result: `@{newAccount.id}`,
+/// `@{refQuery.records[0].Id}`.
+///
+/// ```
+/// use atom_salesforce::composite::reference_or_id;
+/// assert!(reference_or_id("@{refAccounts.records[0].Id}").is_ok());
+/// assert!(reference_or_id("001D000000JliSTIAZ").is_ok());
+/// assert!(reference_or_id("@{a.records[x].Id}").is_err());
+/// assert!(reference_or_id("../x").is_err());
+/// ```
+pub fn reference_or_id(value: &str) -> Result<String> {
     if let Some(inner) = value.strip_prefix("@{").and_then(|v| v.strip_suffix('}')) {
-        let (reference, field) = inner
-            .split_once('.')
-            .ok_or_else(|| Error::config(SERVICE, "a reference looks like @{ref.field}"))?;
-        identifier(reference)?;
-        field_path(field)?;
-        return Ok(value.to_owned());
+        let ok = inner.split_once('.').is_some_and(|(reference, field)| {
+            identifier(reference).is_ok() && reference_path(field)
+        });
+        return if ok {
+            Ok(value.to_owned())
+        } else {
+            Err(Error::config(
+                SERVICE,
+                "a reference looks like @{ref.field} or @{ref.records[0].Id}",
+            ))
+        };
     }
     record_id(value).map(str::to_owned)
+}
+
+fn value(body: &impl Serialize) -> Result<Value> {
+    serde_json::to_value(body)
+        .map_err(|e| Error::config(SERVICE, format!("body is not serialisable: {e}")))
 }
 
 impl CompositeRequest {
@@ -80,19 +174,39 @@ impl CompositeRequest {
     pub fn new(all_or_none: bool) -> Self {
         Self {
             all_or_none,
-            limit: MAX_SUBREQUESTS,
+            collate: None,
+            kind: Kind::Composite,
             subrequests: Vec::new(),
         }
     }
 
     /// The nodes of one graph for [`CompositeGraph`] (up to [`MAX_GRAPH_NODES`]; a graph
-    /// is always all-or-none).
+    /// is always all-or-none). Only sObject-row subrequests are graph nodes: queries and
+    /// collections are refused.
     pub fn graph_nodes() -> Self {
         Self {
             all_or_none: true,
-            limit: MAX_GRAPH_NODES,
+            collate: None,
+            kind: Kind::Graph,
             subrequests: Vec::new(),
         }
+    }
+
+    /// Sets `collateSubrequests`: whether Salesforce may bulk unrelated subrequests
+    /// together (faster; the order of independent subrequests is then not kept; since
+    /// API 49.0 Salesforce collates unless told not to, and never collates a subrequest
+    /// with headers). Not sent unless set; a graph refuses it.
+    pub fn collate_subrequests(mut self, collate: bool) -> Self {
+        self.collate = Some(collate);
+        self
+    }
+
+    pub(crate) fn is_graph(&self) -> bool {
+        self.kind == Kind::Graph
+    }
+
+    pub(crate) fn collates(&self) -> bool {
+        self.collate.is_some()
     }
 
     fn push(
@@ -103,14 +217,38 @@ impl CompositeRequest {
         body: Option<Value>,
     ) -> Result<Self> {
         identifier(reference_id)?;
-        if self.subrequests.len() >= self.limit {
+        let limit = match self.kind {
+            Kind::Composite => MAX_SUBREQUESTS,
+            Kind::Graph => MAX_GRAPH_NODES,
+        };
+        if self.subrequests.len() >= limit {
             return Err(Error::config(
                 SERVICE,
-                format!(
-                    "a composite request holds at most {} subrequests",
-                    self.limit
-                ),
+                format!("a composite request holds at most {limit} subrequests"),
             ));
+        }
+        if path.is_query_or_collections() {
+            if self.kind == Kind::Graph {
+                return Err(Error::config(
+                    SERVICE,
+                    "a Composite Graph node must be an sObject row (/sobjects/...): \
+                     queries and collections are not allowed",
+                ));
+            }
+            let heavy = self
+                .subrequests
+                .iter()
+                .filter(|s| s.path.is_query_or_collections())
+                .count();
+            if heavy >= MAX_QUERY_OR_COLLECTIONS {
+                return Err(Error::config(
+                    SERVICE,
+                    format!(
+                        "a composite request holds at most {MAX_QUERY_OR_COLLECTIONS} \
+                         query or sObject Collections subrequests"
+                    ),
+                ));
+            }
         }
         if self
             .subrequests
@@ -124,19 +262,15 @@ impl CompositeRequest {
             path,
             reference_id: reference_id.to_owned(),
             body,
+            headers: Map::new(),
         });
         Ok(self)
-    }
-
-    fn value(body: &impl Serialize) -> Result<Value> {
-        serde_json::to_value(body)
-            .map_err(|e| Error::config(SERVICE, format!("body is not serialisable: {e}")))
     }
 
     /// Creates a record.
     pub fn create(self, reference_id: &str, object: &str, body: &impl Serialize) -> Result<Self> {
         let object = identifier(object)?.to_owned();
-        let body = Self::value(body)?;
+        let body = value(body)?;
         self.push(
             "POST",
             reference_id,
@@ -157,8 +291,8 @@ impl CompositeRequest {
         body: &impl Serialize,
     ) -> Result<Self> {
         let object = identifier(object)?.to_owned();
-        let target = Some(target(id)?);
-        let body = Self::value(body)?;
+        let target = Some(reference_or_id(id)?);
+        let body = value(body)?;
         self.push(
             "PATCH",
             reference_id,
@@ -167,17 +301,47 @@ impl CompositeRequest {
         )
     }
 
+    /// Creates or updates the record whose external id `field` equals `value`
+    /// (`PATCH /sobjects/{object}/{field}/{value}`, the value escaped as a path segment;
+    /// the field itself is left out of the body, as Salesforce requires).
+    pub fn upsert(
+        self,
+        reference_id: &str,
+        object: &str,
+        field: &str,
+        external_id: &str,
+        body: &impl Serialize,
+    ) -> Result<Self> {
+        let object = identifier(object)?.to_owned();
+        let field = identifier(field)?.to_owned();
+        let value_segment = path_segment(SERVICE, external_id)?;
+        let mut body = value(body)?;
+        if let Value::Object(map) = &mut body {
+            map.remove(&field);
+        }
+        self.push(
+            "PATCH",
+            reference_id,
+            Path::External {
+                object,
+                field,
+                value: value_segment,
+            },
+            Some(body),
+        )
+    }
+
     /// Reads a record (by id or reference).
     pub fn get(self, reference_id: &str, object: &str, id: &str) -> Result<Self> {
         let object = identifier(object)?.to_owned();
-        let target = Some(target(id)?);
+        let target = Some(reference_or_id(id)?);
         self.push("GET", reference_id, Path::Sobject { object, target }, None)
     }
 
     /// Deletes a record (by id or reference).
     pub fn delete(self, reference_id: &str, object: &str, id: &str) -> Result<Self> {
         let object = identifier(object)?.to_owned();
-        let target = Some(target(id)?);
+        let target = Some(reference_or_id(id)?);
         self.push(
             "DELETE",
             reference_id,
@@ -186,24 +350,133 @@ impl CompositeRequest {
         )
     }
 
-    /// Runs a SOQL query.
+    /// Runs a SOQL query (`/query`; counts against [`MAX_QUERY_OR_COLLECTIONS`]).
     pub fn query(self, reference_id: &str, soql: &Soql) -> Result<Self> {
-        self.push(
-            "GET",
-            reference_id,
-            Path::Query(soql.as_str().to_owned()),
-            None,
-        )
+        let path = Path::Query {
+            all: false,
+            soql: soql.as_str().to_owned(),
+        };
+        self.push("GET", reference_id, path, None)
+    }
+
+    /// Runs a SOQL query over deleted and archived rows too (`/queryAll`).
+    pub fn query_all(self, reference_id: &str, soql: &Soql) -> Result<Self> {
+        let path = Path::Query {
+            all: true,
+            soql: soql.as_str().to_owned(),
+        };
+        self.push("GET", reference_id, path, None)
+    }
+
+    fn collection_body<T: SObject>(
+        records: &[T],
+        all_or_none: bool,
+        with_id: bool,
+    ) -> Result<Value> {
+        if records.is_empty() || records.len() > MAX_COLLECTION_RECORDS {
+            return Err(Error::config(
+                SERVICE,
+                format!("a collections subrequest takes 1 to {MAX_COLLECTION_RECORDS} records"),
+            ));
+        }
+        let records = records
+            .iter()
+            .map(|r| collection_record(r, with_id))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(serde_json::json!({"allOrNone": all_or_none, "records": records}))
+    }
+
+    /// Creates up to 200 records in one sObject Collections subrequest
+    /// (`POST /composite/sobjects`).
+    pub fn collections_create<T: SObject>(
+        self,
+        reference_id: &str,
+        records: &[T],
+        all_or_none: bool,
+    ) -> Result<Self> {
+        let body = Self::collection_body(records, all_or_none, false)?;
+        let path = Path::Collections("/composite/sobjects".to_owned());
+        self.push("POST", reference_id, path, Some(body))
+    }
+
+    /// Updates up to 200 records (each with its `Id`) in one sObject Collections
+    /// subrequest (`PATCH /composite/sobjects`).
+    pub fn collections_update<T: SObject>(
+        self,
+        reference_id: &str,
+        records: &[T],
+        all_or_none: bool,
+    ) -> Result<Self> {
+        let body = Self::collection_body(records, all_or_none, true)?;
+        let path = Path::Collections("/composite/sobjects".to_owned());
+        self.push("PATCH", reference_id, path, Some(body))
+    }
+
+    /// Deletes up to 200 records in one sObject Collections subrequest
+    /// (`DELETE /composite/sobjects?ids=…&allOrNone=…`).
+    pub fn collections_delete(
+        self,
+        reference_id: &str,
+        ids: &[&str],
+        all_or_none: bool,
+    ) -> Result<Self> {
+        if ids.is_empty() || ids.len() > MAX_COLLECTION_RECORDS {
+            return Err(Error::config(
+                SERVICE,
+                format!("a collections subrequest takes 1 to {MAX_COLLECTION_RECORDS} ids"),
+            ));
+        }
+        let ids = ids
+            .iter()
+            .map(|id| record_id(id))
+            .collect::<Result<Vec<_>>>()?
+            .join(",");
+        let path = Path::Collections(format!(
+            "/composite/sobjects?ids={ids}&allOrNone={all_or_none}"
+        ));
+        self.push("DELETE", reference_id, path, None)
+    }
+
+    /// Adds a header to the subrequest added last (`httpHeaders`: `If-Match`,
+    /// `If-Modified-Since`, `Sforce-Auto-Assign`, …). A header name must be a valid HTTP
+    /// token and a value must hold no line breaks; `Accept`, `Authorization` and
+    /// `Content-Type` belong to the outer request and are refused, as Salesforce does;
+    /// with no subrequest yet this is an error.
+    pub fn header(mut self, name: &str, header_value: &str) -> Result<Self> {
+        if ["accept", "authorization", "content-type"]
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h))
+        {
+            return Err(Error::config(
+                SERVICE,
+                format!("{name} cannot be set on a composite subrequest"),
+            ));
+        }
+        http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::config(SERVICE, format!("{name:?} is not an HTTP header name")))?;
+        http::HeaderValue::from_str(header_value)
+            .map_err(|_| Error::config(SERVICE, "a header value must be visible ASCII"))?;
+        let last = self
+            .subrequests
+            .last_mut()
+            .ok_or_else(|| Error::config(SERVICE, "add a subrequest before its headers"))?;
+        last.headers
+            .insert(name.to_owned(), Value::String(header_value.to_owned()));
+        Ok(self)
     }
 
     fn body(&self, client: &Client) -> Value {
-        serde_json::json!({
+        let mut body = serde_json::json!({
             "allOrNone": self.all_or_none,
             "compositeRequest": self.subrequests(client),
-        })
+        });
+        if let (Some(collate), Value::Object(map)) = (self.collate, &mut body) {
+            map.insert("collateSubrequests".to_owned(), Value::Bool(collate));
+        }
+        body
     }
 
-    fn subrequests(&self, client: &Client) -> Vec<Subrequest> {
+    pub(crate) fn subrequests(&self, client: &Client) -> Vec<Subrequest> {
         self.subrequests
             .iter()
             .map(|s| {
@@ -212,17 +485,25 @@ impl CompositeRequest {
                         Some(t) => client.data_path(&format!("/sobjects/{object}/{t}")),
                         None => client.data_path(&format!("/sobjects/{object}")),
                     },
-                    Path::Query(q) => {
+                    Path::External {
+                        object,
+                        field,
+                        value,
+                    } => client.data_path(&format!("/sobjects/{object}/{field}/{value}")),
+                    Path::Query { all, soql } => {
                         let q: String =
-                            url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-                        client.data_path(&format!("/query?q={q}"))
+                            url::form_urlencoded::byte_serialize(soql.as_bytes()).collect();
+                        let resource = if *all { "queryAll" } else { "query" };
+                        client.data_path(&format!("/{resource}?q={q}"))
                     }
+                    Path::Collections(rest) => client.data_path(rest),
                 };
                 Subrequest {
                     method: s.method,
                     url,
                     reference_id: s.reference_id.clone(),
                     body: s.body.clone(),
+                    http_headers: s.headers.clone(),
                 }
             })
             .collect()
@@ -274,7 +555,7 @@ impl CompositeResponse {
 /// Composite calls; from [`Client::composite`].
 #[derive(Debug, Clone)]
 pub struct Composite {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl Client {
@@ -287,7 +568,8 @@ impl Client {
 }
 
 impl Composite {
-    /// Sends the request (`POST /composite`).
+    /// Sends the request (`POST /composite`). A request built by
+    /// [`CompositeRequest::graph_nodes`] belongs in a [`CompositeGraph`] and is refused.
     pub async fn send(&self, request: &CompositeRequest) -> Result<CompositeResponse> {
         if request.subrequests.is_empty() {
             return Err(Error::config(
@@ -295,95 +577,16 @@ impl Composite {
                 "a composite request needs a subrequest",
             ));
         }
+        if request.is_graph() {
+            return Err(Error::config(
+                SERVICE,
+                "graph nodes are sent with send_graphs, inside a CompositeGraph",
+            ));
+        }
         let req = Request::post(self.client.data_path("/composite"))
             .operation("composite")
             .path_template("/services/data/vXX.X/composite")
             .json(&request.body(&self.client));
-        self.client.send(req).await?.json()
-    }
-}
-
-/// Composite Graph: several independent graphs in one call, each all-or-none, with up to
-/// [`MAX_GRAPH_NODES`] related writes per graph.
-///
-/// ```no_run
-/// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
-/// use atom_salesforce::composite::{CompositeGraph, CompositeRequest};
-/// use serde_json::json;
-/// let order = CompositeRequest::graph_nodes()
-///     .create("acct", "Account", &json!({"Name": "Acme"}))?
-///     .create("opp", "Opportunity", &json!({"Name": "Acme deal", "AccountId": "@{acct.id}",
-///         "StageName": "Prospecting", "CloseDate": "2025-03-31"}))?;
-/// let result = client.composite().send_graphs(&CompositeGraph::new().graph("order1", order)?).await?;
-/// assert!(result.graphs.iter().all(|g| g.is_successful));
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CompositeGraph {
-    graphs: Vec<(String, CompositeRequest)>,
-}
-
-impl CompositeGraph {
-    /// No graphs yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds a graph; `graph_id` must be unique and an identifier.
-    pub fn graph(mut self, graph_id: &str, nodes: CompositeRequest) -> Result<Self> {
-        identifier(graph_id)?;
-        if nodes.subrequests.is_empty() {
-            return Err(Error::config(SERVICE, "a graph needs at least one node"));
-        }
-        if self.graphs.iter().any(|(id, _)| id == graph_id) {
-            return Err(Error::config(SERVICE, "graph ids must be unique"));
-        }
-        self.graphs.push((graph_id.to_owned(), nodes));
-        Ok(self)
-    }
-}
-
-/// One graph's outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct GraphResult {
-    /// The graph id.
-    pub graph_id: String,
-    /// Whether every node succeeded (otherwise the whole graph was rolled back).
-    pub is_successful: bool,
-    /// The nodes' responses.
-    pub graph_response: CompositeResponse,
-}
-
-/// The Composite Graph response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GraphResponse {
-    /// One result per graph, in request order.
-    pub graphs: Vec<GraphResult>,
-}
-
-impl Composite {
-    /// Sends graphs (`POST /composite/graph`).
-    pub async fn send_graphs(&self, graphs: &CompositeGraph) -> Result<GraphResponse> {
-        if graphs.graphs.is_empty() {
-            return Err(Error::config(SERVICE, "no graph to send"));
-        }
-        let body = serde_json::json!({
-            "graphs": graphs
-                .graphs
-                .iter()
-                .map(|(id, nodes)| serde_json::json!({
-                    "graphId": id,
-                    "compositeRequest": nodes.subrequests(&self.client),
-                }))
-                .collect::<Vec<_>>(),
-        });
-        let req = Request::post(self.client.data_path("/composite/graph"))
-            .operation("composite.graph")
-            .path_template("/services/data/vXX.X/composite/graph")
-            .json(&body);
         self.client.send(req).await?.json()
     }
 }

@@ -43,6 +43,16 @@ pub struct LeadConvert {
     pub overwrite_lead_source: bool,
     /// Email the new owner.
     pub send_notification_email: bool,
+    /// Relate the lead to this existing opportunity instead of creating one (not with
+    /// `opportunity_name` or `do_not_create_opportunity`, which Salesforce refuses).
+    #[serde(default)]
+    pub opportunity_id: Option<String>,
+    /// Skip the duplicate rules for the new or merged account (sent only when `true`).
+    #[serde(default)]
+    pub bypass_account_dedupe_check: bool,
+    /// Skip the duplicate rules for the new or merged contact (sent only when `true`).
+    #[serde(default)]
+    pub bypass_contact_dedupe_check: bool,
 }
 
 impl LeadConvert {
@@ -59,19 +69,40 @@ impl LeadConvert {
             do_not_create_opportunity: false,
             overwrite_lead_source: false,
             send_notification_email: false,
+            opportunity_id: None,
+            bypass_account_dedupe_check: false,
+            bypass_contact_dedupe_check: false,
         }
     }
 
     fn validate(&self) -> Result<()> {
         record_id(&self.lead_id)?;
-        for id in [&self.account_id, &self.contact_id, &self.owner_id]
-            .into_iter()
-            .flatten()
+        for id in [
+            &self.account_id,
+            &self.contact_id,
+            &self.owner_id,
+            &self.opportunity_id,
+        ]
+        .into_iter()
+        .flatten()
         {
             record_id(id)?;
         }
         if self.converted_status.trim().is_empty() {
             return Err(Error::config(SERVICE, "converted_status is required"));
+        }
+        // Both are documented errors of convertLead(); refusing them here saves the call.
+        if self.opportunity_id.is_some() && self.opportunity_name.is_some() {
+            return Err(Error::config(
+                SERVICE,
+                "opportunity_id and opportunity_name are mutually exclusive",
+            ));
+        }
+        if self.opportunity_id.is_some() && self.do_not_create_opportunity {
+            return Err(Error::config(
+                SERVICE,
+                "opportunity_id must be empty when do_not_create_opportunity is set",
+            ));
         }
         Ok(())
     }
@@ -85,6 +116,12 @@ impl LeadConvert {
         if let Some(v) = &self.account_id {
             el("accountId", v);
         }
+        if self.bypass_account_dedupe_check {
+            el("bypassAccountDedupeCheck", "true");
+        }
+        if self.bypass_contact_dedupe_check {
+            el("bypassContactDedupeCheck", "true");
+        }
         if let Some(v) = &self.contact_id {
             el("contactId", v);
         }
@@ -94,6 +131,9 @@ impl LeadConvert {
             &self.do_not_create_opportunity.to_string(),
         );
         el("leadId", &self.lead_id);
+        if let Some(v) = &self.opportunity_id {
+            el("opportunityId", v);
+        }
         if let Some(v) = &self.opportunity_name {
             el("opportunityName", v);
         }

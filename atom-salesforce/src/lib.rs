@@ -91,6 +91,8 @@
 //! | millions of records | [`bulk`] | `client.bulk().ingest("Account", Insert, None, &csv)` |
 //! | lead conversion | [`leads`] | `client.leads().convert(&[LeadConvert::new(id, status)])` |
 //! | stage advance | [`opportunities`] | `client.opportunities().advance_stage(id, "Closed Won")` |
+//! | describe cache | [`describe_cache`] | `client.describe_cached("Invoice__c")`, `client.invalidate_describe(..)` |
+//! | Apex REST, Tooling | [`apex`] | `client.apex::<Value>(&ApexCall::get(&["Invoices", id])?)`, `client.tooling_query(&soql)` |
 //! | analytics | [`analytics`] | `client.analytics().pipeline_by_stage(&range)` |
 //! | limits | [`limits`] | `client.limits().get()` |
 //! | change feed | [`feed`] | `client.accounts().feed(&RecordFeedParams::new(), since)` |
@@ -105,12 +107,15 @@
 //!   without it the crate builds with no JWT signing code.
 
 pub mod analytics;
+pub mod apex;
 pub mod auth;
 pub mod bulk;
 pub mod bulk_csv;
 pub mod client;
 pub mod collections;
 pub mod composite;
+mod composite_graph;
+pub mod describe_cache;
 pub mod error;
 pub mod feed;
 pub mod identity;

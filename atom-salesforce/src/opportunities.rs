@@ -53,11 +53,31 @@ pub fn check_stage(describe: &SObjectDescribe, stage: &str) -> Result<()> {
 }
 
 impl Opportunities {
-    /// Describes Opportunity, checks `stage`, and updates the opportunity's `StageName`.
+    /// Checks `stage` against Opportunity's describe from the client's describe cache
+    /// ([`Client::describe_cached`]: one describe per org for the cache's maximum age, not
+    /// one per call), then updates the opportunity's `StageName`.
+    ///
+    /// A stage the cached describe does not know is checked once more against a fresh
+    /// describe (a stage added since is accepted); a write Salesforce refuses with
+    /// `INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST` (a stage deactivated since) drops the
+    /// cached describe.
     pub async fn advance_stage(&self, id: &str, stage: &str) -> Result<()> {
         record_id(id)?;
-        let describe = self.client.opportunity_records().describe().await?;
-        self.advance_stage_with(&describe, id, stage).await
+        let cached = self.client.describe_cached("Opportunity").await?;
+        let describe = if check_stage(&cached, stage).is_ok() {
+            cached
+        } else {
+            self.client.invalidate_describe("Opportunity");
+            self.client.describe_cached("Opportunity").await?
+        };
+        check_stage(&describe, stage)?;
+        let result = self.write_stage(id, stage).await;
+        if let Err(e) = &result
+            && e.provider_code() == Some("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST")
+        {
+            self.client.invalidate_describe("Opportunity");
+        }
+        result
     }
 
     /// As [`Opportunities::advance_stage`] with a describe the caller already holds (one
@@ -70,6 +90,10 @@ impl Opportunities {
     ) -> Result<()> {
         record_id(id)?;
         check_stage(describe, stage)?;
+        self.write_stage(id, stage).await
+    }
+
+    async fn write_stage(&self, id: &str, stage: &str) -> Result<()> {
         let change = Opportunity {
             stage_name: Some(stage.to_owned()),
             ..Opportunity::default()
