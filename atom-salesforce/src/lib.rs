@@ -14,7 +14,8 @@
 //! checkpoint ([`feed`]), and Outbound Message parsing (filtered by org id; Salesforce does not sign them).
 //!
 //! **What it does not:** no Streaming API / Pub/Sub API (long-lived subscriptions belong to
-//! a separate service), no Metadata or Tooling API, no blocking API.
+//! a separate service), no Metadata API, only Tooling queries of the Tooling API, no blocking
+//! API.
 //! Anything else goes through [`atom_core::Connector::request`] with this client's auth,
 //! limits and retries.
 //!
