@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs;
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -11,7 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::file_io::{lock_until, open_private, storage_error};
+use crate::auth::file_io::{lock_until, replace_file, storage_error, sync_dir};
 use crate::feed::{FeedCheckpoint, MAX_CHECKPOINT_BYTES};
 use crate::{Error, ErrorKind, Result};
 
@@ -297,31 +297,17 @@ impl FileCheckpointStore {
         .await
     }
 
-    /// Temporary file, sync, rename over `path`, sync the directory.
+    /// Writes `record` over `path` atomically and syncs the directory.
     fn write_atomic(&self, path: &Path, record: &StoredCheckpoint) -> Result<()> {
         let bytes = serde_json::to_vec(record)
             .map_err(|e| storage_error("cannot encode checkpoint for", path, e))?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let result = (|| {
-            let mut file = open_private(&tmp, false)?;
-            file.set_len(0)?;
-            file.write_all(&bytes)?;
-            file.sync_all()?;
-            fs::rename(&tmp, path)
-        })();
-        result.map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            storage_error("cannot write", path, e)
-        })?;
+        replace_file(path, &bytes)?;
         self.sync_dir()
             .map_err(|e| storage_error("written but cannot sync directory of", path, e))
     }
 
     fn sync_dir(&self) -> std::io::Result<()> {
-        // A rename is durable only once the directory entry is synced (Unix).
-        #[cfg(unix)]
-        fs::File::open(&self.dir)?.sync_all()?;
-        Ok(())
+        sync_dir(&self.dir)
     }
 }
 

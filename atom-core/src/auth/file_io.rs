@@ -137,3 +137,31 @@ pub(crate) fn lock_until(path: &Path, deadline: Instant) -> Result<Option<File>>
         }
     }
 }
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it and renames it over `path`
+/// (the caller then syncs the directory, see [`sync_dir`]), so a reader sees the old file or
+/// the new one, never a torn one.
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let result = (|| {
+        let mut file = open_private(&tmp, false)?;
+        file.set_len(0)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        storage_error("cannot write", path, e)
+    })
+}
+
+/// Syncs a directory: on Unix a rename is durable only once the directory entry is
+/// synced; other platforms cannot open a directory as a file.
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}

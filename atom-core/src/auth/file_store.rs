@@ -4,14 +4,13 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::file_io::{self, Record, lock_until, open_private, storage_error};
+use super::file_io::{self, Record, lock_until, storage_error};
 use super::store::{RefreshLease, TokenStore, conflict};
 use super::token::{StoredToken, TokenKey, TokenSet};
 use crate::{Error, ErrorKind, Result};
@@ -173,23 +172,12 @@ impl FileTokenStore {
         .await
     }
 
-    /// Writes `record` to a temporary file, syncs it, renames it over `path` and syncs the
-    /// directory, so that the new name survives a power failure.
+    /// Writes `record` over `path` atomically and syncs the directory, so that the new name
+    /// survives a power failure.
     fn write_atomic(&self, path: &Path, record: &Record) -> Result<()> {
         let bytes = serde_json::to_vec(record)
             .map_err(|e| storage_error("cannot encode token for", path, e))?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let result = (|| {
-            let mut file = open_private(&tmp, false)?;
-            file.set_len(0)?;
-            file.write_all(&bytes)?;
-            file.sync_all()?;
-            fs::rename(&tmp, path)
-        })();
-        result.map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            storage_error("cannot write", path, e)
-        })?;
+        file_io::replace_file(path, &bytes)?;
         self.sync_dir()
             .map_err(|e| storage_error("written but cannot sync directory of", path, e))
     }
@@ -198,11 +186,7 @@ impl FileTokenStore {
         #[cfg(test)]
         self.dir_syncs
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        // On Unix a rename is durable only once the directory entry is synced; other
-        // platforms cannot open a directory as a file.
-        #[cfg(unix)]
-        fs::File::open(&self.dir)?.sync_all()?;
-        Ok(())
+        file_io::sync_dir(&self.dir)
     }
 }
 
