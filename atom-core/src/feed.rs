@@ -466,6 +466,58 @@ impl<T: Send + 'static> ChangeFeed<T> {
         self
     }
 
+    /// A feed over a provider's walk of its source: `step(walk, cursor)` answers one page
+    /// of changes and the cursor of the next step, starting with `start` (the walk's own
+    /// position, encoded as text); the pages go through a [`Paginator`] of `service` (page
+    /// cap, repeated-cursor stop), and the feed reports `from` until its first change.
+    ///
+    /// ```
+    /// # async fn demo() -> atom_core::Result<()> {
+    /// use std::sync::Arc;
+    /// use futures::TryStreamExt as _;
+    /// use atom_core::feed::{Change, ChangeFeed, ChangeKind, FeedCheckpoint};
+    /// use atom_core::Page;
+    /// struct Source;
+    /// impl Source {
+    ///     async fn fetch(&self, cursor: Option<String>) -> atom_core::Result<Page<Change<u32>>> {
+    ///         let n: u32 = cursor.and_then(|c| c.parse().ok()).unwrap_or(0);
+    ///         let at = chrono::Utc::now();
+    ///         let change = Change::new(ChangeKind::Updated, "n", n.to_string(), at, n)
+    ///             .with_checkpoint(FeedCheckpoint::new("numbers").with_cursor(n.to_string()));
+    ///         Ok(Page::new(vec![change], (n < 2).then(|| (n + 1).to_string())))
+    ///     }
+    /// }
+    /// let from = FeedCheckpoint::new("numbers");
+    /// let feed = ChangeFeed::walk("demo", &from, None, Arc::new(Source), |source, cursor| async move {
+    ///     source.fetch(cursor).await
+    /// });
+    /// let all: Vec<u32> = feed.map_ok(|c| c.object).try_collect().await?;
+    /// assert_eq!(all, [0, 1, 2]);
+    /// # Ok(()) }
+    /// ```
+    pub fn walk<W, F, Fut>(
+        service: &'static str,
+        from: &FeedCheckpoint,
+        start: Option<String>,
+        walk: std::sync::Arc<W>,
+        step: F,
+    ) -> Self
+    where
+        W: Send + Sync + 'static,
+        F: Fn(std::sync::Arc<W>, Option<String>) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<crate::Page<Change<T>>>> + Send + 'static,
+    {
+        let from_cursor = crate::Checkpoint {
+            cursor: start,
+            skip: 0,
+        };
+        let pages = Paginator::new(from_cursor, move |cursor| {
+            Box::pin(step(walk.clone(), cursor))
+        })
+        .service(service);
+        Self::new(pages, Some(from.clone()))
+    }
+
     /// A feed that yields `error` once and ends: for a start refused before any request.
     pub fn failed(error: Error) -> Self {
         Self::new(Paginator::failed(error), None)

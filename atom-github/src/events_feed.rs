@@ -84,7 +84,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, FeedCheckpoint, FeedGap};
-use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
+use atom_core::{Error, Page, Request, Result};
 use chrono::{DateTime, Timelike as _, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -465,16 +465,11 @@ fn events_feed(
         Err(e) => return ChangeFeed::failed(e),
     };
     let first = serde_json::to_string(&Step { page: 0, url: None }).unwrap_or_default();
-    let pages = Paginator::new(
-        Checkpoint {
-            cursor: Some(first),
-            skip: 0,
-        },
-        move |cursor| {
-            let walk = walk.clone();
-            Box::pin(async move { walk.fetch(cursor).await })
-        },
+    ChangeFeed::walk(
+        SERVICE,
+        checkpoint,
+        Some(first),
+        walk,
+        |walk, cursor| async move { walk.fetch(cursor).await },
     )
-    .service(SERVICE);
-    ChangeFeed::new(pages, Some(checkpoint.clone()))
 }

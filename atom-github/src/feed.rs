@@ -42,7 +42,7 @@
 use std::sync::Arc;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint};
-use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
+use atom_core::{Error, Page, Request, Result};
 use chrono::{DateTime, SecondsFormat, Timelike as _, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -278,16 +278,11 @@ pub(crate) fn issues_feed(
         base,
         per_page,
     });
-    let pages = Paginator::new(
-        Checkpoint {
-            cursor: Some(cursor),
-            skip: 0,
-        },
-        move |cursor| {
-            let walk = walk.clone();
-            Box::pin(async move { walk.fetch(cursor).await })
-        },
+    ChangeFeed::walk(
+        SERVICE,
+        checkpoint,
+        Some(cursor),
+        walk,
+        |walk, cursor| async move { walk.fetch(cursor).await },
     )
-    .service(SERVICE);
-    ChangeFeed::new(pages, Some(checkpoint.clone()))
 }

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, FeedCheckpoint, FeedGap};
-use atom_core::{Checkpoint, Error, Page, Paginator, Result};
+use atom_core::{Error, Page, Result};
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt as _;
 
@@ -184,17 +184,12 @@ impl Objects {
             Ok(walk) => Arc::new(walk),
             Err(e) => return ChangeFeed::failed(e),
         };
-        let pages = Paginator::new(
-            Checkpoint {
-                cursor: Some("bin".to_owned()),
-                skip: 0,
-            },
-            move |_| {
-                let walk = walk.clone();
-                Box::pin(async move { walk.fetch().await })
-            },
+        ChangeFeed::walk(
+            SERVICE,
+            checkpoint,
+            Some("bin".to_owned()),
+            walk,
+            |walk, _| async move { walk.fetch().await },
         )
-        .service(SERVICE);
-        ChangeFeed::new(pages, Some(checkpoint.clone()))
     }
 }

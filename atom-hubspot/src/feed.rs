@@ -108,7 +108,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint};
-use atom_core::{Checkpoint, Error, Page, Paginator, Result};
+use atom_core::{Error, Page, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -460,18 +460,13 @@ fn objects_feed(
         Err(e) => return ChangeFeed::failed(e),
     };
     let walk = Arc::new(walk);
-    let pages = Paginator::new(
-        Checkpoint {
-            cursor: Some(cursor),
-            skip: 0,
-        },
-        move |cursor| {
-            let walk = walk.clone();
-            Box::pin(async move { walk.fetch(cursor).await })
-        },
+    ChangeFeed::walk(
+        SERVICE,
+        checkpoint,
+        Some(cursor),
+        walk,
+        |walk, cursor| async move { walk.fetch(cursor).await },
     )
-    .service(SERVICE);
-    ChangeFeed::new(pages, Some(checkpoint.clone()))
 }
 
 fn dedup(ids: &[String]) -> Vec<String> {

@@ -101,7 +101,7 @@ use atom_core::feed::{
     Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedGap, FeedPosition,
     settled_before,
 };
-use atom_core::{Checkpoint, Error, Page, Paginator, Result};
+use atom_core::{Error, Page, Result};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -432,18 +432,14 @@ impl Client {
             list,
             position: position.clone(),
         });
-        let pages = Paginator::new(
-            Checkpoint {
-                cursor: Some(cursor),
-                skip: 0,
-            },
-            move |cursor| {
-                let walk = walk.clone();
-                Box::pin(async move { walk.fetch(cursor).await })
-            },
+        ChangeFeed::walk(
+            SERVICE,
+            checkpoint,
+            Some(cursor),
+            walk,
+            |walk, cursor| async move { walk.fetch(cursor).await },
         )
-        .service(SERVICE);
-        ChangeFeed::new(pages, Some(checkpoint.clone())).with_position(position)
+        .with_position(position)
     }
 }
 

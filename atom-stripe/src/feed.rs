@@ -54,7 +54,7 @@ use atom_core::feed::{
     Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedGap, FeedPosition,
     settled_before,
 };
-use atom_core::{Checkpoint, Error, Page, Paginator, Request, Result};
+use atom_core::{Error, Page, Request, Result};
 use chrono::{DateTime, Utc};
 
 use crate::models::{Event, List};
@@ -425,10 +425,12 @@ pub(crate) fn events_feed(
         newest: Mutex::new(checkpoint.at),
         position: position.clone(),
     });
-    let pages = Paginator::new(Checkpoint { cursor, skip: 0 }, move |cursor| {
-        let walk = walk.clone();
-        Box::pin(async move { walk.fetch(cursor).await })
-    })
-    .service(SERVICE);
-    ChangeFeed::new(pages, Some(checkpoint.clone())).with_position(position)
+    ChangeFeed::walk(
+        SERVICE,
+        checkpoint,
+        cursor,
+        walk,
+        |walk, cursor| async move { walk.fetch(cursor).await },
+    )
+    .with_position(position)
 }

@@ -108,7 +108,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint};
-use atom_core::{Checkpoint, Error, Page, Paginator, Result};
+use atom_core::{Error, Page, Result};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -436,18 +436,13 @@ fn export_feed<T: Exported>(
         kind,
         feed,
     });
-    let pages = Paginator::new(
-        Checkpoint {
-            cursor: Some(cursor),
-            skip: 0,
-        },
-        move |cursor| {
-            let walk = walk.clone();
-            Box::pin(async move { walk.fetch::<T>(cursor).await })
-        },
+    ChangeFeed::walk(
+        SERVICE,
+        checkpoint,
+        Some(cursor),
+        walk,
+        |walk, cursor| async move { walk.fetch::<T>(cursor).await },
     )
-    .service(SERVICE);
-    ChangeFeed::new(pages, Some(checkpoint.clone()))
 }
 
 /// The checkpoint a feed named `feed` starts from.

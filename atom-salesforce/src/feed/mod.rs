@@ -126,7 +126,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atom_core::feed::{Change, ChangeFeed, ChangeKind, ChangeSource, FeedCheckpoint, FeedPosition};
-use atom_core::{Checkpoint, Error, Paginator, Result};
+use atom_core::{Error, Result};
 use chrono::Utc;
 use serde_json::Value;
 
@@ -299,18 +299,14 @@ pub(crate) fn records_feed<T: SObject>(
     };
     let position = walk.position.clone();
     let walk = Arc::new(walk);
-    let pages = Paginator::new(
-        Checkpoint {
-            cursor: Some(cursor),
-            skip: 0,
-        },
-        move |cursor| {
-            let walk = walk.clone();
-            Box::pin(async move { walk.fetch::<T>(cursor).await })
-        },
+    ChangeFeed::walk(
+        SERVICE,
+        checkpoint,
+        Some(cursor),
+        walk,
+        |walk, cursor| async move { walk.fetch::<T>(cursor).await },
     )
-    .service(SERVICE);
-    ChangeFeed::new(pages, Some(checkpoint.clone())).with_position(position)
+    .with_position(position)
 }
 
 /// An Outbound Message reports its records as the records feed's changes (without
