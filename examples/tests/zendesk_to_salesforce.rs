@@ -192,12 +192,25 @@ async fn tickets_become_cases_on_the_requesters_contact_with_status_and_satisfac
 
 #[tokio::test]
 async fn requesters_are_looked_up_a_hundred_at_a_time_once_per_run() {
-    let w = world(250, 1000).await;
+    let w = world(0, 1000).await;
+    // 150 more requesters, each with two tickets: the second ones come in the next batch.
+    let t = now() - 1800;
+    for i in 0..150u64 {
+        w.zendesk
+            .add_user(1000 + i, Some(&format!("user{i}@else.example")), "User");
+        w.zendesk
+            .put_ticket(&TicketSpec::new(300 + i, 1000 + i, t + i as i64));
+    }
+    for i in 0..150u64 {
+        w.zendesk
+            .put_ticket(&TicketSpec::new(600 + i, 1000 + i, t + 200 + i as i64));
+    }
     w.run(200, &NoHook).await.unwrap();
     let ops = w.zendesk.storm.by_operation();
-    // 3 known requesters (+ 1 unknown) in two batches: one show_many per batch with new ones.
-    assert_eq!(ops.get("GET /api/v2/users/show_many"), Some(&1), "{ops:?}");
-    assert_eq!(w.sf.records("Case").len(), 255);
+    // Batch 1 names 154 requesters: show_many of 100, then of 54 (the mock refuses more
+    // than 100 ids). Batch 2 names only requesters already looked up: no request.
+    assert_eq!(ops.get("GET /api/v2/users/show_many"), Some(&2), "{ops:?}");
+    assert_eq!(w.sf.records("Case").len(), 305);
 }
 
 #[tokio::test]
