@@ -17,7 +17,10 @@ use crate::ratelimit::{RateLimitConfig, RateLimiter};
 use crate::redirect::{Chain, DEFAULT_MAX_REDIRECTS, Hop, is_redirect};
 use crate::request::is_credential_header;
 use crate::retry::{Decision, Failure, RetryPolicy, random_jitter};
-use crate::{ApiResponse, Error, ErrorKind, RateLimitSnapshot, Request, ResponseMeta, Result};
+use crate::{
+    ApiResponse, Body, Error, ErrorKind, RateLimitSnapshot, Request, ResponseMeta, Result,
+    StreamingResponse,
+};
 
 /// Sends [`Request`]s: rate-limit permit, credentials (refreshed when due), the HTTP call,
 /// rate-limit headers fed back, one refresh-and-replay after a 401, the provider's error
@@ -266,8 +269,30 @@ fn follows_redirects(client: &reqwest::Client) -> bool {
 
 /// One attempt's result before the retry decision.
 enum AttemptOutcome {
-    Done(Box<ApiResponse>),
+    Done(Reply),
     Failed { error: Error, failure: Failure },
+}
+
+/// A successful answer, its body read or still to be read.
+enum Reply {
+    Buffered(Box<ApiResponse>),
+    Streaming(Box<StreamingResponse>),
+}
+
+impl Reply {
+    fn meta(&mut self) -> &mut ResponseMeta {
+        match self {
+            Reply::Buffered(response) => &mut response.meta,
+            Reply::Streaming(response) => &mut response.meta,
+        }
+    }
+}
+
+/// Whether a successful answer's body is read before it is returned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyMode {
+    Buffered,
+    Streaming,
 }
 
 impl ApiClient {
@@ -329,12 +354,56 @@ impl ApiClient {
         let service = self.inner.provider.service();
         // Errors made by shared parts on the way (a token store, a credential) name this
         // client's service, not the core's placeholder.
-        self.send_once(tenant, request)
-            .await
-            .map_err(|e| e.for_service(service))
+        match self.send_once(tenant, request, BodyMode::Buffered).await {
+            Ok(Reply::Buffered(response)) => Ok(*response),
+            Ok(Reply::Streaming(_)) => Err(Error::new(
+                ErrorKind::Decode,
+                service,
+                "a buffered call got an unread body",
+            )),
+            Err(e) => Err(e.for_service(service)),
+        }
     }
 
-    async fn send_once(&self, tenant: &str, request: Request) -> Result<ApiResponse> {
+    /// Sends a request and returns once the headers of a successful answer are in, leaving
+    /// the body to be read chunk by chunk ([`StreamingResponse::chunk`]): bulk results and
+    /// file downloads of any size in flat memory. Failed answers are read, mapped and
+    /// retried as by [`send`](Self::send); a successful body is not checked for an error
+    /// in it ([`Provider::error_in_success`]).
+    ///
+    /// ```
+    /// # async fn demo(client: atom_core::ApiClient) -> atom_core::Result<()> {
+    /// use atom_core::Request;
+    /// let mut download = client.send_streaming(Request::get("/files/1/content")).await?;
+    /// let mut total = 0;
+    /// while let Some(chunk) = download.chunk().await? {
+    ///     total += chunk.len();
+    /// }
+    /// # let _ = total; Ok(()) }
+    /// ```
+    pub async fn send_streaming(&self, request: Request) -> Result<StreamingResponse> {
+        self.send_streaming_for(&self.inner.tenant, request).await
+    }
+
+    /// [`send_streaming`](Self::send_streaming) against another tenant's limits.
+    pub async fn send_streaming_for(
+        &self,
+        tenant: &str,
+        request: Request,
+    ) -> Result<StreamingResponse> {
+        let service = self.inner.provider.service();
+        match self.send_once(tenant, request, BodyMode::Streaming).await {
+            Ok(Reply::Streaming(response)) => Ok(*response),
+            Ok(Reply::Buffered(_)) => Err(Error::new(
+                ErrorKind::Decode,
+                service,
+                "a streaming call got a read body",
+            )),
+            Err(e) => Err(e.for_service(service)),
+        }
+    }
+
+    async fn send_once(&self, tenant: &str, request: Request, mode: BodyMode) -> Result<Reply> {
         if let Some(error) = request.deferred {
             return Err(error);
         }
@@ -357,18 +426,23 @@ impl ApiClient {
                 request_id = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(tenant, &request, started, attempt)
+                .attempt(tenant, &request, started, attempt, mode)
                 .instrument(span.clone())
                 .await?;
             let (error, failure, auth) = match outcome {
-                (AttemptOutcome::Done(mut response), _) => {
-                    span.record("status", response.status.as_u16());
-                    if let Some(id) = &response.meta.request_id {
+                (AttemptOutcome::Done(mut reply), _) => {
+                    let status = match &reply {
+                        Reply::Buffered(response) => response.status,
+                        Reply::Streaming(response) => response.status,
+                    };
+                    span.record("status", status.as_u16());
+                    let meta = reply.meta();
+                    if let Some(id) = &meta.request_id {
                         span.record("request_id", id.as_str());
                     }
-                    response.meta.attempts = attempt;
-                    response.meta.elapsed = started.elapsed();
-                    return Ok(*response);
+                    meta.attempts = attempt;
+                    meta.elapsed = started.elapsed();
+                    return Ok(reply);
                 }
                 (AttemptOutcome::Failed { error, failure }, auth) => {
                     let secrets = sent_secrets(&auth, &inner.default_headers, &request);
@@ -388,7 +462,8 @@ impl ApiClient {
                 && inner.provider.is_auth_failure(status, &error)
             {
                 replayed_after_401 = true;
-                if inner.auth.unauthorized(&auth).await? {
+                // A one-time streamed body is gone: nothing to replay it with.
+                if request.body.can_send() && inner.auth.unauthorized(&auth).await? {
                     // The replay with the refreshed token is not a retry: it does not count.
                     attempt -= 1;
                     continue;
@@ -401,13 +476,18 @@ impl ApiClient {
             {
                 inner.limiter.pause(tenant, request.rate_class, wait);
             }
-            match inner.retry.decide(
-                attempt,
-                idempotent,
-                &failure,
-                started.elapsed(),
-                random_jitter(),
-            ) {
+            let decision = if request.body.can_send() {
+                inner.retry.decide(
+                    attempt,
+                    idempotent,
+                    &failure,
+                    started.elapsed(),
+                    random_jitter(),
+                )
+            } else {
+                Decision::Stop
+            };
+            match decision {
                 Decision::Retry(delay) => {
                     tracing::debug!(parent: &span, ?delay, error = %error, "retrying");
                     tokio::time::sleep(delay).await;
@@ -427,6 +507,7 @@ impl ApiClient {
         request: &Request,
         started: Instant,
         attempt: u32,
+        mode: BodyMode,
     ) -> Result<(AttemptOutcome, Authorization)> {
         let inner = &self.inner;
         let provider = &inner.provider;
@@ -464,7 +545,7 @@ impl ApiClient {
         }
 
         let attempt_started = Instant::now();
-        let has_body = request.body.parts().is_some();
+        let has_body = request.body.content_type().is_some();
         let mut chain = Chain::new(url.clone(), inner.max_redirects);
         let mut hop = Hop {
             url,
@@ -474,9 +555,32 @@ impl ApiClient {
         };
         let response = loop {
             let left = timeout.saturating_sub(attempt_started.elapsed());
-            let response = match self.send_hop(request, &auth, &hop, left).await {
+            let response = match self.send_hop(request, &auth, &hop, left, mode).await {
                 Ok(r) => r,
-                Err(e) => return Ok((transport_failure(service, e, attempt), auth)),
+                Err(HopError::Transport(e)) => {
+                    return Ok((transport_failure(service, e, attempt), auth));
+                }
+                Err(HopError::NoHeaders) => {
+                    let error = Error::new(
+                        ErrorKind::Timeout,
+                        service,
+                        format!("no response in time (attempt {attempt})"),
+                    );
+                    let failure = Failure::Timeout;
+                    return Ok((AttemptOutcome::Failed { error, failure }, auth));
+                }
+                Err(HopError::BodyGone) => {
+                    let error = Error::new(
+                        ErrorKind::Config,
+                        service,
+                        "the streamed request body was already sent and cannot be sent \
+                         again; use StreamBody::replayable for a body a redirect or retry \
+                         may resend",
+                    )
+                    .with_retryable(false);
+                    let failure = Failure::Invalid;
+                    return Ok((AttemptOutcome::Failed { error, failure }, auth));
+                }
             };
             if !is_redirect(response.status()) {
                 break response;
@@ -513,6 +617,20 @@ impl ApiClient {
         if let Some(snapshot) = &rate_limit {
             inner.limiter.observe(tenant, request.rate_class, snapshot);
         }
+        let success = status.is_success() || status == StatusCode::NOT_MODIFIED;
+        if success && mode == BodyMode::Streaming {
+            let meta = ResponseMeta {
+                request_id,
+                attempts: attempt,
+                elapsed: Duration::ZERO,
+                rate_limit,
+            };
+            let streaming = StreamingResponse::new(service, response, meta, timeout);
+            return Ok((
+                AttemptOutcome::Done(Reply::Streaming(Box::new(streaming))),
+                auth,
+            ));
+        }
         let limit = request
             .max_response_bytes
             .unwrap_or(inner.max_response_bytes);
@@ -524,7 +642,6 @@ impl ApiClient {
             }
             Err(BodyError::TooLarge) => None,
         };
-        let success = status.is_success() || status == StatusCode::NOT_MODIFIED;
         let in_band = match &body {
             Some(body) if success => provider.error_in_success(status, &headers, body),
             _ => None,
@@ -533,7 +650,7 @@ impl ApiClient {
             (Some(body), true) if in_band.is_some() => body,
             (Some(body), true) => {
                 return Ok((
-                    AttemptOutcome::Done(Box::new(ApiResponse {
+                    AttemptOutcome::Done(Reply::Buffered(Box::new(ApiResponse {
                         service,
                         status,
                         headers,
@@ -544,7 +661,7 @@ impl ApiClient {
                             elapsed: Duration::ZERO,
                             rate_limit,
                         },
-                    })),
+                    }))),
                     auth,
                 ));
             }
@@ -608,12 +725,15 @@ impl ApiClient {
         auth: &Authorization,
         hop: &Hop,
         timeout: Duration,
-    ) -> std::result::Result<reqwest::Response, reqwest::Error> {
+        mode: BodyMode,
+    ) -> std::result::Result<reqwest::Response, HopError> {
         let inner = &self.inner;
-        let mut builder = inner
-            .http
-            .request(hop.method.clone(), hop.url.clone())
-            .timeout(timeout);
+        let mut builder = inner.http.request(hop.method.clone(), hop.url.clone());
+        // reqwest's timeout runs until the body is read; a streamed body is read later, one
+        // chunk at a time with its own wait, so only the headers are timed here.
+        if mode == BodyMode::Buffered {
+            builder = builder.timeout(timeout);
+        }
         if hop.credentials {
             builder = builder.headers(inner.default_headers.clone());
             for (name, value) in &auth.headers {
@@ -628,8 +748,16 @@ impl ApiClient {
         if let Some(key) = &request.idempotency_key {
             builder = builder.header(inner.provider.idempotency_header(), key.as_str());
         }
-        match request.body.parts() {
-            Some((content_type, bytes)) if hop.keep_body => {
+        match (&request.body, request.body.parts()) {
+            (Body::Stream(stream), _) if hop.keep_body => {
+                let body = stream.take().ok_or(HopError::BodyGone)?;
+                builder = builder.header(http::header::CONTENT_TYPE, stream.content_type());
+                if let Some(length) = stream.length() {
+                    builder = builder.header(http::header::CONTENT_LENGTH, length);
+                }
+                builder = builder.body(body);
+            }
+            (_, Some((content_type, bytes))) if hop.keep_body => {
                 builder = builder
                     .header(http::header::CONTENT_TYPE, content_type)
                     .body(bytes.clone());
@@ -641,8 +769,23 @@ impl ApiClient {
             }
             _ => {}
         }
-        builder.send().await
+        match mode {
+            BodyMode::Buffered => builder.send().await.map_err(HopError::Transport),
+            BodyMode::Streaming => match tokio::time::timeout(timeout, builder.send()).await {
+                Ok(sent) => sent.map_err(HopError::Transport),
+                Err(_) => Err(HopError::NoHeaders),
+            },
+        }
     }
+}
+
+/// Why one hop got no response.
+enum HopError {
+    Transport(reqwest::Error),
+    /// A streaming call's headers did not come in time.
+    NoHeaders,
+    /// A one-time streamed body was taken by an earlier hop or attempt.
+    BodyGone,
 }
 
 /// The headers that may go to another origin: none that is sensitive or credential-named.

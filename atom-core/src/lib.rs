@@ -74,6 +74,8 @@ mod response;
 pub mod retry;
 mod secret;
 mod shared_budget;
+mod stream_body;
+mod streaming;
 mod string_enum;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -108,6 +110,8 @@ pub use response::{ApiResponse, RateLimitSnapshot, ResponseMeta, decode_json};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use shared_budget::{BudgetDecision, SharedBucket, SharedBudget};
+pub use stream_body::StreamBody;
+pub use streaming::StreamingResponse;
 
 /// The `http` types in this crate's API (`HeaderMap`, `Method`, `StatusCode`), re-exported so
 /// that callers need not match its version themselves.

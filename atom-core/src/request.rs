@@ -8,7 +8,10 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::Serialize;
 
-/// A request body, already encoded so that every retry sends the same bytes.
+use crate::StreamBody;
+
+/// A request body. The in-memory kinds are already encoded, so every retry sends the same
+/// bytes; [`Body::Stream`] is produced while it is sent (see [`StreamBody`] for retries).
 ///
 /// `Debug` shows the kind and length only: form bodies carry client secrets and refresh
 /// tokens on the way to a token endpoint.
@@ -29,28 +32,50 @@ pub enum Body {
         /// The bytes.
         bytes: Bytes,
     },
+    /// A body streamed from a reader or a stream (large uploads).
+    Stream(StreamBody),
 }
 
 impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.parts() {
-            None => f.write_str("Empty"),
-            Some((content_type, bytes)) => write!(f, "{content_type} ({} bytes)", bytes.len()),
+        match (self, self.parts()) {
+            (Body::Stream(stream), _) => stream.fmt(f),
+            (_, None) => f.write_str("Empty"),
+            (_, Some((content_type, bytes))) => {
+                write!(f, "{content_type} ({} bytes)", bytes.len())
+            }
         }
     }
 }
 
 impl Body {
-    /// The bytes and the content type to send, if any.
+    /// The bytes and the content type to send, if the body is held in memory.
     pub fn parts(&self) -> Option<(&str, &Bytes)> {
         match self {
-            Body::Empty => None,
+            Body::Empty | Body::Stream(_) => None,
             Body::Json(b) => Some(("application/json", b)),
             Body::Form(b) => Some(("application/x-www-form-urlencoded", b)),
             Body::Raw {
                 content_type,
                 bytes,
             } => Some((content_type, bytes)),
+        }
+    }
+
+    /// The `Content-Type` the body is sent with; `None` for no body.
+    pub fn content_type(&self) -> Option<&str> {
+        match self {
+            Body::Stream(stream) => Some(stream.content_type()),
+            _ => self.parts().map(|(content_type, _)| content_type),
+        }
+    }
+
+    /// Whether another attempt can send this body: false only for a one-time stream that
+    /// an earlier attempt took.
+    pub fn can_send(&self) -> bool {
+        match self {
+            Body::Stream(stream) => stream.can_send(),
+            _ => true,
         }
     }
 }
