@@ -14,6 +14,7 @@
 use atom_core::{Body, Error, Request, Result};
 use serde::{Deserialize, Serialize};
 
+pub use crate::lead_record::ConvertRecord;
 use crate::models::SaveError;
 use crate::soap::{self, Element, escape};
 use crate::validate::record_id;
@@ -53,6 +54,16 @@ pub struct LeadConvert {
     /// Skip the duplicate rules for the new or merged contact (sent only when `true`).
     #[serde(default)]
     pub bypass_contact_dedupe_check: bool,
+    /// Field values of the account to create (a record type, say); not with `account_id`.
+    #[serde(default)]
+    pub account_record: Option<ConvertRecord>,
+    /// Field values of the contact to create; not with `contact_id`.
+    #[serde(default)]
+    pub contact_record: Option<ConvertRecord>,
+    /// Field values of the opportunity to create; not with `opportunity_id` or
+    /// `do_not_create_opportunity`.
+    #[serde(default)]
+    pub opportunity_record: Option<ConvertRecord>,
 }
 
 impl LeadConvert {
@@ -72,6 +83,9 @@ impl LeadConvert {
             opportunity_id: None,
             bypass_account_dedupe_check: false,
             bypass_contact_dedupe_check: false,
+            account_record: None,
+            contact_record: None,
+            opportunity_record: None,
         }
     }
 
@@ -104,53 +118,98 @@ impl LeadConvert {
                 "opportunity_id must be empty when do_not_create_opportunity is set",
             ));
         }
+        // A record to create next to the id of one to merge into is contradictory.
+        let records = [
+            (
+                "accountRecord",
+                &self.account_record,
+                self.account_id.is_some(),
+            ),
+            (
+                "contactRecord",
+                &self.contact_record,
+                self.contact_id.is_some(),
+            ),
+            (
+                "opportunityRecord",
+                &self.opportunity_record,
+                self.opportunity_id.is_some() || self.do_not_create_opportunity,
+            ),
+        ];
+        for (element, record, merges) in records {
+            let Some(record) = record else { continue };
+            if merges {
+                return Err(Error::config(
+                    SERVICE,
+                    format!(
+                        "{element} describes a record to create; it cannot go with the id of \
+                         an existing one (or, for the opportunity, do_not_create_opportunity)"
+                    ),
+                ));
+            }
+            record.validate(element)?;
+        }
         Ok(())
     }
 
     /// The `<leadConverts>` element, fields in the partner WSDL's order, values escaped.
     fn to_xml(&self) -> String {
         let mut x = String::from("<urn:leadConverts>");
-        let mut el = |name: &str, value: &str| {
-            x.push_str(&format!("<urn:{name}>{}</urn:{name}>", escape(value)));
-        };
         if let Some(v) = &self.account_id {
-            el("accountId", v);
+            el(&mut x, "accountId", v);
+        }
+        if let Some(record) = &self.account_record {
+            record.write_xml(&mut x, "accountRecord", "Account");
         }
         if self.bypass_account_dedupe_check {
-            el("bypassAccountDedupeCheck", "true");
+            el(&mut x, "bypassAccountDedupeCheck", "true");
         }
         if self.bypass_contact_dedupe_check {
-            el("bypassContactDedupeCheck", "true");
+            el(&mut x, "bypassContactDedupeCheck", "true");
         }
         if let Some(v) = &self.contact_id {
-            el("contactId", v);
+            el(&mut x, "contactId", v);
         }
-        el("convertedStatus", &self.converted_status);
+        if let Some(record) = &self.contact_record {
+            record.write_xml(&mut x, "contactRecord", "Contact");
+        }
+        el(&mut x, "convertedStatus", &self.converted_status);
         el(
+            &mut x,
             "doNotCreateOpportunity",
             &self.do_not_create_opportunity.to_string(),
         );
-        el("leadId", &self.lead_id);
+        el(&mut x, "leadId", &self.lead_id);
         if let Some(v) = &self.opportunity_id {
-            el("opportunityId", v);
+            el(&mut x, "opportunityId", v);
         }
         if let Some(v) = &self.opportunity_name {
-            el("opportunityName", v);
+            el(&mut x, "opportunityName", v);
+        }
+        if let Some(record) = &self.opportunity_record {
+            record.write_xml(&mut x, "opportunityRecord", "Opportunity");
         }
         el(
+            &mut x,
             "overwriteLeadSource",
             &self.overwrite_lead_source.to_string(),
         );
         if let Some(v) = &self.owner_id {
-            el("ownerId", v);
+            el(&mut x, "ownerId", v);
         }
         el(
+            &mut x,
             "sendNotificationEmail",
             &self.send_notification_email.to_string(),
         );
         x.push_str("</urn:leadConverts>");
         x
     }
+}
+
+/// One `<urn:{name}>` element with its value escaped.
+fn el(x: &mut String, name: &str, value: &str) {
+    x.push_str(&format!("<urn:{name}>{}</urn:{name}>", escape(value)));
 }
 
 /// One `LeadConvertResult`.

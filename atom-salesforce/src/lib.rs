@@ -120,6 +120,7 @@ pub mod describe_cache;
 pub mod error;
 pub mod feed;
 pub mod identity;
+mod lead_record;
 pub mod leads;
 pub mod limits;
 pub mod models;
