@@ -5,12 +5,18 @@
 //! succeeded stays committed when another one fails (Salesforce offers no transaction
 //! across requests; use a Bulk API job or Composite for that). Its results are kept: the
 //! records of a request that failed as a whole get a failed result carrying the error.
+//!
+//! Records that met a locked row (`UNABLE_TO_LOCK_ROW` inside a 200 answer) are resent
+//! with backoff, as Salesforce advises: alone without `all_or_none`, as their whole chunk
+//! with it when the lock is the only reason the chunk rolled back.
 
+use atom_core::retry::random_jitter;
 use atom_core::{Error, Request, Result};
 use futures::{StreamExt as _, TryStreamExt as _};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::error::UNABLE_TO_LOCK_ROW;
 use crate::models::{SObject, SaveError, SaveResult};
 use crate::sobjects::collection_record;
 use crate::validate::{field_path, identifier, record_id};
@@ -62,33 +68,18 @@ impl Collections {
     /// get a failed [`SaveResult`] carrying the error, so the caller keeps every id that was
     /// created and retries only the failed ones. When no request got through, the error
     /// itself is returned.
-    async fn run<I: Sync>(
+    async fn run<I: Sync + Clone>(
         &self,
         items: &[I],
+        all_or_none: bool,
         request_for: impl Fn(&[I]) -> Result<Request> + Sync,
     ) -> Result<Vec<SaveResult>> {
-        let client = &self.client;
         let request_for = &request_for;
         let outcomes: Vec<(usize, Result<Vec<SaveResult>>)> =
             futures::stream::iter(items.chunks(MAX_PER_REQUEST))
                 .map(|chunk| async move {
-                    let expected = chunk.len();
-                    let outcome = async {
-                        let results: Vec<SaveResult> =
-                            client.send(request_for(chunk)?).await?.json()?;
-                        if results.len() != expected {
-                            return Err(Error::decode(
-                                SERVICE,
-                                format!(
-                                    "collections answered {} results for {expected} records",
-                                    results.len()
-                                ),
-                            ));
-                        }
-                        Ok(results)
-                    }
-                    .await;
-                    (expected, outcome)
+                    let outcome = self.send_chunk(chunk, all_or_none, request_for).await;
+                    (chunk.len(), outcome)
                 })
                 .buffered(self.concurrency)
                 .collect()
@@ -106,6 +97,64 @@ impl Collections {
                 Err(error) => vec![failed_result(&error); records],
             })
             .collect())
+    }
+
+    /// One chunk, then the records that met a locked row again.
+    ///
+    /// A 200 answer can carry `UNABLE_TO_LOCK_ROW` for single records (another transaction
+    /// held them); Salesforce advises retrying those. Without `all_or_none` only those
+    /// records are resent; with it, the whole chunk is, but only when the lock is all that
+    /// failed it (the others rolled back). Rounds and waits follow the client's retry policy;
+    /// when rounds run out the lock errors are the records' results.
+    async fn send_chunk<I: Clone>(
+        &self,
+        chunk: &[I],
+        all_or_none: bool,
+        request_for: &(impl Fn(&[I]) -> Result<Request> + Sync),
+    ) -> Result<Vec<SaveResult>> {
+        let mut results = self.send_records(chunk, request_for).await?;
+        let policy = self.client.api.retry_policy();
+        let mut attempt = 1;
+        loop {
+            let locked = locked_positions(&results, all_or_none);
+            if locked.is_empty() || attempt >= policy.max_attempts {
+                return Ok(results);
+            }
+            tokio::time::sleep(policy.backoff(attempt, random_jitter())).await;
+            attempt += 1;
+            let again: Vec<I> = locked
+                .iter()
+                .filter_map(|&i| chunk.get(i).cloned())
+                .collect();
+            let Ok(retried) = self.send_records(&again, request_for).await else {
+                return Ok(results);
+            };
+            for (position, result) in locked.into_iter().zip(retried) {
+                if let Some(slot) = results.get_mut(position) {
+                    *slot = result;
+                }
+            }
+        }
+    }
+
+    /// One request; its answer must hold a result for each record.
+    async fn send_records<I>(
+        &self,
+        records: &[I],
+        request_for: &(impl Fn(&[I]) -> Result<Request> + Sync),
+    ) -> Result<Vec<SaveResult>> {
+        let expected = records.len();
+        let results: Vec<SaveResult> = self.client.send(request_for(records)?).await?.json()?;
+        if results.len() != expected {
+            return Err(Error::decode(
+                SERVICE,
+                format!(
+                    "collections answered {} results for {expected} records",
+                    results.len()
+                ),
+            ));
+        }
+        Ok(results)
     }
 
     fn write_request(
@@ -131,7 +180,7 @@ impl Collections {
             .map(|r| collection_record(r, false))
             .collect::<Result<Vec<_>>>()?;
         let path = self.client.data_path("/composite/sobjects");
-        self.run(&bodies, |chunk| {
+        self.run(&bodies, all_or_none, |chunk| {
             let request = Request::post(path.clone())
                 .operation("collections.create")
                 .path_template("/services/data/vXX.X/composite/sobjects");
@@ -151,7 +200,7 @@ impl Collections {
             .map(|r| collection_record(r, true))
             .collect::<Result<Vec<_>>>()?;
         let path = self.client.data_path("/composite/sobjects");
-        self.run(&bodies, |chunk| {
+        self.run(&bodies, all_or_none, |chunk| {
             let request = Request::patch(path.clone())
                 .operation("collections.update")
                 .path_template("/services/data/vXX.X/composite/sobjects");
@@ -184,7 +233,7 @@ impl Collections {
         let path = self
             .client
             .data_path(&format!("/composite/sobjects/{object}/{field}"));
-        self.run(&bodies, |chunk| {
+        self.run(&bodies, all_or_none, |chunk| {
             let request = Request::patch(path.clone())
                 .operation("collections.upsert")
                 .path_template("/services/data/vXX.X/composite/sobjects/{object}/{field}");
@@ -200,7 +249,7 @@ impl Collections {
             .map(|id| record_id(id))
             .collect::<Result<Vec<_>>>()?;
         let path = self.client.data_path("/composite/sobjects");
-        self.run(&ids, |chunk| {
+        self.run(&ids, all_or_none, |chunk| {
             Ok(Request::delete(path.clone())
                 .query("ids", chunk.join(","))
                 .query("allOrNone", all_or_none.to_string())
@@ -274,6 +323,41 @@ struct CollectionBody<'a> {
     all_or_none: bool,
     records: &'a [Value],
 }
+
+/// Where a chunk's results call for a resend because of a locked row (see
+/// [`Collections::send_chunk`]).
+fn locked_positions(results: &[SaveResult], all_or_none: bool) -> Vec<usize> {
+    let code_is = |error: &SaveError, code: &str| error.status_code.as_deref() == Some(code);
+    if all_or_none {
+        let only_locks = results.iter().all(|r| {
+            !r.success
+                && r.errors.iter().all(|e| {
+                    code_is(e, UNABLE_TO_LOCK_ROW) || code_is(e, ALL_OR_NONE_OPERATION_ROLLED_BACK)
+                })
+        });
+        let any_lock = results
+            .iter()
+            .any(|r| r.errors.iter().any(|e| code_is(e, UNABLE_TO_LOCK_ROW)));
+        return if only_locks && any_lock {
+            (0..results.len()).collect()
+        } else {
+            Vec::new()
+        };
+    }
+    results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            !r.success
+                && !r.errors.is_empty()
+                && r.errors.iter().all(|e| code_is(e, UNABLE_TO_LOCK_ROW))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The code of every record of an `allOrNone` request that failed because another did.
+const ALL_OR_NONE_OPERATION_ROLLED_BACK: &str = "ALL_OR_NONE_OPERATION_ROLLED_BACK";
 
 /// The result given to each record of a request that failed as a whole.
 fn failed_result(error: &Error) -> SaveResult {
