@@ -82,7 +82,7 @@
 //! | feature | where | example |
 //! |---|---|---|
 //! | sign-in | [`auth`] | web-server flow, JWT bearer, client credentials |
-//! | who, sign-out | [`identity`] | `client.userinfo()`, `client.revoke_token(&refresh)` |
+//! | who, sign-out | [`identity`] | `client.userinfo()`, `client.identity(&id_url)`, `client.revoke_token(&refresh)` |
 //! | records | [`sobjects::SObjects`] | `client.accounts().create(&account)` |
 //! | any object | [`Client::sobject`] | `client.sobject("Invoice__c").get(id, &["Amount__c"])` |
 //! | SOQL | [`soql`], [`Client::query`] | `client.query::<Account>(&soql)` (a stream) |
