@@ -23,6 +23,7 @@
 //! | [`retry`] | the pure retry decision, `Retry-After` parsing |
 //! | [`RateLimiter`] | token bucket, concurrency cap, pause until reset, per tenant; optionally a [`SharedBudget`] across processes |
 //! | [`Paginator`] | one `Stream` of items over any page scheme, with checkpoints |
+//! | [`StreamingResponse`], [`StreamBody`] | large bodies streamed both ways: downloads read chunk by chunk, uploads from a reader |
 //! | [`auth`] | static credentials, OAuth 2.0 (PKCE + state), [`TokenStore`], [`TokenManager`] |
 //! | [`webhook`] | HMAC-SHA256 verification primitives with rotation and tolerance |
 //! | [`feed`], [`CheckpointStore`] | change feeds that resume from a saved checkpoint |

@@ -251,3 +251,28 @@ fn debug_shows_the_kind_and_length_of_a_streamed_body_never_its_bytes() {
     let request = Request::post("/files").body(body);
     assert!(!format!("{request:?}").contains("secret"));
 }
+
+#[tokio::test]
+async fn a_server_that_never_answers_a_streaming_call_times_out_and_is_retried() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let seen = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let _held = socket;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    let client = client(&format!("http://{addr}"), 1024);
+    let err = client
+        .send_streaming(Request::get("/silent"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    // A GET that timed out is retried: the policy allows 3 attempts.
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+}
