@@ -19,7 +19,10 @@
 //! # Limits
 //!
 //! * HubSpot keeps archived records **90 days** ([`ARCHIVE_RETENTION`]); a checkpoint older
-//!   than that is a `FeedGap` error before any request. A record restored from the bin
+//!   than that is a `FeedGap` error before any request. A run that reads the bin to its end
+//!   moves the feed's checkpoint to [`SETTLE`] before the run's start when no deletion came
+//!   after that, so a type with no deletion for 90 days still resumes without a gap. (This
+//!   trusts the local clock to within a few minutes of HubSpot's.) A record restored from the bin
 //!   leaves it (and comes back in the records feed).
 //! * Each run reads the whole bin: poll it less often than the records feed. At most
 //!   [`MAX_DELETIONS`] deletions are held for one run; more is an error (start from a
@@ -28,7 +31,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use atom_core::feed::{Change, ChangeFeed, ChangeKind, FeedCheckpoint, FeedGap};
+use atom_core::feed::{Change, ChangeFeed, ChangeKind, FeedCheckpoint, FeedGap, FeedPosition};
 use atom_core::{Error, Page, Result};
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt as _;
@@ -46,6 +49,10 @@ pub const ARCHIVE_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
 
 /// The most deletions one run holds before yielding them.
 pub const MAX_DELETIONS: usize = 100_000;
+
+/// How far before a run's start its end position is put: archives HubSpot has not listed
+/// yet, and clock differences, fall after it.
+pub const SETTLE: Duration = Duration::from_secs(5 * 60);
 
 /// The most ids a checkpoint's `seen` may hold.
 const MAX_SEEN: usize = 1_000;
@@ -70,6 +77,8 @@ struct Walk {
     seen: Vec<String>,
     /// The run's start: later archives are the next run's.
     until: DateTime<Utc>,
+    /// Where the run stands once it has handed everything out.
+    position: FeedPosition,
 }
 
 impl Walk {
@@ -121,6 +130,12 @@ impl Walk {
             );
             changes.push(change.with_checkpoint(checkpoint));
         }
+        let settle = chrono::Duration::from_std(SETTLE).unwrap_or(chrono::Duration::zero());
+        let settled = self.until - settle;
+        if at < settled {
+            self.position
+                .advance(FeedCheckpoint::new(self.feed.clone()).with_at(settled));
+        }
         Ok(Page::new(changes, None))
     }
 }
@@ -155,6 +170,7 @@ fn start(objects: &Objects, properties: &[String], checkpoint: &FeedCheckpoint) 
         since,
         seen: checkpoint.seen.clone(),
         until: now,
+        position: FeedPosition::default(),
     })
 }
 
@@ -184,6 +200,7 @@ impl Objects {
             Ok(walk) => Arc::new(walk),
             Err(e) => return ChangeFeed::failed(e),
         };
+        let position = walk.position.clone();
         ChangeFeed::walk(
             SERVICE,
             checkpoint,
@@ -191,5 +208,6 @@ impl Objects {
             walk,
             |walk, _| async move { walk.fetch().await },
         )
+        .with_position(position)
     }
 }

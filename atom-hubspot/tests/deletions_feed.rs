@@ -208,3 +208,44 @@ async fn bad_starts_fail_before_any_request() {
     }
     assert!(requests(&server).await.is_empty());
 }
+
+/// A run that reads the bin to its end moves the checkpoint to a few minutes before its
+/// start, so a type with no deletion for longer than the 90 days HubSpot keeps still
+/// resumes; a deletion inside those minutes keeps its own checkpoint.
+#[tokio::test]
+async fn a_run_to_the_end_moves_the_checkpoint_past_a_quiet_spell() {
+    let bin = Bin::default();
+    bin.0.lock().unwrap().push((1, ago(88)));
+    let (_server, hubspot) = serve(&bin).await;
+    let deals = hubspot.deals();
+    let since = Utc::now() - chrono::Duration::days(89);
+    let before = Utc::now();
+    let mut feed = deals.deletions_feed(&[], since);
+    let mut handed = Vec::new();
+    while let Some(change) = feed.try_next().await.unwrap() {
+        handed.push(change.object_id);
+    }
+    assert_eq!(handed, ["1"]);
+    let moved = feed.checkpoint().unwrap().clone();
+    let settle = chrono::Duration::from_std(atom_hubspot::deletions_feed::SETTLE).unwrap();
+    let at = moved.at.unwrap();
+    assert!(at >= before - settle && at <= Utc::now() - settle, "{at}");
+    assert!(moved.seen.is_empty());
+
+    // The checkpoint is minutes old, not 88 days: a later run resumes well inside the
+    // horizon. A deletion two minutes ago comes in that run, with its own checkpoint.
+    let recent = Utc::now() - chrono::Duration::minutes(2);
+    bin.0.lock().unwrap().push((2, recent.timestamp_millis()));
+    let mut feed = deals.deletions_feed_from(&[], &moved);
+    let mut next = Vec::new();
+    while let Some(change) = feed.try_next().await.unwrap() {
+        next.push(change.object_id);
+    }
+    assert_eq!(next, ["2"]);
+    let kept = feed.checkpoint().unwrap();
+    assert_eq!(kept.seen, ["2"]);
+    assert_eq!(
+        kept.at.map(|t| t.timestamp_millis()),
+        Some(recent.timestamp_millis())
+    );
+}
