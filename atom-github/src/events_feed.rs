@@ -30,7 +30,10 @@
 //!   request. A checkpoint whose event GitHub no longer serves (pushed out by 300 later
 //!   events, or aged out) is a `FeedGap` error once the walk has read all GitHub serves
 //!   without finding it or an older event; so is a start time older than the oldest of
-//!   300 events served. The error comes instead of any change: resynchronise (list the
+//!   300 events served. A walk that reads to its end with no event in the last
+//!   [`SETTLE`] (6 hours, GitHub's longest event latency) before GitHub's `Date` moves the
+//!   feed's checkpoint to that time, so a repository quiet for 90 days still resumes
+//!   without a gap. The error comes instead of any change: resynchronise (list the
 //!   issues, pulls, refs you follow) and start a new feed. Poll a busy repository often.
 //! * GitHub: "This API is not built to serve real-time use cases. Depending on the time of
 //!   day, event latency can be anywhere from 30s to 6h." An event that shows up in the
@@ -83,7 +86,9 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use atom_core::feed::{Change, ChangeFeed, ChangeKind, FeedCheckpoint, FeedGap};
+use atom_core::feed::{
+    Change, ChangeFeed, ChangeKind, FeedCheckpoint, FeedGap, FeedPosition, settled_before,
+};
 use atom_core::{Error, Page, Request, Result};
 use chrono::{DateTime, Timelike as _, Utc};
 use serde::{Deserialize, Serialize};
@@ -107,6 +112,10 @@ pub const EVENT_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
 pub const MAX_EVENTS: usize = 300;
 
 const TEMPLATE: &str = "/repos/{owner}/{repo}/events";
+
+/// How long before GitHub's clock the end of a quiet walk puts the feed's position: the
+/// documented longest event latency, so an event still on its way falls after it.
+pub const SETTLE: Duration = Duration::from_secs(6 * 60 * 60);
 
 /// How far in the future a checkpoint's time may be (clock skew) before it is refused.
 const FUTURE_SKEW: chrono::Duration = chrono::Duration::minutes(5);
@@ -291,6 +300,8 @@ struct Walk {
     pages: Mutex<Vec<Vec<RepoEvent>>>,
     /// Events served so far, per page (to tell the 300 horizon).
     served: Mutex<Vec<usize>>,
+    /// Where the walk stands once it has handed everything out.
+    position: FeedPosition,
 }
 
 fn horizon() -> DateTime<Utc> {
@@ -393,6 +404,12 @@ impl Walk {
             change.checkpoint = checkpoint;
             changes.push(change);
         }
+        let newest = changes.last().map_or(self.since, |c| c.at);
+        let settled = settled_before(&response.headers, SETTLE);
+        if newest < settled {
+            self.position
+                .advance(FeedCheckpoint::new(EVENTS_FEED).with_at(settled));
+        }
         Ok(Page::new(changes, None))
     }
 }
@@ -452,6 +469,7 @@ fn start(
         poll: params.poll_interval.clone(),
         pages: Mutex::default(),
         served: Mutex::default(),
+        position: FeedPosition::default(),
     })
 }
 
@@ -464,6 +482,7 @@ fn events_feed(
         Ok(walk) => Arc::new(walk),
         Err(e) => return ChangeFeed::failed(e),
     };
+    let position = walk.position.clone();
     let first = serde_json::to_string(&Step { page: 0, url: None }).unwrap_or_default();
     ChangeFeed::walk(
         SERVICE,
@@ -472,4 +491,5 @@ fn events_feed(
         walk,
         |walk, cursor| async move { walk.fetch(cursor).await },
     )
+    .with_position(position)
 }

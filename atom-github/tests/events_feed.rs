@@ -662,3 +662,45 @@ proptest::proptest! {
         });
     }
 }
+
+/// A walk with no event in GitHub's last six hours moves the checkpoint to six hours
+/// before GitHub's clock, so a repository quiet for 90 days still resumes; an event inside
+/// those hours keeps its own checkpoint.
+#[tokio::test]
+async fn a_quiet_walk_moves_the_checkpoint_past_the_quiet_spell() {
+    let timeline = Timeline::default();
+    let long_ago = Utc::now() - chrono::Duration::days(80);
+    timeline.events.lock().unwrap().push((
+        1_000,
+        long_ago,
+        "IssuesEvent",
+        json!({"action": "edited", "issue": {"number": 1}}),
+    ));
+    let (_server, github) = serve(&timeline, common::builder).await;
+    let events = github.repo_events("o", "r");
+    let before = Utc::now();
+    let mut feed = events.feed_from(&EventFeedParams::new(), &after(1_000, long_ago));
+    assert!(feed.try_next().await.unwrap().is_none());
+    let moved = feed.checkpoint().unwrap().clone();
+    let settle = chrono::Duration::from_std(atom_github::events_feed::SETTLE).unwrap();
+    let at = moved.at.unwrap();
+    assert!(
+        at >= before - settle - chrono::Duration::seconds(2) && at <= Utc::now() - settle,
+        "{at}"
+    );
+    assert_eq!(moved.cursor, None);
+
+    // A later run from there takes the event of a minute ago and keeps its checkpoint.
+    let recent = Utc::now() - chrono::Duration::minutes(1);
+    timeline.events.lock().unwrap().push((
+        1_001,
+        recent,
+        "IssuesEvent",
+        json!({"action": "edited", "issue": {"number": 2}}),
+    ));
+    let mut feed = events.feed_from(&EventFeedParams::new(), &moved);
+    let change = feed.try_next().await.unwrap().unwrap();
+    assert_eq!(change.object.id, "1001");
+    assert!(feed.try_next().await.unwrap().is_none());
+    assert_eq!(feed.checkpoint().unwrap().cursor.as_deref(), Some("1001"));
+}
