@@ -10,8 +10,9 @@
 //! streams, aggregate queries and sales analytics, sObject Collections with automatic
 //! chunking, Composite and Composite Graph, Bulk API 2.0 ingest and query jobs, lead
 //! conversion (SOAP `convertLead()`), opportunity stage advance checked against the
-//! picklist, files (`ContentVersion` uploads streamed from a reader, `ContentDocumentLink`s,
-//! blob downloads chunk by chunk: [`files`]), the `limits` resource, a change feed per object that resumes from a
+//! picklist, files (`ContentVersion` uploads streamed from a reader,
+//! `ContentDocumentLink`s, blob downloads chunk by chunk: [`files`]), the `limits`
+//! resource, a change feed per object that resumes from a
 //! checkpoint ([`feed`]), and Outbound Message parsing (filtered by org id; Salesforce does not sign them).
 //!
 //! **What it does not:** no Streaming API / Pub/Sub API (long-lived subscriptions belong to

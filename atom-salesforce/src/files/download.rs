@@ -19,7 +19,7 @@ use crate::SERVICE;
 ///
 /// ```no_run
 /// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
-/// let mut download = client.files().download_attachment("00PD000000Abc12MAA").await?;
+/// let mut download = client.files().download_attachment("00PD000000Abc12MAB").await?;
 /// println!("{:?}, {:?} bytes", download.content_type(), download.content_length());
 /// while let Some(chunk) = download.chunk().await? {
 ///     // hash, scan or forward `chunk`

@@ -7,22 +7,24 @@
 //! that share it with records, users, groups or libraries.
 //!
 //! ```no_run
-//! # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
+//! # async fn demo(
+//! #     client: atom_salesforce::Client,
+//! #     file: tokio::io::Empty,
+//! #     out: &mut tokio::io::Sink,
+//! # ) -> atom_core::Result<()> {
 //! use atom_salesforce::files::{FileUpload, NewLink, NewVersion, ShareType, Visibility};
 //! use futures::TryStreamExt as _;
 //! let files = client.files();
 //!
-//! // Upload a file linked to an account at once (the account gets a link with ShareType I).
-//! let file = tokio::fs::File::open("report.pdf").await.map_err(|e| {
-//!     atom_core::Error::config("salesforce", format!("open: {e}"))
-//! })?;
-//! let length = file.metadata().await.map(|m| m.len()).unwrap_or_default();
+//! // Upload a file (any tokio AsyncRead: an open tokio::fs::File, a socket) linked to an
+//! // account at once, with its exact length.
+//! let length = 1_048_576;
 //! let version = NewVersion::new("Q1 report", "report.pdf").link_to("001D000000IqhSLIAZ");
 //! let upload = FileUpload::from_reader(file, length).content_type("application/pdf");
 //! let version_id = files.upload(&version, upload).await?;
 //! let document_id = files.content_document_id(&version_id).await?;
 //!
-//! // Share it with a user as well.
+//! // Share it with a user as well, and list where it is shared.
 //! let link = NewLink::new(&document_id, "005D0000001GiU7IAK")
 //!     .share_type(ShareType::Collaborator)
 //!     .visibility(Visibility::AllUsers);
@@ -30,10 +32,7 @@
 //! let links: Vec<_> = files.links_of_document(&document_id)?.try_collect().await?;
 //!
 //! // Download it into any AsyncWrite, chunk by chunk.
-//! let mut out = tokio::fs::File::create("copy.pdf").await.map_err(|e| {
-//!     atom_core::Error::config("salesforce", format!("create: {e}"))
-//! })?;
-//! let written = files.download_version(&version_id).await?.copy_to(&mut out).await?;
+//! let written = files.download_version(&version_id).await?.copy_to(out).await?;
 //! # let _ = (links, written); Ok(()) }
 //! ```
 //!
