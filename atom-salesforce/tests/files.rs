@@ -690,3 +690,38 @@ fn an_upload_never_shows_its_bytes() {
         "FileUpload(application/octet-stream, 14 bytes, bytes)"
     );
 }
+
+/// Accepts connections and never answers (nor reads the body).
+async fn silent_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn an_upload_that_runs_out_of_time_says_how_to_give_it_more() {
+    let base = silent_server().await;
+    let sf = Client::builder()
+        .base_url(base)
+        .access_token(Secret::new("00Dx0000000BV7z!static"))
+        .retry_policy(fast_retry().deadline(None))
+        .timeout(std::time::Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    let upload =
+        FileUpload::from_bytes(pattern(1000)).timeout(std::time::Duration::from_millis(200));
+    let err = sf
+        .files()
+        .upload(&NewVersion::new("Slow", "slow.bin"), upload)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert!(err.message().contains("uploading 1000 bytes"), "{err}");
+    assert!(err.message().contains("FileUpload::timeout"), "{err}");
+}

@@ -100,9 +100,15 @@ impl Files {
     /// not the declared one breaks the upload off (a `Network` error). A one-time reader
     /// ([`FileUpload::from_reader`]) is not sent again after a failed attempt; bytes and
     /// [`FileUpload::reopenable`] sources are.
+    ///
+    /// One attempt, upload included, must end within the request's timeout (the client's,
+    /// 30 s unless set, or [`FileUpload::timeout`]) and the client's retry deadline (60 s
+    /// by default): for large files set both, e.g. a client built with
+    /// `.retry_policy(RetryPolicy::default().deadline(None))`. A `Timeout` error says so.
     pub async fn upload(&self, version: &NewVersion, file: FileUpload) -> Result<String> {
         let json = version.to_json()?;
         let timeout = file.timeout_value();
+        let file_bytes = file.length();
         let (content_type, body) = multipart::encode(&json, &version.path_on_client, file)?;
         let body = match body {
             multipart::Encoded::Bytes(bytes) => Body::Raw {
@@ -123,7 +129,21 @@ impl Files {
         if let Some(timeout) = timeout {
             request = request.timeout(timeout);
         }
-        let saved: SaveResult = self.client.send(request).await?.json()?;
+        let response = self.client.send(request).await.map_err(|e| {
+            if e.kind() == ErrorKind::Timeout {
+                // The usual cause is a large file under the default limits: say which.
+                let hint = format!(
+                    "{} (uploading {file_bytes} bytes: allow the time it needs with \
+                     FileUpload::timeout and a client retry policy whose deadline is long \
+                     enough)",
+                    e.message()
+                );
+                e.with_message(hint)
+            } else {
+                e
+            }
+        })?;
+        let saved: SaveResult = response.json()?;
         created_id(saved, "ContentVersion")
     }
 

@@ -133,8 +133,9 @@ impl FileUpload {
     }
 
     /// How long one attempt may take, upload included (default: the client's timeout,
-    /// 30 s unless set). Give a large file the time its bytes need; the retry policy's
-    /// overall deadline, when it has one, still caps it.
+    /// 30 s unless set). Give a large file the time its bytes need. The client's retry
+    /// policy deadline (60 s by default) still caps every attempt, so a client for large
+    /// uploads needs a longer one (or none: `RetryPolicy::default().deadline(None)`).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
