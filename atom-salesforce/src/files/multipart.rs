@@ -248,8 +248,13 @@ fn random_hex() -> String {
 
 /// A fresh boundary that occurs in none of `texts` (the parts' caller-given contents).
 pub(crate) fn pick_boundary(texts: &[&[u8]]) -> Result<String> {
+    pick_boundary_from(texts, || format!("atom-sf-{}", random_hex()))
+}
+
+/// [`pick_boundary`] with the candidates from `next` (tests give clashing ones).
+fn pick_boundary_from(texts: &[&[u8]], mut next: impl FnMut() -> String) -> Result<String> {
     for _ in 0..BOUNDARY_TRIES {
-        let boundary = format!("atom-sf-{}", random_hex());
+        let boundary = next();
         let needle = boundary.as_bytes();
         let clash = texts
             .iter()

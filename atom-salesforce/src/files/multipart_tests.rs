@@ -53,6 +53,16 @@ fn boundaries_are_fresh_and_avoid_the_parts_contents() {
 }
 
 #[test]
+fn a_boundary_found_in_the_json_part_is_replaced_and_a_lasting_clash_refused() {
+    let json: &[u8] = br#"{"Title":"--atom-sf-1 clash"}"#;
+    let mut candidates = ["atom-sf-1", "atom-sf-2"].into_iter().map(str::to_owned);
+    let picked = pick_boundary_from(&[json], || candidates.next().unwrap()).unwrap();
+    assert_eq!(picked, "atom-sf-2");
+    let err = pick_boundary_from(&[json], || "atom-sf-1".to_owned()).unwrap_err();
+    assert_eq!(err.kind(), atom_core::ErrorKind::Config);
+}
+
+#[test]
 fn content_types_that_cannot_be_a_header_are_refused() {
     for bad in ["", " ", "text/plain\r\nX-Evil: 1", "tëxt/plain"] {
         assert!(check_content_type(bad).is_err(), "{bad:?}");
@@ -75,6 +85,7 @@ proptest! {
         let version = crate::files::NewVersion::new(title, filename.clone());
         let json = serde_json::to_vec(&version).unwrap();
         let escaped = escape_filename(&filename);
+        prop_assert!(!escaped.contains(['"', '\\']) && !escaped.chars().any(|c| c.is_ascii_control()));
         let boundary = pick_boundary(&[&json, escaped.as_bytes(), content_type.as_bytes()])
             .unwrap();
         let framing = Framing::new(&json, &filename, &content_type, &boundary);
