@@ -10,7 +10,9 @@
 //! streams, aggregate queries and sales analytics, sObject Collections with automatic
 //! chunking, Composite and Composite Graph, Bulk API 2.0 ingest and query jobs, lead
 //! conversion (SOAP `convertLead()`), opportunity stage advance checked against the
-//! picklist, the `limits` resource, a change feed per object that resumes from a
+//! picklist, files (`ContentVersion` uploads streamed from a reader,
+//! `ContentDocumentLink`s, blob downloads chunk by chunk: [`files`]), the `limits`
+//! resource, a change feed per object that resumes from a
 //! checkpoint ([`feed`]), and Outbound Message parsing (filtered by org id; Salesforce does not sign them).
 //!
 //! **What it does not:** no Streaming API / Pub/Sub API (long-lived subscriptions belong to
@@ -90,6 +92,7 @@
 //! | many records | [`collections`] | `client.collections().create(&contacts, false)` |
 //! | related writes | [`composite`] | `CompositeRequest::new(true).create(..)` |
 //! | millions of records | [`bulk`] | `client.bulk().ingest("Account", Insert, None, &csv)` |
+//! | files | [`files`] | `client.files().upload(&NewVersion::new(title, "a.pdf"), FileUpload::from_reader(file, len))` |
 //! | lead conversion | [`leads`] | `client.leads().convert(&[LeadConvert::new(id, status)])` |
 //! | stage advance | [`opportunities`] | `client.opportunities().advance_stage(id, "Closed Won")` |
 //! | describe cache | [`describe_cache`] | `client.describe_cached("Invoice__c")`, `client.invalidate_describe(..)` |
@@ -119,6 +122,7 @@ mod composite_graph;
 pub mod describe_cache;
 pub mod error;
 pub mod feed;
+pub mod files;
 pub mod identity;
 mod lead_record;
 pub mod leads;
