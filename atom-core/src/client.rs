@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use futures::future::Either;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use tokio::time::Instant;
 use tracing::Instrument as _;
@@ -19,7 +20,7 @@ use crate::request::is_credential_header;
 use crate::retry::{Decision, Failure, RetryPolicy, random_jitter};
 use crate::{
     ApiResponse, Body, Error, ErrorKind, RateLimitSnapshot, Request, ResponseMeta, Result,
-    StreamingResponse,
+    StreamBody, StreamingResponse,
 };
 
 /// Sends [`Request`]s: rate-limit permit, credentials (refreshed when due), the HTTP call,
@@ -541,7 +542,11 @@ impl ApiClient {
                     auth,
                 ));
             }
-            timeout = timeout.min(left);
+            // A streamed upload is timed by its progress: the deadline does not cut one
+            // that is moving (it still stops retries).
+            if !matches!(request.body, Body::Stream(_)) {
+                timeout = timeout.min(left);
+            }
         }
 
         let attempt_started = Instant::now();
@@ -565,6 +570,19 @@ impl ApiClient {
                         ErrorKind::Timeout,
                         service,
                         format!("no response in time (attempt {attempt})"),
+                    );
+                    let failure = Failure::Timeout;
+                    return Ok((AttemptOutcome::Failed { error, failure }, auth));
+                }
+                Err(HopError::Stalled) => {
+                    let error = Error::new(
+                        ErrorKind::Timeout,
+                        service,
+                        format!(
+                            "the upload made no progress for {timeout:?}: the server took no \
+                             more of the body, or did not answer after its end (attempt \
+                             {attempt})"
+                        ),
                     );
                     let failure = Failure::Timeout;
                     return Ok((AttemptOutcome::Failed { error, failure }, auth));
@@ -634,7 +652,27 @@ impl ApiClient {
         let limit = request
             .max_response_bytes
             .unwrap_or(inner.max_response_bytes);
-        let body = match read_body(response, limit).await {
+        // An upload's hops run without reqwest's whole-exchange timeout: time the answer here
+        // (only there: a timer per call costs the other calls).
+        let read = if matches!(request.body, Body::Stream(_)) {
+            tokio::time::timeout(timeout, read_body(response, limit))
+                .await
+                .ok()
+        } else {
+            Some(read_body(response, limit).await)
+        };
+        let Some(read) = read else {
+            let error = Error::new(
+                ErrorKind::Timeout,
+                service,
+                format!("the response body did not arrive in time (attempt {attempt})"),
+            )
+            .with_status(status.as_u16())
+            .with_request_id_opt(request_id);
+            let failure = Failure::Timeout;
+            return Ok((AttemptOutcome::Failed { error, failure }, auth));
+        };
+        let body = match read {
             Ok(b) => Some(b),
             Err(BodyError::Transport(e)) => {
                 let outcome = transport_failure(service, e, attempt);
@@ -729,9 +767,14 @@ impl ApiClient {
     ) -> std::result::Result<reqwest::Response, HopError> {
         let inner = &self.inner;
         let mut builder = inner.http.request(hop.method.clone(), hop.url.clone());
-        // reqwest's timeout runs until the body is read; a streamed body is read later, one
-        // chunk at a time with its own wait, so only the headers are timed here.
-        if mode == BodyMode::Buffered {
+        let upload = match &request.body {
+            Body::Stream(stream) if hop.keep_body => Some(stream),
+            _ => None,
+        };
+        // reqwest's timeout runs until the answer's body is read. A streamed answer is read
+        // later, one chunk at a time with its own wait, and an upload is timed by its
+        // progress, so neither gets it.
+        if mode == BodyMode::Buffered && upload.is_none() {
             builder = builder.timeout(timeout);
         }
         if hop.credentials {
@@ -769,12 +812,35 @@ impl ApiClient {
             }
             _ => {}
         }
-        match mode {
-            BodyMode::Buffered => builder.send().await.map_err(HopError::Transport),
-            BodyMode::Streaming => match tokio::time::timeout(timeout, builder.send()).await {
-                Ok(sent) => sent.map_err(HopError::Transport),
-                Err(_) => Err(HopError::NoHeaders),
-            },
+        match (upload, mode) {
+            (Some(stream), _) => watch_upload(builder.send(), stream, timeout).await,
+            (None, BodyMode::Buffered) => builder.send().await.map_err(HopError::Transport),
+            (None, BodyMode::Streaming) => {
+                match tokio::time::timeout(timeout, builder.send()).await {
+                    Ok(sent) => sent.map_err(HopError::Transport),
+                    Err(_) => Err(HopError::NoHeaders),
+                }
+            }
+        }
+    }
+}
+
+/// Waits for the answer to an upload for as long as its body keeps moving: it fails when
+/// no chunk was taken for `idle`, or no answer came `idle` after the last one.
+async fn watch_upload(
+    send: impl Future<Output = std::result::Result<reqwest::Response, reqwest::Error>>,
+    body: &StreamBody,
+    idle: Duration,
+) -> std::result::Result<reqwest::Response, HopError> {
+    let mut send = std::pin::pin!(send);
+    loop {
+        let timer = std::pin::pin!(tokio::time::sleep_until(body.last_progress() + idle));
+        match futures::future::select(send.as_mut(), timer).await {
+            Either::Left((sent, _)) => return sent.map_err(HopError::Transport),
+            Either::Right(((), _)) if body.last_progress() + idle <= Instant::now() => {
+                return Err(HopError::Stalled);
+            }
+            Either::Right(_) => {}
         }
     }
 }
@@ -784,6 +850,8 @@ enum HopError {
     Transport(reqwest::Error),
     /// A streaming call's headers did not come in time.
     NoHeaders,
+    /// An upload stopped moving, or its answer did not come after it.
+    Stalled,
     /// A one-time streamed body was taken by an earlier hop or attempt.
     BodyGone,
 }

@@ -4,25 +4,30 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use futures::Stream;
+use futures::{Stream, StreamExt as _};
 use tokio::io::{AsyncRead, ReadBuf};
+use tokio::time::Instant;
 
 /// How many bytes one read of an [`AsyncRead`] source asks for.
 const READ_CHUNK: usize = 64 * 1024;
 
-type MakeBody = dyn Fn() -> Option<reqwest::Body> + Send + Sync;
-
 /// A request body produced while it is sent, so a 2 GB file never sits in memory.
 ///
-/// A body made [`once`](Self::once) (from a stream or a reader) can be sent one time: the
-/// client does not retry a call whose body is gone (after a 503, a dropped connection or a
-/// 401 refresh), and returns that attempt's error instead. A body made
-/// [`replayable`](Self::replayable) is rebuilt for every attempt (reopen the file), so the
-/// retry policy applies as to any other body.
+/// A body made from a stream or a reader ([`from_stream`](Self::from_stream),
+/// [`from_reader`](Self::from_reader)) can be sent one time: the client does not retry a
+/// call whose body is gone (after a 503, a dropped connection or a 401 refresh), and
+/// returns that attempt's error instead. A body made [`replayable`](Self::replayable) is
+/// rebuilt for every attempt (reopen the file), so the retry policy applies as to any other
+/// body.
+///
+/// The request's timeout is a wait for progress, not a cap on the whole upload: an attempt
+/// fails with `Timeout` when no byte of the body is taken for that long, or when no answer
+/// comes that long after the last one. So a large file needs no larger timeout, and the
+/// retry policy's deadline does not cut an upload that is moving.
 ///
 /// With a known `length` the request carries `Content-Length` (some servers refuse chunked
 /// uploads); without one it is sent chunked.
@@ -39,12 +44,16 @@ pub struct StreamBody {
     content_type: Cow<'static, str>,
     length: Option<u64>,
     source: Source,
+    progress: Arc<Progress>,
 }
+
+type Chunks = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
+type MakeChunks = dyn Fn() -> Option<Chunks> + Send + Sync;
 
 #[derive(Clone)]
 enum Source {
-    Once(Arc<Mutex<Option<reqwest::Body>>>),
-    Replayable(Arc<MakeBody>),
+    Once(Arc<Mutex<Option<Chunks>>>),
+    Replayable(Arc<MakeChunks>),
 }
 
 impl fmt::Debug for StreamBody {
@@ -56,30 +65,30 @@ impl fmt::Debug for StreamBody {
     }
 }
 
-impl StreamBody {
-    /// A body that can be sent one time.
-    pub fn once(
-        content_type: impl Into<Cow<'static, str>>,
-        length: Option<u64>,
-        body: reqwest::Body,
-    ) -> Self {
-        Self {
-            content_type: content_type.into(),
-            length,
-            source: Source::Once(Arc::new(Mutex::new(Some(body)))),
-        }
-    }
+fn boxed<S, B>(stream: S) -> Chunks
+where
+    S: Stream<Item = io::Result<B>> + Send + 'static,
+    B: Into<Bytes>,
+{
+    Box::pin(stream.map(|chunk| chunk.map(Into::into)))
+}
 
+impl StreamBody {
     /// A body read from a stream of chunks, sent one time.
-    pub fn from_stream<S>(
+    pub fn from_stream<S, B>(
         content_type: impl Into<Cow<'static, str>>,
         length: Option<u64>,
         stream: S,
     ) -> Self
     where
-        S: Stream<Item = io::Result<Bytes>> + Send + 'static,
+        S: Stream<Item = io::Result<B>> + Send + 'static,
+        B: Into<Bytes>,
     {
-        Self::once(content_type, length, reqwest::Body::wrap_stream(stream))
+        Self::with(
+            content_type,
+            length,
+            Source::Once(Arc::new(Mutex::new(Some(boxed(stream))))),
+        )
     }
 
     /// A body read from `reader` in 64 KiB pieces, sent one time.
@@ -94,21 +103,33 @@ impl StreamBody {
         Self::from_stream(content_type, length, ReaderStream::new(reader))
     }
 
-    /// A body rebuilt for every attempt by `make` (which reopens its source), so the call can
-    /// be retried like one with an in-memory body. `make` returning `None` (the source can no
-    /// longer be opened) ends the call with the last attempt's error.
-    pub fn replayable<F>(
+    /// A body whose stream `make` builds afresh for every attempt (reopening its source),
+    /// so the call can be retried like one with an in-memory body. `make` returning `None`
+    /// (the source can no longer be opened) ends the call with the last attempt's error.
+    pub fn replayable<F, S, B>(
         content_type: impl Into<Cow<'static, str>>,
         length: Option<u64>,
         make: F,
     ) -> Self
     where
-        F: Fn() -> Option<reqwest::Body> + Send + Sync + 'static,
+        F: Fn() -> Option<S> + Send + Sync + 'static,
+        S: Stream<Item = io::Result<B>> + Send + 'static,
+        B: Into<Bytes>,
     {
+        let make = move || make().map(boxed);
+        Self::with(content_type, length, Source::Replayable(Arc::new(make)))
+    }
+
+    fn with(
+        content_type: impl Into<Cow<'static, str>>,
+        length: Option<u64>,
+        source: Source,
+    ) -> Self {
         Self {
             content_type: content_type.into(),
             length,
-            source: Source::Replayable(Arc::new(make)),
+            source,
+            progress: Arc::new(Progress::default()),
         }
     }
 
@@ -130,12 +151,41 @@ impl StreamBody {
         }
     }
 
-    /// The body for one attempt; `None` once a one-time body has gone.
+    /// The body for one attempt (its progress clock started); `None` once a one-time body
+    /// has gone.
     pub(crate) fn take(&self) -> Option<reqwest::Body> {
-        match &self.source {
+        let chunks = match &self.source {
             Source::Once(slot) => slot.lock().ok().and_then(|mut body| body.take()),
             Source::Replayable(make) => make(),
-        }
+        }?;
+        self.progress.touch();
+        let progress = self.progress.clone();
+        let tracked = chunks.inspect(move |_| progress.touch());
+        Some(reqwest::Body::wrap_stream(tracked))
+    }
+
+    /// When the body last moved: a chunk taken, or the attempt's start.
+    pub(crate) fn last_progress(&self) -> Instant {
+        self.progress.last()
+    }
+}
+
+/// When a streamed body last gave a chunk to the connection.
+struct Progress(Mutex<Instant>);
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self(Mutex::new(Instant::now()))
+    }
+}
+
+impl Progress {
+    fn touch(&self) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
+    }
+
+    fn last(&self) -> Instant {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -203,7 +203,9 @@ async fn a_replayable_body_is_rebuilt_for_each_retry() {
     let counter = opened.clone();
     let body = StreamBody::replayable("text/csv", Some(10), move || {
         counter.fetch_add(1, Ordering::SeqCst);
-        Some(atom_core::reqwest::Body::from(&b"Name\nAcme\n"[..]))
+        Some(futures::stream::iter([Ok::<_, std::io::Error>(
+            &b"Name\nAcme\n"[..],
+        )]))
     });
     let response = client
         .send(Request::put("/upload").body(Body::Stream(body)))
@@ -275,4 +277,68 @@ async fn a_server_that_never_answers_a_streaming_call_times_out_and_is_retried()
     assert_eq!(err.kind(), ErrorKind::Timeout);
     // A GET that timed out is retried: the policy allows 3 attempts.
     assert_eq!(accepted.load(Ordering::SeqCst), 3);
+}
+
+/// Chunks of `size` bytes, one every `every`.
+fn trickle(
+    chunks: usize,
+    size: usize,
+    every: Duration,
+) -> impl futures::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
+    futures::stream::unfold(0, move |sent| async move {
+        if sent == chunks {
+            return None;
+        }
+        tokio::time::sleep(every).await;
+        Some((Ok(vec![b'x'; size]), sent + 1))
+    })
+}
+
+#[tokio::test]
+async fn an_upload_that_keeps_moving_outlasts_its_timeout_and_the_retry_deadline() {
+    let server = MockServer::start().await;
+    Mock::given(path("/upload"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&server)
+        .await;
+    // Each chunk comes well inside the 300 ms timeout; the whole upload takes four times
+    // that, and twice the deadline.
+    let client = ApiClient::builder(GenericProvider("test"), &server.uri())
+        .unwrap()
+        .retry_policy(fast_policy(3).deadline(Some(Duration::from_millis(600))))
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let body = StreamBody::from_stream(
+        "text/csv",
+        Some(12 * 1000),
+        trickle(12, 1000, Duration::from_millis(100)),
+    );
+    let response = client
+        .send(Request::put("/upload").body(Body::Stream(body)))
+        .await
+        .unwrap();
+    assert_eq!(response.meta.attempts, 1);
+    let seen = server.received_requests().await.unwrap();
+    assert_eq!(seen[0].body.len(), 12 * 1000);
+}
+
+#[tokio::test]
+async fn an_upload_that_stops_moving_fails_with_a_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(path("/upload"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri(), 1024);
+    let stuck = futures::stream::iter([Ok::<_, std::io::Error>(vec![b'x'; 100])])
+        .chain(futures::stream::pending());
+    let body = StreamBody::from_stream("text/csv", Some(1000), stuck);
+    let err = client
+        .send(Request::put("/upload").body(Body::Stream(body)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(err.to_string().contains("no progress"), "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -101,10 +101,12 @@ impl Files {
     /// ([`FileUpload::from_reader`]) is not sent again after a failed attempt; bytes and
     /// [`FileUpload::reopenable`] sources are.
     ///
-    /// One attempt, upload included, must end within the request's timeout (the client's,
-    /// 30 s unless set, or [`FileUpload::timeout`]) and the client's retry deadline (60 s
-    /// by default): for large files set both, e.g. a client built with
-    /// `.retry_policy(RetryPolicy::default().deadline(None))`. A `Timeout` error says so.
+    /// A streamed file (a reader, or [`FileUpload::reopenable`]) is timed by its progress:
+    /// the attempt fails only when Salesforce takes no byte for the request's timeout (the
+    /// client's, 30 s unless set, or [`FileUpload::timeout`]) or does not answer that long
+    /// after the last one, so a 2 GB file needs no special limits. A file from bytes is
+    /// sent as one in-memory body, which the timeout and the client's retry deadline (60 s
+    /// by default) cap whole. A `Timeout` error says which limit to raise.
     pub async fn upload(&self, version: &NewVersion, file: FileUpload) -> Result<String> {
         let json = version.to_json()?;
         let timeout = file.timeout_value();
@@ -116,7 +118,7 @@ impl Files {
                 bytes: bytes.into(),
             },
             multipart::Encoded::Once { length, body } => {
-                Body::Stream(StreamBody::once(content_type, Some(length), body))
+                Body::Stream(StreamBody::from_stream(content_type, Some(length), body))
             }
             multipart::Encoded::Replayable { length, make } => {
                 Body::Stream(StreamBody::replayable(content_type, Some(length), make))
@@ -133,9 +135,9 @@ impl Files {
             if e.kind() == ErrorKind::Timeout {
                 // The usual cause is a large file under the default limits: say which.
                 let hint = format!(
-                    "{} (uploading {file_bytes} bytes: allow the time it needs with \
-                     FileUpload::timeout and a client retry policy whose deadline is long \
-                     enough)",
+                    "{} (uploading {file_bytes} bytes: allow more with FileUpload::timeout \
+                     and, for a file from bytes, a client retry policy whose deadline is \
+                     long enough)",
                     e.message()
                 );
                 e.with_message(hint)

@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::Poll;
 use std::time::Duration;
 
-use atom_core::reqwest;
 use atom_core::{Error, Result};
 use futures::Stream;
 use tokio::io::{AsyncRead, ReadBuf};
@@ -132,10 +131,10 @@ impl FileUpload {
         self
     }
 
-    /// How long one attempt may take, upload included (default: the client's timeout,
-    /// 30 s unless set). Give a large file the time its bytes need. The client's retry
-    /// policy deadline (60 s by default) still caps every attempt, so a client for large
-    /// uploads needs a longer one (or none: `RetryPolicy::default().deadline(None)`).
+    /// The request's timeout (default: the client's, 30 s unless set). For a streamed file
+    /// it is the longest wait for progress (Salesforce taking the next bytes, or answering
+    /// after the last); for a file from bytes, the cap on the whole attempt, which the
+    /// client's retry deadline (60 s by default) caps in turn.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -151,16 +150,19 @@ impl FileUpload {
     }
 }
 
+/// The multipart body as chunks.
+pub(crate) type BodyStream = Pin<Box<dyn Stream<Item = io::Result<Vec<u8>>> + Send>>;
+
 /// The encoded body, ready for a request.
 pub(crate) enum Encoded {
     /// Held in memory whole.
     Bytes(Vec<u8>),
     /// Streamed one time.
-    Once { length: u64, body: reqwest::Body },
+    Once { length: u64, body: BodyStream },
     /// Rebuilt for every attempt.
     Replayable {
         length: u64,
-        make: Box<dyn Fn() -> Option<reqwest::Body> + Send + Sync>,
+        make: Box<dyn Fn() -> Option<BodyStream> + Send + Sync>,
     },
 }
 
@@ -314,14 +316,12 @@ pub(crate) fn encode(json: &[u8], filename: &str, file: FileUpload) -> Result<(S
         }
         Source::Once(reader) => Encoded::Once {
             length,
-            body: reqwest::Body::wrap_stream(body_stream(&framing, reader, declared)),
+            body: Box::pin(body_stream(&framing, reader, declared)),
         },
         Source::Reopen(open) => Encoded::Replayable {
             length,
             make: Box::new(move || {
-                open().map(|reader| {
-                    reqwest::Body::wrap_stream(body_stream(&framing, reader, declared))
-                })
+                open().map(|reader| Box::pin(body_stream(&framing, reader, declared)) as BodyStream)
             }),
         },
     };
