@@ -97,7 +97,11 @@ pub fn build_url(
             return Err(Error::config(service, "request path must start with '/'"));
         }
         let mut url = base.clone();
-        url.set_path(&format!("{}{p}", base.path().trim_end_matches('/')));
+        match base.path().trim_end_matches('/') {
+            // A base at the host's root (most are): the path as it is, no copy.
+            "" => url.set_path(p),
+            prefix => url.set_path(&format!("{prefix}{p}")),
+        }
         url.set_query((!q.is_empty()).then_some(q));
         url.set_fragment(None);
         url
@@ -259,5 +263,37 @@ mod tests {
         headers.insert("request-id", http::HeaderValue::from_static("req_1"));
         headers.insert("x-ratelimit", http::HeaderValue::from_static("7"));
         assert_eq!(standard_rate_limit(&headers, now), None);
+    }
+
+    #[test]
+    fn paths_join_the_base_path_whether_or_not_it_is_the_root() {
+        let url = |base: &str, path: &str| {
+            let base = Url::parse(base).ok();
+            base.and_then(|b| build_url("t", &b, path, &[]).ok())
+                .map(String::from)
+        };
+        let joined = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            url("https://a.example", "/v1/x?y=1"),
+            joined("https://a.example/v1/x?y=1")
+        );
+        assert_eq!(
+            url("https://a.example/", "/v1/x"),
+            joined("https://a.example/v1/x")
+        );
+        assert_eq!(
+            url("https://a.example/api/", "/v1/x"),
+            joined("https://a.example/api/v1/x")
+        );
+        // A `#` in the path is part of it, not a fragment.
+        assert_eq!(
+            url("https://a.example/api", "/v1/x#f"),
+            joined("https://a.example/api/v1/x%23f")
+        );
+        assert_eq!(
+            url("https://a.example", "/x#f"),
+            joined("https://a.example/x%23f")
+        );
+        assert_eq!(url("https://a.example", "v1"), None);
     }
 }
