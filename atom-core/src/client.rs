@@ -558,7 +558,7 @@ impl ApiClient {
             keep_body: has_body,
             credentials: true,
         };
-        let response = loop {
+        let mut response = loop {
             let left = timeout.saturating_sub(attempt_started.elapsed());
             let response = match self.send_hop(request, &auth, &hop, left, mode).await {
                 Ok(r) => r,
@@ -629,7 +629,8 @@ impl ApiClient {
             ));
         }
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not cloned: the body is read by length and stream, not from the headers.
+        let headers = std::mem::take(response.headers_mut());
         let request_id = provider.request_id(&headers);
         let rate_limit = provider.rate_limit(&headers);
         if let Some(snapshot) = &rate_limit {
@@ -778,11 +779,17 @@ impl ApiClient {
             builder = builder.timeout(timeout);
         }
         if hop.credentials {
-            builder = builder.headers(inner.default_headers.clone());
+            // The builder's map is still empty: appending each default is what `headers`
+            // (replace) would do, without cloning the whole map per call.
+            for (name, value) in &inner.default_headers {
+                builder = builder.header(name, value);
+            }
             for (name, value) in &auth.headers {
                 builder = builder.header(name, value);
             }
-            builder = builder.headers(request.headers.clone());
+            if !request.headers.is_empty() {
+                builder = builder.headers(request.headers.clone());
+            }
         } else {
             builder = builder
                 .headers(without_credentials(&inner.default_headers))

@@ -97,7 +97,11 @@ pub fn build_url(
             return Err(Error::config(service, "request path must start with '/'"));
         }
         let mut url = base.clone();
-        url.set_path(&format!("{}{p}", base.path().trim_end_matches('/')));
+        match base.path().trim_end_matches('/') {
+            // A base at the host's root (most are): the path as it is, no copy.
+            "" => url.set_path(p),
+            prefix => url.set_path(&format!("{prefix}{p}")),
+        }
         url.set_query((!q.is_empty()).then_some(q));
         url.set_fragment(None);
         url
@@ -140,6 +144,15 @@ pub const REQUEST_ID_HEADERS: &[&str] = &[
 /// assert_eq!(snap.reset.unwrap().timestamp(), 1_700_000_000);
 /// ```
 pub fn standard_rate_limit(headers: &HeaderMap, now: DateTime<Utc>) -> Option<RateLimitSnapshot> {
+    // Most answers of most APIs carry none: one pass over the names instead of eight
+    // lookups that each parse a header name.
+    let any = headers.keys().any(|name| {
+        let name = name.as_str();
+        name.starts_with("x-ratelimit-") || name.starts_with("ratelimit-")
+    });
+    if !any {
+        return None;
+    }
     let num =
         |names: &[&str]| first_header(headers, names).and_then(|v| v.trim().parse::<u64>().ok());
     let snapshot = RateLimitSnapshot {
@@ -216,4 +229,71 @@ pub fn non_json_message(status: u16, headers: &HeaderMap, body: &[u8]) -> String
         "HTTP {status} {reason} ({content_type} body of {} bytes)",
         body.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick "any rate-limit header at all?" pass must not hide one: each name the
+    /// reader knows is read on its own, among other headers, whatever case it was sent in.
+    #[test]
+    fn every_rate_limit_header_is_seen_alone() {
+        let now = Utc::now();
+        for name in [
+            "x-ratelimit-limit",
+            "ratelimit-limit",
+            "x-ratelimit-remaining",
+            "RateLimit-Remaining",
+            "x-ratelimit-reset",
+            "ratelimit-reset",
+            "X-RateLimit-Used",
+            "x-ratelimit-resource",
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert("content-type", http::HeaderValue::from_static("text/json"));
+            let name = http::HeaderName::from_bytes(name.as_bytes()).ok();
+            if let Some(name) = name {
+                headers.insert(name, http::HeaderValue::from_static("7"));
+            }
+            let snapshot = standard_rate_limit(&headers, now);
+            assert!(snapshot.is_some(), "{headers:?}");
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert("request-id", http::HeaderValue::from_static("req_1"));
+        headers.insert("x-ratelimit", http::HeaderValue::from_static("7"));
+        assert_eq!(standard_rate_limit(&headers, now), None);
+    }
+
+    #[test]
+    fn paths_join_the_base_path_whether_or_not_it_is_the_root() {
+        let url = |base: &str, path: &str| {
+            let base = Url::parse(base).ok();
+            base.and_then(|b| build_url("t", &b, path, &[]).ok())
+                .map(String::from)
+        };
+        let joined = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            url("https://a.example", "/v1/x?y=1"),
+            joined("https://a.example/v1/x?y=1")
+        );
+        assert_eq!(
+            url("https://a.example/", "/v1/x"),
+            joined("https://a.example/v1/x")
+        );
+        assert_eq!(
+            url("https://a.example/api/", "/v1/x"),
+            joined("https://a.example/api/v1/x")
+        );
+        // A `#` in the path is part of it, not a fragment.
+        assert_eq!(
+            url("https://a.example/api", "/v1/x#f"),
+            joined("https://a.example/api/v1/x%23f")
+        );
+        assert_eq!(
+            url("https://a.example", "/x#f"),
+            joined("https://a.example/x%23f")
+        );
+        assert_eq!(url("https://a.example", "v1"), None);
+    }
 }

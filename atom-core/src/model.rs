@@ -194,11 +194,7 @@ macro_rules! model {
                                 map, $ty $(, fn $($with)::+::deserialize)? $(, fn $($de)::+)?
                             ));
                         } )*
-                        _ => {
-                            let value: ::std::boxed::Box<::serde_json::value::RawValue> =
-                                map.next_value()?;
-                            extra.insert_raw(key.as_str(), &value);
-                        }
+                        _ => extra.insert_next_value(key.as_str(), &mut map)?,
                     }
                 }
                 Ok(Self {

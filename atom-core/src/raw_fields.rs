@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::ser::SerializeMap as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -48,25 +48,64 @@ impl RawFields {
         self.insert_raw(&key, &value);
     }
 
-    /// Keeps a field from borrowed parts (what model decoding uses: nothing is kept
-    /// allocated per field).
+    /// Keeps a field from borrowed parts.
     pub fn insert_raw(&mut self, key: &str, value: &RawValue) {
-        let value = value.get();
+        self.push_field(key, value.get());
+    }
+
+    /// Reads the next value of `map` as JSON text and keeps it under `key` (what model
+    /// decoding uses). The text goes straight from the input into this buffer: no
+    /// `Box<RawValue>` is allocated per field when the input can be borrowed
+    /// (`serde_json::from_str`, `from_slice`), and a copy is made only when it cannot.
+    ///
+    /// ```
+    /// use atom_core::RawFields;
+    /// use serde::de::{Deserializer as _, MapAccess, Visitor};
+    /// struct Keep;
+    /// impl<'de> Visitor<'de> for Keep {
+    ///     type Value = RawFields;
+    ///     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         f.write_str("an object")
+    ///     }
+    ///     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields, A::Error> {
+    ///         let mut fields = RawFields::default();
+    ///         while let Some(key) = map.next_key::<String>()? {
+    ///             fields.insert_next_value(&key, &mut map)?;
+    ///         }
+    ///         Ok(fields)
+    ///     }
+    /// }
+    /// let mut de = serde_json::Deserializer::from_str(r#"{"a": [1, 2], "b":"x"}"#);
+    /// let fields = de.deserialize_map(Keep).unwrap();
+    /// assert_eq!(fields.get_raw("a").map(|v| v.get()), Some("[1, 2]"));
+    /// ```
+    pub fn insert_next_value<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value_seed(RawInto { fields: self, key })
+    }
+
+    /// Appends `"key":value` to the object text.
+    fn push_field(&mut self, key: &str, value: &str) {
         // Room for this field and the closing brace at once, and for several more fields
         // on the first insert (objects with unknown fields usually have many).
         let needed = key.len() + value.len() + 6;
-        if self.text.is_empty() {
-            self.text.reserve(needed.max(512));
-            self.text.push('{');
+        let text = &mut self.text;
+        if text.is_empty() {
+            text.reserve(needed.max(FIRST_CAPACITY));
+            text.push('{');
         } else {
-            self.text.reserve(needed);
-            self.text.pop();
-            self.text.push(',');
+            text.reserve(needed);
+            // Replace the closing brace.
+            text.truncate(text.len() - 1);
+            text.push(',');
         }
-        push_json_string(&mut self.text, key);
-        self.text.push(':');
-        self.text.push_str(value);
-        self.text.push('}');
+        push_json_string(text, key);
+        text.push(':');
+        text.push_str(value);
+        text.push('}');
         self.count += 1;
     }
 
@@ -129,14 +168,100 @@ impl RawFields {
     }
 }
 
+/// The buffer's first size: a typical Stripe object's unknown fields fit (about 900 bytes
+/// for a customer), so most objects allocate once; larger ones double from there.
+const FIRST_CAPACITY: usize = 1024;
+
 /// Appends `s` as a JSON string; the common key (nothing to escape) is copied as is.
 fn push_json_string(out: &mut String, s: &str) {
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !needs_escape(s.as_bytes()) {
         out.push('"');
         out.push_str(s);
         out.push('"');
     } else {
         out.push_str(&Value::String(s.to_owned()).to_string());
+    }
+}
+
+/// Whether a JSON string of these bytes needs an escape: a control character, `"` or `\`.
+/// Eight bytes at a time (every unknown field's key goes through here).
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `w` is zero: the classic test, exact for "is there any".
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w & HIGH != 0;
+    let (words, tail) = bytes.as_chunks::<8>();
+    for word in words {
+        let w = u64::from_le_bytes(*word);
+        // Below 0x20 (a byte < 0x20 borrows through its high bit without having it set).
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0;
+        if control || has_zero(w ^ (ONES * u64::from(b'"'))) || has_zero(w ^ (ONES * 0x5c)) {
+            return true;
+        }
+    }
+    tail.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// The name serde_json gives its raw-value request (`serde_json::value::RawValue`'s own
+/// `Deserialize` uses it; it is not public API). A deserializer that does not know it
+/// answers with `visit_newtype_struct`, where [`RawVisitor`] falls back to `Box<RawValue>`:
+/// the same text, with one allocation more.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// Decodes one value as its JSON text into a [`RawFields`].
+struct RawInto<'a> {
+    fields: &'a mut RawFields,
+    key: &'a str,
+}
+
+impl<'de> DeserializeSeed<'de> for RawInto<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_newtype_struct(RAW_VALUE_TOKEN, RawVisitor(self))
+    }
+}
+
+/// serde_json answers the raw-value request with a one-entry map: the token, then the text
+/// (borrowed from the input when it can be, owned otherwise).
+struct RawVisitor<'a>(RawInto<'a>);
+
+impl<'de> Visitor<'de> for RawVisitor<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        match map.next_key::<Key<'de>>()? {
+            Some(key) if key.as_str() == RAW_VALUE_TOKEN => map.next_value_seed(RawText(self.0)),
+            _ => Err(de::Error::custom("unexpected raw value")),
+        }
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let value = Box::<RawValue>::deserialize(d)?;
+        self.0.fields.push_field(self.0.key, value.get());
+        Ok(())
+    }
+}
+
+/// The text part of serde_json's raw-value answer: `visit_str` sees the borrowed and the
+/// owned text alike (serde forwards both to it), so both are copied once, into the buffer.
+struct RawText<'a>(RawInto<'a>);
+
+impl<'de> DeserializeSeed<'de> for RawText<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawText<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("raw JSON text")
+    }
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
+        self.0.fields.push_field(self.0.key, text);
+        Ok(())
     }
 }
 
@@ -218,5 +343,45 @@ mod tests {
             shown.contains("octocat") && !shown.contains("ghs_x"),
             "{shown}"
         );
+    }
+
+    /// A deserializer that does not know serde_json's raw-value name answers with
+    /// `visit_newtype_struct`: the field is still kept, as the same text.
+    #[test]
+    fn a_deserializer_without_raw_values_falls_back() {
+        let mut fields = RawFields::default();
+        let visitor = RawVisitor(RawInto {
+            fields: &mut fields,
+            key: "k",
+        });
+        let mut de = serde_json::Deserializer::from_str(r#"{"a": [1, "b"]}"#);
+        assert!(visitor.visit_newtype_struct(&mut de).is_ok());
+        assert_eq!(
+            fields.get_raw("k").map(RawValue::get),
+            Some(r#"{"a": [1, "b"]}"#)
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::testing::proptest_config(10_000))]
+
+        /// The word-at-a-time test agrees with the byte-at-a-time one on any text, and
+        /// whatever the key, the kept text parses back to that key and value.
+        #[test]
+        fn keys_are_escaped_exactly_when_needed(
+            key in proptest::prop_oneof![
+                "\\PC{0,40}",
+                "[a-z_\"\\\\\\x00-\\x1f\\x7f\u{e9}]{0,40}",
+            ],
+        ) {
+            let naive = key.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+            proptest::prop_assert_eq!(needs_escape(key.as_bytes()), naive);
+            let mut fields = RawFields::default();
+            fields.insert_raw("a", &raw("1"));
+            fields.insert_raw(&key, &raw("[true]"));
+            let keys: Vec<String> = fields.keys().map(|k| k.into_owned()).collect();
+            proptest::prop_assert_eq!(keys, vec!["a".to_owned(), key.clone()]);
+            proptest::prop_assert_eq!(fields.get(&key), Some(serde_json::json!([true])));
+        }
     }
 }

@@ -15,7 +15,13 @@
 //! done; done
 //! ```
 //!
-//! and (I(1100) - I(100)) / 1000 for each mode.
+//! and (I(1100) - I(100)) / 1000 for each mode. Last run: floor 163 980, atom 203 026
+//! instructions per call (1.24x; 1.39x before the raw-field buffer was filled straight from
+//! the input). Where the rest goes (`--dump-instr=no`, `callgrind_annotate --inclusive=yes`,
+//! per call): keeping the ten unknown fields of each customer (55 per call) as text, 13 K;
+//! decoding the nine known fields the floor skips (`object`, `currency`, `created`, …);
+//! building the form body and query from typed parameters, 5 K; the list paginator and its
+//! boxed futures; the credential header built per call, 1.3 K.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};

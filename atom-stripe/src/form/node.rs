@@ -54,7 +54,10 @@ impl<'a> Node<'a> {
 
     fn scalar(self, value: String) -> Result<(), FormError> {
         let key = match (self.key, self.index) {
-            (Some(k), Some(_)) => format!("{k}[]"),
+            (Some(mut k), Some(_)) => {
+                k.push_str("[]");
+                k
+            }
             (Some(k), None) => k,
             (None, _) => {
                 return Err(FormError(
@@ -66,17 +69,7 @@ impl<'a> Node<'a> {
         Ok(())
     }
 
-    /// The prefix children of a struct or map at this position use.
-    fn prefix(&self) -> Option<String> {
-        match (&self.key, self.index) {
-            (Some(k), Some(i)) => Some(format!("{k}[{i}]")),
-            (Some(k), None) => Some(k.clone()),
-            (None, _) => None,
-        }
-    }
-
     fn container(self) -> Container<'a> {
-        let prefix = self.prefix();
         let start = self.out.len();
         // Stripe's `metadata` (at any level: `subscription_data[metadata]`) has its own limits.
         let metadata = self.index.is_none()
@@ -84,6 +77,12 @@ impl<'a> Node<'a> {
                 .key
                 .as_deref()
                 .is_some_and(|k| k == "metadata" || k.ends_with("[metadata]"));
+        // The prefix the children of this struct or map use.
+        let prefix = match (self.key, self.index) {
+            (Some(k), Some(i)) => Some(format!("{k}[{i}]")),
+            (Some(k), None) => Some(k),
+            (None, _) => None,
+        };
         Container {
             out: self.out,
             prefix,
@@ -113,7 +112,14 @@ pub(super) struct Container<'a> {
 impl Container<'_> {
     fn child_key(&self, name: &str) -> String {
         match &self.prefix {
-            Some(p) => format!("{p}[{name}]"),
+            Some(p) => {
+                let mut key = String::with_capacity(p.len() + name.len() + 2);
+                key.push_str(p);
+                key.push('[');
+                key.push_str(name);
+                key.push(']');
+                key
+            }
             None => name.to_owned(),
         }
     }
@@ -122,17 +128,15 @@ impl Container<'_> {
     /// limits when this is a `metadata` map.
     fn member<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), FormError> {
         let key = self.child_key(name);
+        if !self.metadata {
+            return value.serialize(Node::child(self.out, Some(key), None, self.depth)?);
+        }
         let before = self.out.len();
-        if self.metadata {
-            self.entries += 1;
-            limits::check_metadata_entry(name, self.entries)?;
-        }
+        self.entries += 1;
+        limits::check_metadata_entry(name, self.entries)?;
         value.serialize(Node::child(self.out, Some(key.clone()), None, self.depth)?)?;
-        if self.metadata {
-            let written = self.out.get(before..).unwrap_or_default();
-            limits::check_metadata_value(&key, written)?;
-        }
-        Ok(())
+        let written = self.out.get(before..).unwrap_or_default();
+        limits::check_metadata_value(&key, written)
     }
 
     /// An empty list or map under a key is sent as `key=` (clear).

@@ -9,7 +9,6 @@ use std::marker::PhantomData;
 use atom_core::RawFields;
 use atom_core::model::{Key, Missing};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 
 use super::common::{Expandable, List, SearchResult};
 
@@ -46,7 +45,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
                         "data" => data = Some(map.next_value()?),
                         "has_more" => has_more = Some(map.next_value()?),
                         "url" => url = Some(map.next_value()?),
-                        _ => extra.insert_raw(key.as_str(), &map.next_value::<Box<RawValue>>()?),
+                        _ => extra.insert_next_value(key.as_str(), &mut map)?,
                     }
                 }
                 Ok(List {
@@ -82,7 +81,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for SearchResult<T> {
                         "url" => url = Some(map.next_value()?),
                         "next_page" => next_page = map.next_value()?,
                         "total_count" => total_count = map.next_value()?,
-                        _ => extra.insert_raw(key.as_str(), &map.next_value::<Box<RawValue>>()?),
+                        _ => extra.insert_next_value(key.as_str(), &mut map)?,
                     }
                 }
                 Ok(SearchResult {
