@@ -644,7 +644,7 @@ impl ApiClient {
                 elapsed: Duration::ZERO,
                 rate_limit,
             };
-            let streaming = StreamingResponse::new(service, response, meta, timeout);
+            let streaming = StreamingResponse::new(service, response, headers, meta, timeout);
             return Ok((
                 AttemptOutcome::Done(Reply::Streaming(Box::new(streaming))),
                 auth,

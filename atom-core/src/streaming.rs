@@ -47,13 +47,14 @@ impl StreamingResponse {
     pub(crate) fn new(
         service: &'static str,
         body: reqwest::Response,
+        headers: HeaderMap,
         meta: ResponseMeta,
         idle_timeout: Duration,
     ) -> Self {
         Self {
             service,
             status: body.status(),
-            headers: body.headers().clone(),
+            headers,
             meta,
             body,
             idle_timeout,

@@ -65,7 +65,11 @@ async fn a_failed_answer_is_retried_then_mapped_before_any_body_is_handed_on() {
         .mount(&server)
         .await;
     Mock::given(path("/flaky"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("a,b\n1,2\n"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("sforce-locator", "MTAwMDA")
+                .set_body_string("a,b\n1,2\n"),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/missing"))
@@ -76,6 +80,7 @@ async fn a_failed_answer_is_retried_then_mapped_before_any_body_is_handed_on() {
 
     let download = client.send_streaming(Request::get("/flaky")).await.unwrap();
     assert_eq!(download.meta.attempts, 2);
+    assert_eq!(download.header("sforce-locator"), Some("MTAwMDA"));
     let chunks: Vec<_> = download.into_stream().collect().await;
     let text: Vec<u8> = chunks.into_iter().flat_map(|c| c.unwrap()).collect();
     assert_eq!(text, b"a,b\n1,2\n");
