@@ -46,7 +46,7 @@ enum State {
 /// use atom_salesforce::bulk_csv::{ColumnDelimiter, CsvDecoder};
 /// let mut decoder = CsvDecoder::new(ColumnDelimiter::Comma);
 /// let mut rows = Vec::new();
-/// for chunk in [&b"Id,Na"[..], b"me\n1,\"a, \"\"b", b"\"\"\n2,c"] {
+/// for chunk in [&b"Id,Na"[..], b"me\n1,\"a, \"\"b", b"\"\"\"\n2,c"] {
 ///     let mut pos = 0;
 ///     while let Some(row) = decoder.decode(chunk, &mut pos)? {
 ///         rows.push(row);
