@@ -5,6 +5,7 @@
 
 use atom_core::ErrorKind;
 use atom_core::testing::proptest_config as config;
+use atom_salesforce::bulk::csv_parts;
 use atom_salesforce::bulk_csv::{ColumnDelimiter, CsvDecoder, CsvFormat, CsvTable, LineEnding};
 use proptest::prelude::*;
 
@@ -147,6 +148,48 @@ proptest! {
                 prop_assert_eq!(read, rows);
             }
             Err(error) => prop_assert_eq!(error.kind(), ErrorKind::Decode),
+        }
+    }
+
+    /// Every upload fits, starts with the header, and the uploads hold the table's rows in
+    /// order, exactly once; or a row that cannot fit alone is a `Config` error.
+    #[test]
+    fn uploads_split_at_row_boundaries_hold_every_row_once_in_order(
+        rows in proptest::collection::vec(proptest::collection::vec(value(), 2), 0..12),
+        format in format(),
+        max in 8usize..120,
+    ) {
+        let mut table = CsvTable::new(["Name", "Description"]).unwrap();
+        for row in &rows {
+            table.push_row(row.clone()).unwrap();
+        }
+        let header = CsvTable::new(["Name", "Description"]).unwrap().to_csv_with(format).unwrap();
+        let longest = rows.iter().map(|r| {
+            let mut one = CsvTable::new(["Name", "Description"]).unwrap();
+            one.push_row(r.clone()).unwrap();
+            one.to_csv_with(format).unwrap().len()
+        }).max().unwrap_or(0);
+        let parts: Result<Vec<_>, _> = csv_parts(&table, format, max).collect();
+        match parts {
+            Ok(parts) => {
+                prop_assert!(longest <= max);
+                let mut next = 0;
+                let mut read = Vec::new();
+                for (range, body) in &parts {
+                    prop_assert!(body.len() <= max);
+                    prop_assert!(body.starts_with(&header));
+                    prop_assert_eq!(range.start, next);
+                    prop_assert!(range.end > range.start);
+                    next = range.end;
+                    read.extend(CsvTable::parse_with(body, format).unwrap().rows().to_vec());
+                }
+                prop_assert_eq!(next, rows.len());
+                prop_assert_eq!(read, rows);
+            }
+            Err(error) => {
+                prop_assert_eq!(error.kind(), ErrorKind::Config);
+                prop_assert!(longest > max || header.len() > max);
+            }
         }
     }
 }

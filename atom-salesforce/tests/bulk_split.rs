@@ -264,8 +264,8 @@ async fn a_failed_upload_aborts_every_job_made_and_starts_none() {
     assert_eq!(
         patches,
         [
-            (id("750", 2), json!({"state": "Aborted"})),
             (id("750", 1), json!({"state": "Aborted"})),
+            (id("750", 2), json!({"state": "Aborted"})),
         ]
     );
     // No third job was made.
@@ -293,4 +293,118 @@ async fn a_row_larger_than_an_upload_is_refused_before_any_request() {
     // The pure splitter agrees: the first part is the error.
     let first = csv_parts(&table(), format(), 30).next().unwrap();
     assert!(first.is_err());
+}
+
+#[tokio::test]
+async fn streamed_rows_are_split_the_same_way_and_a_stream_error_aborts_the_jobs() {
+    let server = MockServer::start().await;
+    mount_jobs(&server).await;
+    Mock::given(method("PUT"))
+        .and(path_regex("/batches$"))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&server)
+        .await;
+    let headers = ["Name".to_owned(), "Description".to_owned()];
+    let options = IngestOptions::new().format(format()).max_upload_bytes(63);
+    let bulk = client(&server).bulk();
+    let rows = futures::stream::iter(
+        (0..10).map(|i| Ok::<_, atom_core::Error>([format!("Acme {i:02}"), "a;b".to_owned()])),
+    );
+    let split = bulk
+        .ingest_rows(
+            "Account",
+            IngestOperation::Insert,
+            None,
+            &headers,
+            rows,
+            &options,
+        )
+        .await
+        .unwrap();
+    let ranges: Vec<_> = split.parts.iter().map(|p| p.rows.clone()).collect();
+    assert_eq!(ranges, [0..3, 3..6, 6..9, 9..10]);
+    let uploads: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "PUT")
+        .map(|r| String::from_utf8(r.body.clone()).unwrap())
+        .collect();
+    let table_uploads: Vec<String> = csv_parts(&table(), format(), 63)
+        .map(|p| String::from_utf8(p.unwrap().1).unwrap())
+        .collect();
+    assert_eq!(uploads, table_uploads);
+
+    // The stream fails after four rows: the one job made (rows 0..3) is aborted, none closed.
+    server.reset().await;
+    mount_jobs(&server).await;
+    Mock::given(method("PUT"))
+        .and(path_regex("/batches$"))
+        .respond_with(ResponseTemplate::new(201))
+        .mount(&server)
+        .await;
+    let rows = futures::stream::iter((0..10).map(|i| {
+        if i == 4 {
+            Err(atom_core::Error::new(
+                ErrorKind::Network,
+                "source",
+                "the file broke",
+            ))
+        } else {
+            Ok(vec![format!("Acme {i:02}"), "a;b".to_owned()])
+        }
+    }));
+    let err = bulk
+        .ingest_rows(
+            "Account",
+            IngestOperation::Insert,
+            None,
+            &headers,
+            rows,
+            &options,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.message(), "the file broke");
+    let calls: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r.method,
+                job_of(r),
+                String::from_utf8_lossy(&r.body).contains("Aborted")
+            )
+        })
+        .collect();
+    let job = id("750", 1);
+    assert_eq!(
+        calls,
+        [
+            "POST  false".to_owned(),
+            format!("PUT {job} false"),
+            format!("PATCH {job} true"),
+        ]
+    );
+
+    // A row of the wrong width is refused before anything is sent.
+    server.reset().await;
+    let rows = futures::stream::iter([Ok(vec!["only one".to_owned()])]);
+    let err = bulk
+        .ingest_rows(
+            "Account",
+            IngestOperation::Insert,
+            None,
+            &headers,
+            rows,
+            &options,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(server.received_requests().await.unwrap().is_empty());
 }

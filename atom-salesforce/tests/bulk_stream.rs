@@ -465,3 +465,23 @@ async fn ingest_result_files_are_read_in_the_jobs_dialect() {
     assert_eq!(failed[0].id(), None);
     assert_eq!(failed[0].get("Name"), Some(""));
 }
+
+#[tokio::test]
+async fn a_refused_results_request_is_mapped_as_any_other_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(results_path()))
+        .respond_with(ResponseTemplate::new(412).set_body_json(json!([{
+            "errorCode": "JOB_NOT_COMPLETE",
+            "message": "can only download query results of successfully completed bulk job"
+        }])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (rows, err) = drain(client(&server).bulk().query_results(JOB, None)).await;
+    assert!(rows.is_empty());
+    assert_eq!(
+        (err.status(), err.provider_code(), err.service()),
+        (Some(412), Some("JOB_NOT_COMPLETE"), "salesforce")
+    );
+}

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use atom_core::{Error, Result};
+use futures::{Stream, StreamExt as _};
 
 use super::{Bulk, IngestOperation, JobInfo, MAX_UPLOAD_BYTES, PollPolicy, ResultFile};
 use crate::SERVICE;
@@ -58,6 +59,96 @@ impl IngestOptions {
     }
 }
 
+/// Writes rows into uploads of at most `max` bytes, each starting with the header.
+struct PartWriter {
+    format: CsvFormat,
+    max: usize,
+    width: usize,
+    header: Vec<u8>,
+    body: Vec<u8>,
+    /// The first row in `body`, and the next row's number.
+    start: usize,
+    next: usize,
+    row: Vec<u8>,
+}
+
+/// A finished upload: its rows and bytes.
+type Part = (Range<usize>, Vec<u8>);
+
+impl PartWriter {
+    fn new(headers: &[String], format: CsvFormat, max: usize) -> Result<Self> {
+        let mut header = Vec::new();
+        write_row(&mut header, headers, format);
+        if header.len() > max {
+            return Err(Error::config(
+                SERVICE,
+                format!(
+                    "the CSV header alone is {} bytes, over the upload limit of {max}",
+                    header.len()
+                ),
+            ));
+        }
+        Ok(Self {
+            format,
+            max,
+            width: headers.len(),
+            body: header.clone(),
+            header,
+            start: 0,
+            next: 0,
+            row: Vec::new(),
+        })
+    }
+
+    /// Adds a row; returns the finished upload when this row did not fit in it.
+    fn push<S: AsRef<str>>(&mut self, values: &[S]) -> Result<Option<Part>> {
+        if values.len() != self.width {
+            return Err(Error::config(
+                SERVICE,
+                format!(
+                    "row {} has {} values for {} columns",
+                    self.next,
+                    values.len(),
+                    self.width
+                ),
+            ));
+        }
+        self.row.clear();
+        write_row(&mut self.row, values, self.format);
+        if self.header.len().saturating_add(self.row.len()) > self.max {
+            return Err(Error::config(
+                SERVICE,
+                format!(
+                    "row {} alone makes an upload of {} bytes, over the limit of {}",
+                    self.next,
+                    self.header.len().saturating_add(self.row.len()),
+                    self.max
+                ),
+            ));
+        }
+        let mut done = None;
+        if self.body.len().saturating_add(self.row.len()) > self.max {
+            let body = std::mem::replace(&mut self.body, self.header.clone());
+            done = Some((self.start..self.next, body));
+            self.start = self.next;
+        }
+        self.body.extend_from_slice(&self.row);
+        self.next += 1;
+        Ok(done)
+    }
+
+    /// The last upload, if it holds any row.
+    fn finish(&mut self) -> Option<Part> {
+        if self.next == self.start {
+            return None;
+        }
+        let body = std::mem::take(&mut self.body);
+        let part = (self.start..self.next, body);
+        self.start = self.next;
+        Some(part)
+    }
+}
+
 /// The CSV of a table cut into uploads of at most `max_bytes` each, at row boundaries, each
 /// starting with the header: an iterator of `(rows, bytes)`, built one upload at a time.
 ///
@@ -79,47 +170,30 @@ pub fn csv_parts(
     format: CsvFormat,
     max_bytes: usize,
 ) -> impl Iterator<Item = Result<(Range<usize>, Vec<u8>)>> + '_ {
-    let mut header = Vec::new();
-    write_row(&mut header, table.headers(), format);
-    let mut next = 0;
-    let mut row = Vec::new();
-    let mut failed = false;
+    let mut writer = Some(PartWriter::new(table.headers(), format, max_bytes));
+    let mut rows = table.rows().iter();
     std::iter::from_fn(move || {
-        if failed || next >= table.len() {
+        let w = match writer.as_mut()? {
+            Ok(w) => w,
+            Err(_) => return writer.take().and_then(|w| w.err()).map(Err),
+        };
+        if rows.len() == 0 && w.next == 0 {
+            // An empty table uploads nothing.
             return None;
         }
-        if header.len() > max_bytes {
-            failed = true;
-            return Some(Err(Error::config(
-                SERVICE,
-                format!(
-                    "the CSV header alone is {} bytes, over the upload limit of {max_bytes}",
-                    header.len()
-                ),
-            )));
-        }
-        let start = next;
-        let mut body = header.clone();
-        while let Some(values) = table.rows().get(next) {
-            row.clear();
-            write_row(&mut row, values, format);
-            if body.len().saturating_add(row.len()) > max_bytes {
-                break;
+        for values in rows.by_ref() {
+            match w.push(values) {
+                Ok(Some(part)) => return Some(Ok(part)),
+                Ok(None) => {}
+                Err(error) => {
+                    writer = None;
+                    return Some(Err(error));
+                }
             }
-            body.extend_from_slice(&row);
-            next += 1;
         }
-        if next == start {
-            failed = true;
-            return Some(Err(Error::config(
-                SERVICE,
-                format!(
-                    "row {start} alone makes an upload of {} bytes, over the limit of {max_bytes}",
-                    header.len().saturating_add(row.len())
-                ),
-            )));
-        }
-        Some(Ok((start..next, body)))
+        let last = w.finish();
+        writer = None;
+        last.map(Ok)
     })
 }
 
@@ -172,7 +246,7 @@ impl Bulk {
     /// Every job is created and uploaded before any is closed, so a failed upload leaves
     /// nothing running: the jobs made so far are aborted and the error returned. Then all
     /// are closed (`UploadComplete`) in order. A table that fits is one job, as
-    /// [`Bulk::ingest`].
+    /// [`Bulk::ingest`]; a table without rows makes none.
     ///
     /// ```no_run
     /// # async fn demo(client: atom_salesforce::Client, table: atom_salesforce::bulk_csv::CsvTable) -> atom_core::Result<()> {
@@ -196,27 +270,68 @@ impl Bulk {
         table: &CsvTable,
         options: &IngestOptions,
     ) -> Result<SplitIngest> {
+        let rows = futures::stream::iter(table.rows().iter().map(Ok));
+        self.ingest_rows(
+            object,
+            operation,
+            external_id_field,
+            table.headers(),
+            rows,
+            options,
+        )
+        .await
+    }
+
+    /// [`Bulk::ingest_split`] for rows that arrive as a stream (read from a file, a
+    /// database, another API): at most one upload (`options.max_upload_bytes`) is held at a
+    /// time. A row with another number of values than `headers` is a `Config` error, an
+    /// error from the stream ends the ingest with it; either way the jobs made so far are
+    /// aborted and none is started.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
+    /// use atom_salesforce::bulk::{IngestOperation, IngestOptions};
+    /// let rows = futures::stream::iter((0..1_000_000).map(|n| Ok(vec![format!("Acme {n}")])));
+    /// let split = client
+    ///     .bulk()
+    ///     .ingest_rows("Account", IngestOperation::Insert, None, &["Name".to_owned()], rows, &IngestOptions::new())
+    ///     .await?;
+    /// # let _ = split; Ok(()) }
+    /// ```
+    pub async fn ingest_rows<R, V, S>(
+        &self,
+        object: &str,
+        operation: IngestOperation,
+        external_id_field: Option<&str>,
+        headers: &[String],
+        rows: S,
+        options: &IngestOptions,
+    ) -> Result<SplitIngest>
+    where
+        R: AsRef<[V]>,
+        V: AsRef<str>,
+        S: Stream<Item = Result<R>>,
+    {
+        // Column names are checked as a table's are.
+        CsvTable::new(headers.iter().cloned())?;
         let mut parts: Vec<IngestPart> = Vec::new();
-        for part in csv_parts(table, options.format, options.max_upload_bytes) {
-            let uploaded = match part {
-                Ok((rows, body)) => {
-                    let bytes = body.len();
-                    self.create_and_upload(object, operation, external_id_field, options, body)
-                        .await
-                        .map(|job| IngestPart { job, rows, bytes })
-                }
-                Err(error) => Err(error),
-            };
-            match uploaded {
-                Ok(part) => parts.push(part),
-                Err(error) => {
-                    // Nothing was closed yet: abort what was made, so no part runs alone.
-                    for part in &parts {
-                        let _ = self.abort(&part.job.id).await;
-                    }
-                    return Err(error);
-                }
+        let uploaded = self
+            .upload_parts(
+                object,
+                operation,
+                external_id_field,
+                headers,
+                rows,
+                options,
+                &mut parts,
+            )
+            .await;
+        if let Err(error) = uploaded {
+            // Nothing was closed yet: abort what was made, so no part runs alone.
+            for part in &parts {
+                let _ = self.abort(&part.job.id).await;
             }
+            return Err(error);
         }
         for i in 0..parts.len() {
             let Some(id) = parts.get(i).map(|p| p.job.id.clone()) else {
@@ -231,16 +346,14 @@ impl Bulk {
                 Err(error) => {
                     let started: Vec<&str> =
                         parts.iter().take(i).map(|p| p.job.id.as_str()).collect();
-                    return Err(Error::new(
-                        error.kind(),
-                        SERVICE,
-                        format!(
-                            "closing bulk job {id} (part {} of {}) failed; jobs already started: [{}]: {error}",
-                            i + 1,
-                            parts.len(),
-                            started.join(", ")
-                        ),
-                    ));
+                    let message = format!(
+                        "closing bulk job {id} (part {} of {}) failed; jobs already started: [{}]: {}",
+                        i + 1,
+                        parts.len(),
+                        started.join(", "),
+                        error.message()
+                    );
+                    return Err(error.with_message(message));
                 }
             }
         }
@@ -250,22 +363,49 @@ impl Bulk {
         })
     }
 
-    async fn create_and_upload(
+    /// Creates and uploads one job per part; `parts` holds the jobs made, even on error.
+    #[allow(clippy::too_many_arguments)]
+    async fn upload_parts<R, V, S>(
         &self,
         object: &str,
         operation: IngestOperation,
         external_id_field: Option<&str>,
+        headers: &[String],
+        rows: S,
         options: &IngestOptions,
-        body: Vec<u8>,
-    ) -> Result<JobInfo> {
-        let job = self
-            .create_ingest_with(object, operation, external_id_field, options.format)
-            .await?;
-        if let Err(error) = self.upload_bytes(&job.id, body).await {
-            let _ = self.abort(&job.id).await;
-            return Err(error);
+        parts: &mut Vec<IngestPart>,
+    ) -> Result<()>
+    where
+        R: AsRef<[V]>,
+        V: AsRef<str>,
+        S: Stream<Item = Result<R>>,
+    {
+        let mut writer = PartWriter::new(headers, options.format, options.max_upload_bytes)?;
+        let mut rows = std::pin::pin!(rows);
+        loop {
+            let part = match rows.next().await {
+                Some(row) => match writer.push(row?.as_ref())? {
+                    Some(part) => part,
+                    None => continue,
+                },
+                None => match writer.finish() {
+                    Some(part) => part,
+                    None => return Ok(()),
+                },
+            };
+            let (range, body) = part;
+            let bytes = body.len();
+            let job = self
+                .create_ingest_with(object, operation, external_id_field, options.format)
+                .await?;
+            parts.push(IngestPart {
+                job,
+                rows: range,
+                bytes,
+            });
+            let id = parts.last().map(|p| p.job.id.clone()).unwrap_or_default();
+            self.upload_bytes(&id, body).await?;
         }
-        Ok(job)
     }
 
     /// Waits for every job of a split ingest ([`Bulk::wait_ingest`] on each, in order).
