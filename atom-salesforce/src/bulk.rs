@@ -1,8 +1,16 @@
 //! Bulk API 2.0: ingest jobs (create, upload CSV, close, poll, successful / failed /
-//! unprocessed results) and query jobs (results paged with `Sforce-Locator`).
+//! unprocessed results) and query jobs (results streamed page by page with
+//! `Sforce-Locator`).
 //!
-//! Polling backs off exponentially ([`PollPolicy`]) so that waiting for a long job costs a
-//! handful of calls, not one a second.
+//! * Query results are a stream of rows decoded while each page arrives
+//!   ([`QueryResults`]): memory stays at about one row whatever the result's size, and each
+//!   page's `Sforce-NumberOfRecords` is checked against the rows it held.
+//! * Every documented `columnDelimiter` and `lineEnding` ([`CsvFormat`]) for both kinds of
+//!   job: the `*_with` functions take one, [`JobInfo::format`] reads a job's.
+//! * A table over the 100 MB upload limit goes out as several jobs ([`Bulk::ingest_split`],
+//!   [`Bulk::ingest_rows`] for a stream of rows), their results merged back in order.
+//! * Polling backs off exponentially ([`PollPolicy`]) so that waiting for a long job costs
+//!   a handful of calls, not one a second.
 //!
 //! ```no_run
 //! # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {

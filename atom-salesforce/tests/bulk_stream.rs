@@ -485,3 +485,9 @@ async fn a_refused_results_request_is_mapped_as_any_other_call() {
         (Some(412), Some("JOB_NOT_COMPLETE"), "salesforce")
     );
 }
+
+#[test]
+fn the_stream_can_move_between_tasks() {
+    fn send<T: Send + Unpin + 'static>() {}
+    send::<atom_salesforce::bulk::QueryResults>();
+}
