@@ -196,7 +196,7 @@ impl CsvDecoder {
                 SERVICE,
                 format!(
                     "CSV: the body ends inside a quoted field (row {})",
-                    self.rows + 2
+                    self.line()
                 ),
             )),
             State::FieldStart | State::Unquoted | State::QuoteInQuoted => self.end_row(),
@@ -262,11 +262,16 @@ impl CsvDecoder {
                 } else {
                     Err(Error::decode(
                         SERVICE,
-                        format!("CSV: text after a closing quote (row {})", self.rows + 2),
+                        format!("CSV: text after a closing quote (row {})", self.line()),
                     ))
                 }
             }
         }
+    }
+
+    /// The number of the row being read, the header being row 1.
+    fn line(&self) -> u64 {
+        self.rows + if self.headers.is_some() { 2 } else { 1 }
     }
 
     fn cost(&self) -> usize {
@@ -280,7 +285,7 @@ impl CsvDecoder {
             SERVICE,
             format!(
                 "CSV: row {} is longer than the limit of {} bytes",
-                self.rows + 2,
+                self.line(),
                 self.max_row_bytes
             ),
         )
@@ -316,7 +321,7 @@ impl CsvDecoder {
 
     fn take_row(&mut self) -> Result<Option<CsvRecord>> {
         let ends = &self.ends;
-        let line = self.rows + if self.headers.is_some() { 2 } else { 1 };
+        let line = self.line();
         let text = std::str::from_utf8(&self.row)
             .map_err(|_| Error::decode(SERVICE, format!("CSV: row {line} is not UTF-8")))?;
         if ends.iter().any(|&e| !text.is_char_boundary(e as usize)) {
