@@ -1,8 +1,16 @@
 //! Bulk API 2.0: ingest jobs (create, upload CSV, close, poll, successful / failed /
-//! unprocessed results) and query jobs (results paged with `Sforce-Locator`).
+//! unprocessed results) and query jobs (results streamed page by page with
+//! `Sforce-Locator`).
 //!
-//! Polling backs off exponentially ([`PollPolicy`]) so that waiting for a long job costs a
-//! handful of calls, not one a second.
+//! * Query results are a stream of rows decoded while each page arrives
+//!   ([`QueryResults`]): memory stays at about one row whatever the result's size, and each
+//!   page's `Sforce-NumberOfRecords` is checked against the rows it held.
+//! * Every documented `columnDelimiter` and `lineEnding` ([`CsvFormat`]) for both kinds of
+//!   job: the `*_with` functions take one, [`JobInfo::format`] reads a job's.
+//! * A table over the 100 MB upload limit goes out as several jobs ([`Bulk::ingest_split`],
+//!   [`Bulk::ingest_rows`] for a stream of rows), their results merged back in order.
+//! * Polling backs off exponentially ([`PollPolicy`]) so that waiting for a long job costs
+//!   a handful of calls, not one a second.
 //!
 //! ```no_run
 //! # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
@@ -17,24 +25,61 @@
 //! # let _ = failed; Ok(()) }
 //! ```
 
+mod results;
+mod split;
+
 use std::time::Duration;
 
-use atom_core::{Body, Checkpoint, Error, ErrorKind, Page, Paginator, Request, Result};
+use atom_core::{Body, Checkpoint, Error, ErrorKind, Request, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::bulk_csv::{CsvRecord, CsvTable};
+use crate::bulk_csv::{CsvFormat, CsvRecord, CsvTable};
 use crate::soql::Soql;
 use crate::validate::{identifier, record_id};
 use crate::{Client, SERVICE};
 
-/// The largest result file or result page read into memory (512 MiB), above the client's
-/// 16 MiB default: a bulk result is CSV of up to millions of rows. Set `max_records` on
-/// query results to keep pages smaller.
+pub use results::{QueryResults, ResultsOptions};
+pub use split::{IngestOptions, IngestPart, MergedResults, SplitIngest, csv_parts};
+
+/// The largest ingest result file (successful, failed, unprocessed records) read: 512 MiB
+/// of CSV, read row by row. Query results are streamed and have no such cap.
 pub const MAX_RESULT_BYTES: usize = 512 * 1024 * 1024;
 
-/// Largest CSV accepted in one upload (Salesforce allows 150 MB after base64 encoding).
+/// Largest CSV sent in one upload. Salesforce takes up to 150 MB per job upload and
+/// advises at most 100 MB of CSV, since the data is base64-encoded on its side and grows
+/// by about a third; [`Bulk::ingest_split`] spreads a larger table over several jobs.
 pub const MAX_UPLOAD_BYTES: usize = 100 * 1024 * 1024;
+
+/// An ingest job's result files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResultFile {
+    /// `successfulResults`: `sf__Id`, `sf__Created` and the uploaded columns.
+    Successful,
+    /// `failedResults`: `sf__Id`, `sf__Error` and the uploaded columns.
+    Failed,
+    /// `unprocessedrecords`: the uploaded columns of rows not processed.
+    Unprocessed,
+}
+
+impl ResultFile {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Successful => "successfulResults",
+            Self::Failed => "failedResults",
+            Self::Unprocessed => "unprocessedrecords",
+        }
+    }
+
+    fn operation(self) -> &'static str {
+        match self {
+            Self::Successful => "bulk.ingest.successful",
+            Self::Failed => "bulk.ingest.failed",
+            Self::Unprocessed => "bulk.ingest.unprocessed",
+        }
+    }
+}
 
 /// What an ingest job does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +162,14 @@ pub struct JobInfo {
     /// Every other field.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl JobInfo {
+    /// The job's CSV dialect (`columnDelimiter`, `lineEnding`; Salesforce's defaults when
+    /// absent), to read its results with.
+    pub fn format(&self) -> Result<CsvFormat> {
+        CsvFormat::from_job_fields(&self.extra)
+    }
 }
 
 /// How to wait for a job: exponential backoff from `initial`, capped at `max`, for at most
@@ -210,20 +263,33 @@ impl Bulk {
         self.client.data_path(&format!("/jobs/query{rest}"))
     }
 
-    /// Creates an ingest job (`POST /jobs/ingest`). `external_id_field` is required for
-    /// upserts.
+    /// Creates a comma-separated, LF ingest job (`POST /jobs/ingest`). `external_id_field`
+    /// is required for upserts.
     pub async fn create_ingest(
         &self,
         object: &str,
         operation: IngestOperation,
         external_id_field: Option<&str>,
     ) -> Result<JobInfo> {
+        self.create_ingest_with(object, operation, external_id_field, CsvFormat::default())
+            .await
+    }
+
+    /// Creates an ingest job whose uploads are in `format` (its `columnDelimiter` and
+    /// `lineEnding`).
+    pub async fn create_ingest_with(
+        &self,
+        object: &str,
+        operation: IngestOperation,
+        external_id_field: Option<&str>,
+        format: CsvFormat,
+    ) -> Result<JobInfo> {
         let mut body = json!({
             "object": identifier(object)?,
             "operation": operation.as_str(),
             "contentType": "CSV",
-            "columnDelimiter": "COMMA",
-            "lineEnding": "LF",
+            "columnDelimiter": format.delimiter.as_str(),
+            "lineEnding": format.line_ending.as_str(),
         });
         match (operation, external_id_field) {
             (IngestOperation::Upsert, Some(field)) => {
@@ -247,16 +313,32 @@ impl Bulk {
         self.client.send(request).await?.json()
     }
 
-    /// Uploads the job's CSV (`PUT /jobs/ingest/{id}/batches`, `text/csv`).
+    /// Uploads the job's CSV, comma-separated with LF (`PUT /jobs/ingest/{id}/batches`,
+    /// `text/csv`). More than [`MAX_UPLOAD_BYTES`] is a `Config` error: use
+    /// [`Bulk::ingest_split`].
     pub async fn upload(&self, job_id: &str, table: &CsvTable) -> Result<()> {
-        let id = record_id(job_id)?;
-        let bytes = table.to_csv()?;
+        self.upload_with(job_id, table, CsvFormat::default()).await
+    }
+
+    /// Uploads the job's CSV written in `format` (the one the job was created with).
+    pub async fn upload_with(
+        &self,
+        job_id: &str,
+        table: &CsvTable,
+        format: CsvFormat,
+    ) -> Result<()> {
+        let bytes = table.to_csv_with(format)?;
         if bytes.len() > MAX_UPLOAD_BYTES {
             return Err(Error::config(
                 SERVICE,
-                "CSV is larger than one upload allows; split it over several jobs",
+                "CSV is larger than one upload allows; Bulk::ingest_split spreads it over several jobs",
             ));
         }
+        self.upload_bytes(job_id, bytes).await
+    }
+
+    async fn upload_bytes(&self, job_id: &str, bytes: Vec<u8>) -> Result<()> {
+        let id = record_id(job_id)?;
         let request = Request::put(self.ingest_path(&format!("/{id}/batches")))
             .operation("bulk.ingest.upload")
             .path_template("/services/data/vXX.X/jobs/ingest/{id}/batches")
@@ -361,47 +443,64 @@ impl Bulk {
         }
     }
 
-    async fn result_file(
+    /// One of an ingest job's result files, read in the job's dialect.
+    pub async fn result_records(
         &self,
         job_id: &str,
-        file: &str,
-        op: &'static str,
+        file: ResultFile,
+        format: CsvFormat,
     ) -> Result<Vec<CsvRecord>> {
         let id = record_id(job_id)?;
-        let request = Request::get(self.ingest_path(&format!("/{id}/{file}")))
-            .max_response_bytes(MAX_RESULT_BYTES)
-            .operation(op)
-            .path_template(format!("/services/data/vXX.X/jobs/ingest/{{id}}/{file}"));
-        let response = self.client.send(request).await?;
-        Ok(CsvTable::parse(&response.body)?.records())
+        let request = Request::get(self.ingest_path(&format!("/{id}/{}", file.path())))
+            .operation(file.operation())
+            .path_template(format!(
+                "/services/data/vXX.X/jobs/ingest/{{id}}/{}",
+                file.path()
+            ));
+        results::read_records(&self.client, request, format).await
     }
 
-    /// Records written (`sf__Id`, `sf__Created`, and the uploaded columns).
+    /// Records written (`sf__Id`, `sf__Created`, and the uploaded columns) of a
+    /// comma-separated job.
     pub async fn successful_results(&self, job_id: &str) -> Result<Vec<CsvRecord>> {
-        self.result_file(job_id, "successfulResults", "bulk.ingest.successful")
+        self.result_records(job_id, ResultFile::Successful, CsvFormat::default())
             .await
     }
 
-    /// Records refused (`sf__Id`, `sf__Error`, and the uploaded columns).
+    /// Records refused (`sf__Id`, `sf__Error`, and the uploaded columns) of a
+    /// comma-separated job.
     pub async fn failed_results(&self, job_id: &str) -> Result<Vec<CsvRecord>> {
-        self.result_file(job_id, "failedResults", "bulk.ingest.failed")
+        self.result_records(job_id, ResultFile::Failed, CsvFormat::default())
             .await
     }
 
-    /// Records not processed (job aborted or failed).
+    /// Records not processed (job aborted or failed) of a comma-separated job.
     pub async fn unprocessed_records(&self, job_id: &str) -> Result<Vec<CsvRecord>> {
-        self.result_file(job_id, "unprocessedrecords", "bulk.ingest.unprocessed")
+        self.result_records(job_id, ResultFile::Unprocessed, CsvFormat::default())
             .await
     }
 
-    /// Creates a query job (`POST /jobs/query`); `all` includes deleted records.
+    /// Creates a comma-separated, LF query job (`POST /jobs/query`); `all` includes deleted
+    /// records.
     pub async fn create_query(&self, soql: &Soql, all: bool) -> Result<JobInfo> {
+        self.create_query_with(soql, all, CsvFormat::default())
+            .await
+    }
+
+    /// Creates a query job whose results come in `format`; read them with
+    /// [`ResultsOptions::format`] set to the same.
+    pub async fn create_query_with(
+        &self,
+        soql: &Soql,
+        all: bool,
+        format: CsvFormat,
+    ) -> Result<JobInfo> {
         let body = json!({
             "operation": if all { "queryAll" } else { "query" },
             "query": soql.as_str(),
             "contentType": "CSV",
-            "columnDelimiter": "COMMA",
-            "lineEnding": "LF",
+            "columnDelimiter": format.delimiter.as_str(),
+            "lineEnding": format.line_ending.as_str(),
         });
         let request = Request::post(self.query_path(""))
             .operation("bulk.query.create")
@@ -429,42 +528,57 @@ impl Bulk {
         self.client.send(request).await?.json()
     }
 
-    /// A finished query job's rows, as a stream that follows `Sforce-Locator` to the end.
+    /// A finished query job's rows (comma-separated), as a stream that follows
+    /// `Sforce-Locator` to the end and reads each page while it arrives ([`QueryResults`]).
     /// `max_records` sets the page size (Salesforce picks one when `None`). A job id that
     /// is not a record id comes out as the stream's only item, before any request.
-    pub fn query_results(&self, job_id: &str, max_records: Option<u32>) -> Paginator<CsvRecord> {
+    ///
+    /// ```no_run
+    /// # async fn demo(client: atom_salesforce::Client) -> atom_core::Result<()> {
+    /// use futures::TryStreamExt as _;
+    /// let mut rows = client.bulk().query_results("7505f00000EXAMPAA5", Some(100_000));
+    /// while let Some(row) = rows.try_next().await? {
+    ///     let _name = row.get("Name");
+    /// }
+    /// println!("{:?} rows in {} pages", rows.total(), rows.pages());
+    /// # Ok(()) }
+    /// ```
+    pub fn query_results(&self, job_id: &str, max_records: Option<u32>) -> QueryResults {
         self.query_results_from(job_id, max_records, Checkpoint::default())
     }
 
     /// Resumes a [`Bulk::query_results`] stream from a checkpoint: its cursor is the
-    /// `Sforce-Locator` of the page being read.
+    /// `Sforce-Locator` of the page being read, `skip` the rows of it already handed out.
     pub fn query_results_from(
         &self,
         job_id: &str,
         max_records: Option<u32>,
         checkpoint: Checkpoint,
-    ) -> Paginator<CsvRecord> {
+    ) -> QueryResults {
+        let options = ResultsOptions {
+            max_records,
+            ..ResultsOptions::default()
+        };
+        self.query_results_with(job_id, &options, checkpoint)
+    }
+
+    /// A query job's rows read with `options` (the job's dialect, page size, row cap),
+    /// from `checkpoint` (`Checkpoint::default()` for the beginning).
+    pub fn query_results_with(
+        &self,
+        job_id: &str,
+        options: &ResultsOptions,
+        checkpoint: Checkpoint,
+    ) -> QueryResults {
         let id = match record_id(job_id) {
             Ok(id) => id,
-            Err(error) => return Paginator::failed(error).service(SERVICE),
+            Err(error) => return QueryResults::failed(error),
         };
         let first = Request::get(self.query_path(&format!("/{id}/results")))
-            .max_response_bytes(MAX_RESULT_BYTES)
-            .query_opt("maxRecords", max_records)
+            .query_opt("maxRecords", options.max_records)
             .operation("bulk.query.results")
             .path_template("/services/data/vXX.X/jobs/query/{id}/results");
-        Paginator::walk(
-            SERVICE,
-            checkpoint,
-            first,
-            self.client.sender(),
-            |first, locator| first.clone().query("locator", locator),
-            |response| {
-                let next = next_locator(response.header("sforce-locator"));
-                let items = CsvTable::parse(&response.body)?.records();
-                Ok(Page::new(items, next))
-            },
-        )
+        QueryResults::new(self.client.clone(), first, options.clone(), checkpoint)
     }
 }
 

@@ -146,6 +146,8 @@ impl Client {
     }
 
     /// The client's request path as a function, for [`atom_core::Paginator::walk`].
+    // Bulk results now stream page by page; kept for the next buffered paginator.
+    #[allow(dead_code)]
     pub(crate) fn sender(
         &self,
     ) -> impl Fn(Request) -> BoxFuture<'static, Result<ApiResponse>> + Send + Sync + 'static {

@@ -331,7 +331,7 @@ proptest! {
     fn csv_reader_never_panics(body in proptest::collection::vec(any::<u8>(), 0..256)) {
         if let Ok(table) = CsvTable::parse(&body) {
             for record in table.records() {
-                prop_assert!(record.0.len() <= table.headers().len());
+                prop_assert!(record.len() <= table.headers().len());
             }
         }
     }
