@@ -60,12 +60,12 @@ const VERSION: &str = atom_salesforce::DEFAULT_API_VERSION;
 fn row(n: usize) -> String {
     let id = format!("001D000000{n:08}");
     let owner = format!("005D000000{:08}", n % 97);
-    let website = if n % 3 == 0 {
+    let website = if n.is_multiple_of(3) {
         "null".to_owned()
     } else {
         format!("\"https://www.example-{n}.com\"")
     };
-    let parent = if n % 5 == 0 {
+    let parent = if n.is_multiple_of(5) {
         format!("\"001D000000{:08}\"", n / 5)
     } else {
         "null".to_owned()

@@ -1,0 +1,359 @@
+//! Field values into and out of [`Fields`](super::Fields)' text: captured as sent (and
+//! checked as `serde_json::Value` would check them) from a JSON text, re-written from any
+//! other deserializer, and found again by key.
+
+use std::fmt;
+use std::fmt::Write as _;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Number, Value};
+
+use atom_core::model::Key;
+
+/// How deep a field value may nest. Salesforce nests relationship records a few levels;
+/// anything deeper is refused while decoding (never by overflowing the stack), and the
+/// stored text stays well inside serde_json's own limit of 128 when it is read back.
+pub(crate) const MAX_DEPTH: usize = 100;
+
+/// Appends `s` as a JSON string; the common text (nothing to escape) is copied as is.
+pub(super) fn push_json_string(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(&Value::from(s).to_string());
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
+}
+
+/// Writes the value it is handed as compact JSON, visiting it the way `serde_json::Value`
+/// does (so the same inputs are refused: numbers out of range, lone surrogates, nesting
+/// past the limit) without building a tree.
+pub(super) struct Echo<'a> {
+    out: &'a mut String,
+    depth: usize,
+}
+
+impl Echo<'_> {
+    fn deeper(&mut self) -> Echo<'_> {
+        Echo {
+            out: self.out,
+            depth: self.depth + 1,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Echo<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        if self.depth > MAX_DEPTH {
+            return Err(de::Error::custom(format!(
+                "a field value nests deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Echo<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        let _ = write!(self.out, "{v}");
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        let _ = write!(self.out, "{v}");
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        match Number::from_f64(v) {
+            // The text serde_json writes for it, so reading it back gives what
+            // `serde_json::to_string` and `from_str` of the value give.
+            Some(n) => {
+                let _ = write!(self.out, "{n}");
+            }
+            // What `serde_json::Value` makes of a non-finite float.
+            None => self.out.push_str("null"),
+        }
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        push_json_string(self.out, v);
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.out.push_str("null");
+        Ok(())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        DeserializeSeed::deserialize(self, d)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        DeserializeSeed::deserialize(self, d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        self.out.push('[');
+        let mut first = true;
+        loop {
+            let mark = self.out.len();
+            if !first {
+                self.out.push(',');
+            }
+            if seq.next_element_seed(self.deeper())?.is_none() {
+                self.out.truncate(mark);
+                break;
+            }
+            first = false;
+        }
+        self.out.push(']');
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.write_map(None, map)
+    }
+}
+
+impl<'de> Echo<'_> {
+    /// Writes an object whose first key (`first`) may have been read already.
+    fn write_map<A: MapAccess<'de>>(
+        mut self,
+        mut first: Option<Key<'de>>,
+        mut map: A,
+    ) -> Result<(), A::Error> {
+        self.out.push('{');
+        let mut comma = false;
+        loop {
+            let key = match first.take() {
+                Some(key) => key,
+                None => match map.next_key::<Key<'de>>()? {
+                    Some(key) => key,
+                    None => break,
+                },
+            };
+            if comma {
+                self.out.push(',');
+            }
+            comma = true;
+            push_json_string(self.out, key.as_str());
+            self.out.push(':');
+            map.next_value_seed(self.deeper())?;
+        }
+        self.out.push('}');
+        Ok(())
+    }
+}
+
+/// Finds the last field named `.0` in a [`Fields`] text: its place and its JSON text.
+pub(super) struct Find<'k>(pub(super) &'k str);
+
+impl<'de> DeserializeSeed<'de> for Find<'_> {
+    type Value = Option<(usize, &'de RawValue)>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Find<'_> {
+    type Value = Option<(usize, &'de RawValue)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        let mut at = 0;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.as_str() == self.0 {
+                // Not the first match: a key sent twice reads as its later value, as
+                // `serde_json::Map` keeps it.
+                found = Some((at, map.next_value::<&'de RawValue>()?));
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+            at += 1;
+        }
+        Ok(found)
+    }
+}
+
+/// serde_json's raw-value protocol: its deserializers answer `deserialize_newtype_struct`
+/// under this name by handing over the value's JSON text (from a `&str`, exactly as sent).
+/// A deserializer that does not know it sees an ordinary newtype, and the value is
+/// re-written by [`Echo`] instead.
+const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// Appends one field value to a [`Fields`](super::Fields) text: its JSON text as sent when
+/// the deserializer can hand it over (after the checks `serde_json::Value` would make),
+/// else re-written.
+pub(super) struct Capture<'a>(pub(super) &'a mut String);
+
+impl<'de> DeserializeSeed<'de> for Capture<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_newtype_struct(RAW_TOKEN, self)
+    }
+}
+
+macro_rules! echo {
+    ($this:expr) => {
+        Echo {
+            out: $this.0,
+            depth: 0,
+        }
+    };
+}
+
+impl<'de> Visitor<'de> for Capture<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some(key) = map.next_key::<Key<'de>>()? else {
+            self.0.push_str("{}");
+            return Ok(());
+        };
+        if key.as_str() != RAW_TOKEN {
+            // A format that ignored the newtype hint: an ordinary object.
+            return echo!(self).write_map(Some(key), map);
+        }
+        let raw: Key<'de> = map.next_value()?;
+        check(raw.as_str()).map_err(de::Error::custom)?;
+        self.0.push_str(raw.as_str());
+        Ok(())
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        echo!(self).deserialize(d)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        echo!(self).visit_bool(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        echo!(self).visit_i64(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        echo!(self).visit_u64(v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        echo!(self).visit_f64(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        echo!(self).visit_str(v)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        echo!(self).visit_unit()
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        echo!(self).visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        echo!(self).deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        echo!(self).visit_seq(seq)
+    }
+}
+
+/// Refuses what `serde_json::Value` refuses in a value's JSON text (numbers out of range,
+/// lone surrogates, nesting past [`MAX_DEPTH`]), building nothing.
+fn check(raw: &str) -> serde_json::Result<()> {
+    let mut de = serde_json::Deserializer::from_str(raw);
+    Check(0).deserialize(&mut de)?;
+    de.end()
+}
+
+/// One value of [`check`], at a depth.
+struct Check(usize);
+
+impl<'de> DeserializeSeed<'de> for Check {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        if self.0 > MAX_DEPTH {
+            return Err(de::Error::custom(format!(
+                "a field value nests deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Check {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Check(self.0 + 1))?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // Keys are parsed too (not skipped), so an escape in one is checked.
+        while map.next_key_seed(Check(self.0 + 1))?.is_some() {
+            map.next_value_seed(Check(self.0 + 1))?;
+        }
+        Ok(())
+    }
+}
