@@ -30,7 +30,7 @@ pub(super) fn push_json_string(out: &mut String, s: &str) {
 /// Writes the value it is handed as compact JSON, visiting it the way `serde_json::Value`
 /// does (so the same inputs are refused: numbers out of range, lone surrogates, nesting
 /// past the limit) without building a tree.
-pub(super) struct Echo<'a> {
+struct Echo<'a> {
     out: &'a mut String,
     depth: usize,
 }

@@ -65,21 +65,13 @@ impl Fields {
 
     /// The fields as a map (decoded on the first call).
     pub fn as_map(&self) -> &Map<String, Value> {
-        self.map.get_or_init(|| {
-            if self.text.is_empty() {
-                return Map::new();
-            }
-            // The text was written by `Echo` from values serde accepted, numbers in a form
-            // that reads back as the same value, nesting within `MAX_DEPTH`: it parses.
-            serde_json::from_str(&self.text).unwrap_or_default()
-        })
+        self.map.get_or_init(|| decode(&self.text))
     }
 
     /// The fields as a map to change.
     pub fn as_map_mut(&mut self) -> &mut Map<String, Value> {
         if self.map.get().is_none() {
-            let decoded = self.as_map().clone();
-            self.map = OnceLock::from(decoded);
+            self.map = OnceLock::from(decode(&self.text));
         }
         // From now on the map is the only copy.
         self.text = String::new();
@@ -128,6 +120,16 @@ impl Fields {
     pub(crate) fn finish(&mut self) {
         self.text.shrink_to_fit();
     }
+}
+
+/// The map of a [`Fields`] text.
+fn decode(text: &str) -> Map<String, Value> {
+    if text.is_empty() {
+        return Map::new();
+    }
+    // The text holds values serde_json accepted (checked as a `Value` would be) or wrote
+    // itself, nested within `MAX_DEPTH`: it parses.
+    serde_json::from_str(text).unwrap_or_default()
 }
 
 impl Deref for Fields {
