@@ -136,6 +136,21 @@ fn numbers_are_what_serde_json_values_make_of_them() {
     let map = expected_fields(odd);
     assert_eq!(record.get("A"), map.get("A"));
     assert_eq!(record.get("B"), map.get("B"));
+    // Long numbers: refused or kept exactly as a `Value` does.
+    for digits in [17, 299, 300, 301, 308, 309, 310, 400] {
+        for text in [
+            format!(r#"{{"X":{}}}"#, "9".repeat(digits)),
+            format!(r#"{{"X":-{}.5}}"#, "9".repeat(digits)),
+            format!(r#"{{"X":1{}e-5}}"#, "0".repeat(digits)),
+        ] {
+            let value = serde_json::from_str::<Map<String, Value>>(&text);
+            let record = serde_json::from_str::<Record>(&text);
+            assert_eq!(value.is_ok(), record.is_ok(), "{text}");
+            if let (Ok(value), Ok(record)) = (value, record) {
+                assert_eq!(record.get("X"), value.get("X"), "{text}");
+            }
+        }
+    }
     // A lone surrogate is refused the same way.
     assert!(serde_json::from_str::<Record>(r#"{"X":"\ud800"}"#).is_err());
 }

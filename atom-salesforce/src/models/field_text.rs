@@ -244,7 +244,9 @@ impl<'de> Visitor<'de> for Capture<'_> {
             return echo!(self).write_map(Some(key), map);
         }
         let raw: Key<'de> = map.next_value()?;
-        check(raw.as_str()).map_err(de::Error::custom)?;
+        if needs_check(raw.as_str()) {
+            check(raw.as_str()).map_err(de::Error::custom)?;
+        }
         self.0.push_str(raw.as_str());
         Ok(())
     }
@@ -287,6 +289,19 @@ impl<'de> Visitor<'de> for Capture<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         echo!(self).visit_seq(seq)
+    }
+}
+
+/// Whether a value's JSON text (valid JSON: serde_json captured it) could hold something a
+/// `serde_json::Value` refuses. Most fields cannot, and skip the second parse: a string
+/// without escapes, `null`, `true`, `false`, a number without exponent shorter than the
+/// 309 digits of `f64::MAX`.
+fn needs_check(raw: &str) -> bool {
+    match raw.as_bytes().first() {
+        Some(b'"') => raw.contains('\\'),
+        Some(b'n' | b't' | b'f') => false,
+        Some(b'-' | b'0'..=b'9') => raw.len() > 300 || raw.bytes().any(|b| b == b'e' || b == b'E'),
+        _ => true,
     }
 }
 
