@@ -1,7 +1,7 @@
 //! Client-side cost of reading query pages into the generic [`Record`] vs typed structs:
 //! `P` pages of 2 000 Account rows (18 fields each: `attributes`, strings, nulls, a decimal,
 //! an integer, a boolean, timestamps and an `Owner` lookup with its own `attributes`), every
-//! record collected into one `Vec`, in one of four modes:
+//! record collected into one `Vec`, in one of five modes:
 //!
 //! * `floor`: plain reqwest + `serde_json::from_slice` into a minimal struct (four fields),
 //!   what an expert writes by hand when only those are needed;
@@ -32,11 +32,19 @@
 //!   target/release/examples/record_cost record 10 2>&1 | grep -A1 't-gmax'
 //! ```
 //!
-//! Figures on the 2-core development machine (10 pages, 20 000 records):
+//! Figures (10 pages, 20 000 records; instructions per record from the callgrind recipe,
+//! heap from DHAT, RSS as printed), before and after `Record` kept its fields as text
+//! (commit "Record decodes in one pass…"):
 //!
 //! | mode | instructions per record | heap at t-gmax | peak RSS |
 //! | --- | --- | --- | --- |
-//! | before: `record` (`serde(flatten)` into a `Map`) | see README | | |
+//! | `floor` | 13 616 | 7.4 MB | 17 MiB |
+//! | `typed` | 30 471 | 28.7 MB | 35 MiB |
+//! | `account` | 44 108 | 61.6 MB | 72 MiB |
+//! | `record` before (`serde(flatten)` into a `Map`) | 52 055 | 81.8 MB | 101 MiB |
+//! | `record` after | **32 221** | **21.7 MB** | **28 MiB** |
+//! | `record_read` before | 52 311 | 81.8 MB | 101 MiB |
+//! | `record_read` after | 42 414 | 25.1 MB | 33 MiB |
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
