@@ -1,7 +1,7 @@
 //! Client-side cost of reading query pages into the generic [`Record`] vs typed structs:
 //! `P` pages of 2 000 Account rows (18 fields each: `attributes`, strings, nulls, a decimal,
 //! an integer, a boolean, timestamps and an `Owner` lookup with its own `attributes`), every
-//! record collected into one `Vec`, in one of five modes:
+//! record collected into one `Vec`, in one of six modes:
 //!
 //! * `floor`: plain reqwest + `serde_json::from_slice` into a minimal struct (four fields),
 //!   what an expert writes by hand when only those are needed;
@@ -10,7 +10,8 @@
 //! * `account`: `Client::query` into the crate's [`Account`] (named fields plus `extra`);
 //! * `record`: `Client::query` into [`Record`];
 //! * `record_read`: as `record`, then one field of every record read (`get_str`), which
-//!   decodes a record's fields when they are kept as text until read.
+//!   decodes a record's fields when they are kept as text until read;
+//! * `record_read_all`: as `record`, then every field of every record read (`get`).
 //!
 //! The server runs in a child process, so a profiler on this process counts only the
 //! client's work. Callgrind's counts repeat within 0.1 % where wall clock on a shared
@@ -18,7 +19,7 @@
 //!
 //! ```text
 //! cargo build --release -p atom-salesforce --example record_cost
-//! for mode in floor typed account record record_read; do for p in 2 10; do
+//! for mode in floor typed account record record_read record_read_all; do for p in 2 10; do
 //!   valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 //!     target/release/examples/record_cost $mode $p 2>&1 | grep Collected
 //! done; done
@@ -264,6 +265,37 @@ async fn record_read(client: &Client) -> usize {
     all.len()
 }
 
+const FIELDS: [&str; 17] = [
+    "Name",
+    "Type",
+    "Industry",
+    "Phone",
+    "Website",
+    "BillingCity",
+    "BillingCountry",
+    "AnnualRevenue",
+    "NumberOfEmployees",
+    "OwnerId",
+    "ParentId",
+    "CreatedDate",
+    "LastModifiedDate",
+    "IsDeleted",
+    "Tier__c",
+    "Owner",
+    "Missing__c",
+];
+
+async fn record_read_all(client: &Client) -> usize {
+    let soql = Soql::from_static("SELECT Id, Name, Owner.Name FROM Account");
+    let all: Vec<Record> = client.query(&soql).try_collect().await.unwrap();
+    let found: usize = all
+        .iter()
+        .map(|r| FIELDS.iter().filter(|f| r.get(f).is_some()).count())
+        .sum();
+    assert_eq!(found, all.len() * (FIELDS.len() - 1));
+    all.len()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map(String::as_str).unwrap_or("record");
@@ -300,6 +332,7 @@ fn main() {
             "typed" => through_client::<AccountRow>(&client).await,
             "account" => through_client::<Account>(&client).await,
             "record_read" => record_read(&client).await,
+            "record_read_all" => record_read_all(&client).await,
             _ => through_client::<Record>(&client).await,
         }
     });

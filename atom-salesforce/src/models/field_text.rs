@@ -167,7 +167,7 @@ impl<'de> Echo<'_> {
 }
 
 /// Finds the last field named `.0` in a [`Fields`] text: its place and its JSON text.
-pub(super) struct Find<'k>(pub(super) &'k str);
+struct Find<'k>(&'k str);
 
 impl<'de> DeserializeSeed<'de> for Find<'_> {
     type Value = Option<(usize, &'de RawValue)>;
@@ -370,5 +370,105 @@ impl<'de> Visitor<'de> for Check {
             map.next_value_seed(Check(self.0 + 1))?;
         }
         Ok(())
+    }
+}
+
+/// Where each field of a [`Fields`](super::Fields) text is, found in one pass on the first
+/// single-field read, so later reads compare keys instead of scanning the text again.
+#[derive(Clone)]
+pub(super) struct Index {
+    /// Whether every key is kept as sent (no escapes), so `Slot::key` can be compared.
+    keyed: bool,
+    slots: Box<[Slot]>,
+}
+
+/// One field of an [`Index`]: its key and value text as (offset, length) in the text, and
+/// the value once decoded.
+#[derive(Clone)]
+struct Slot {
+    key: (u32, u32),
+    value: (u32, u32),
+    decoded: std::sync::OnceLock<Box<Value>>,
+}
+
+fn slice(text: &str, (at, len): (u32, u32)) -> Option<&str> {
+    let at = usize::try_from(at).ok()?;
+    text.get(at..at.checked_add(usize::try_from(len).ok()?)?)
+}
+
+impl Index {
+    /// The index of a fields text (`{"key":value,...}` or empty).
+    pub(super) fn of(text: &str) -> Index {
+        let entries = if text.is_empty() {
+            Vec::new()
+        } else {
+            serde_json::from_str::<RawEntries<'_>>(text)
+                .map(|e| e.0)
+                .unwrap_or_default()
+        };
+        let base = text.as_ptr() as usize;
+        let span = |s: &str| -> Option<(u32, u32)> {
+            let at = (s.as_ptr() as usize).checked_sub(base)?;
+            Some((u32::try_from(at).ok()?, u32::try_from(s.len()).ok()?))
+        };
+        let mut keyed = true;
+        let slots = entries
+            .into_iter()
+            .map(|(key, value)| {
+                let key = match key.into_cow() {
+                    std::borrow::Cow::Borrowed(k) => span(k),
+                    std::borrow::Cow::Owned(_) => None,
+                };
+                keyed &= key.is_some();
+                Slot {
+                    key: key.unwrap_or_default(),
+                    value: span(value.get()).unwrap_or_default(),
+                    decoded: std::sync::OnceLock::new(),
+                }
+            })
+            .collect();
+        Index { keyed, slots }
+    }
+
+    /// Field `key`'s value (the later one of a key sent twice, as `serde_json::Map` keeps
+    /// it), decoded on first use.
+    pub(super) fn get<'a>(&'a self, text: &str, key: &str) -> Option<&'a Value> {
+        let at = if self.keyed {
+            self.slots
+                .iter()
+                .rposition(|s| slice(text, s.key) == Some(key))?
+        } else {
+            let mut de = serde_json::Deserializer::from_str(text);
+            Find(key).deserialize(&mut de).ok()??.0
+        };
+        let slot = self.slots.get(at)?;
+        let raw = slice(text, slot.value)?;
+        Some(
+            slot.decoded
+                .get_or_init(|| Box::new(serde_json::from_str(raw).unwrap_or(Value::Null))),
+        )
+    }
+}
+
+/// The entries of a fields text, borrowed from it.
+struct RawEntries<'a>(Vec<(Key<'a>, &'a RawValue)>);
+
+impl<'de> de::Deserialize<'de> for RawEntries<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = RawEntries<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some(key) = map.next_key()? {
+                    entries.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(RawEntries(entries))
+            }
+        }
+        d.deserialize_map(EntriesVisitor)
     }
 }

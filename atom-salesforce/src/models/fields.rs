@@ -4,17 +4,17 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::OnceLock;
 
-use serde::de::{DeserializeSeed, MapAccess};
+use serde::de::MapAccess;
 use serde_json::{Map, Value};
 
-use super::field_text::{Capture, Find, push_json_string};
+use super::field_text::{Capture, Index, push_json_string};
 
 /// The fields of a [`Record`](super::Record) other than `attributes` and `Id`.
 ///
 /// A query page decodes each record's fields into one JSON text (one allocation per record,
 /// nothing per field) instead of a tree of maps: a generic record then costs about what
 /// its JSON does. [`Fields::get`] (and `Record::get`) decodes only the field asked for,
-/// once; anything else that reads through the `serde_json::Map` this type dereferences to
+/// once (the first such read also notes where each field is, so later ones do not scan); anything else that reads through the `serde_json::Map` this type dereferences to
 /// (iteration, `len`, `Debug`, …) decodes every field once; a write (`insert`, `remove`, …)
 /// works on that map from then on. Values are exactly what `serde_json::Value` gives for
 /// the same JSON (numbers beyond `u64`/`i64` become `f64`, as there).
@@ -32,12 +32,11 @@ pub struct Fields {
     /// `{"key":value,...}` as decoded (empty when there is no field, or once `map` is the
     /// one to change).
     text: String,
-    /// How many fields `text` holds (a key sent twice counts twice).
-    count: usize,
     /// The fields decoded, on first read through the map; the only copy once written to.
     map: OnceLock<Map<String, Value>>,
-    /// Single fields decoded by [`Fields::get`], by their place in `text`.
-    one: OnceLock<Box<[OnceLock<Box<Value>>]>>,
+    /// Where each field is in `text` (found on the first [`Fields::get`]), and the values
+    /// `get` decoded.
+    one: OnceLock<Index>,
 }
 
 impl Fields {
@@ -54,13 +53,9 @@ impl Fields {
         if self.text.is_empty() {
             return None;
         }
-        let mut de = serde_json::Deserializer::from_str(&self.text);
-        let (at, raw) = Find(key).deserialize(&mut de).ok()??;
-        let slots = self
-            .one
-            .get_or_init(|| (0..self.count).map(|_| OnceLock::new()).collect());
-        let slot = slots.get(at)?;
-        Some(slot.get_or_init(|| Box::new(serde_json::from_str(raw.get()).unwrap_or(Value::Null))))
+        self.one
+            .get_or_init(|| Index::of(&self.text))
+            .get(&self.text, key)
     }
 
     /// The fields as a map (decoded on the first call).
@@ -75,7 +70,6 @@ impl Fields {
         }
         // From now on the map is the only copy.
         self.text = String::new();
-        self.count = 0;
         self.one = OnceLock::new();
         match self.map.get_mut() {
             Some(map) => map,
@@ -110,7 +104,6 @@ impl Fields {
         }
         push_json_string(&mut self.text, key);
         self.text.push(':');
-        self.count += 1;
         map.next_value_seed(Capture(&mut self.text))?;
         self.text.push('}');
         Ok(())
