@@ -397,37 +397,36 @@ fn slice(text: &str, (at, len): (u32, u32)) -> Option<&str> {
 }
 
 impl Index {
-    /// The index of a fields text (`{"key":value,...}` or empty).
+    /// The index of a fields text (`{"key":value,...}` or empty). The text is valid
+    /// JSON written by this module, so a byte scan that tracks strings and brackets finds
+    /// each entry (about the cost of reading it once, building nothing); should it ever
+    /// fail, the index is empty and lookups fall back to parsing.
     pub(super) fn of(text: &str) -> Index {
-        let entries = if text.is_empty() {
-            Vec::new()
-        } else {
-            serde_json::from_str::<RawEntries<'_>>(text)
-                .map(|e| e.0)
-                .unwrap_or_default()
-        };
-        let base = text.as_ptr() as usize;
-        let span = |s: &str| -> Option<(u32, u32)> {
-            let at = (s.as_ptr() as usize).checked_sub(base)?;
-            Some((u32::try_from(at).ok()?, u32::try_from(s.len()).ok()?))
-        };
-        let mut keyed = true;
-        let slots = entries
-            .into_iter()
-            .map(|(key, value)| {
-                let key = match key.into_cow() {
-                    std::borrow::Cow::Borrowed(k) => span(k),
-                    std::borrow::Cow::Owned(_) => None,
-                };
-                keyed &= key.is_some();
-                Slot {
-                    key: key.unwrap_or_default(),
-                    value: span(value.get()).unwrap_or_default(),
-                    decoded: std::sync::OnceLock::new(),
+        let mut slots = Vec::new();
+        let keyed = scan(text.as_bytes(), &mut slots).is_some();
+        if !keyed {
+            slots.clear();
+            // Escaped keys (or a text this scan does not follow): places come from a parse.
+            if let Ok(entries) = serde_json::from_str::<RawEntries<'_>>(text) {
+                let base = text.as_ptr() as usize;
+                for (_, value) in entries.0 {
+                    let raw = value.get();
+                    let at = (raw.as_ptr() as usize).saturating_sub(base);
+                    slots.push(Slot {
+                        key: (0, 0),
+                        value: (
+                            u32::try_from(at).unwrap_or(u32::MAX),
+                            u32::try_from(raw.len()).unwrap_or(0),
+                        ),
+                        decoded: std::sync::OnceLock::new(),
+                    });
                 }
-            })
-            .collect();
-        Index { keyed, slots }
+            }
+        }
+        Index {
+            keyed,
+            slots: slots.into_boxed_slice(),
+        }
     }
 
     /// Field `key`'s value (the later one of a key sent twice, as `serde_json::Map` keeps
@@ -447,6 +446,79 @@ impl Index {
             slot.decoded
                 .get_or_init(|| Box::new(serde_json::from_str(raw).unwrap_or(Value::Null))),
         )
+    }
+}
+
+/// Finds every entry of a fields text: `None` when a key has an escape (its text is not
+/// the key) or the text is not what [`Fields`](super::Fields) writes.
+fn scan(b: &[u8], slots: &mut Vec<Slot>) -> Option<()> {
+    if b.is_empty() {
+        return Some(());
+    }
+    let span = |from: usize, to: usize| -> Option<(u32, u32)> {
+        Some((
+            u32::try_from(from).ok()?,
+            u32::try_from(to.checked_sub(from)?).ok()?,
+        ))
+    };
+    let mut i = 1; // after `{`
+    loop {
+        match b.get(i)? {
+            b'}' => return Some(()),
+            b',' => i += 1,
+            b'"' => {
+                let end = string_end(b, i)?;
+                let key = b.get(i + 1..end - 1)?;
+                if key.contains(&b'\\') {
+                    return None;
+                }
+                if b.get(end) != Some(&b':') {
+                    return None;
+                }
+                let start = end + 1;
+                let stop = value_end(b, start)?;
+                slots.push(Slot {
+                    key: span(i + 1, end - 1)?,
+                    value: span(start, stop)?,
+                    decoded: std::sync::OnceLock::new(),
+                });
+                i = stop;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The index just past the string that starts (with `"`) at `i`.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        match b.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// The index of the `,` or `}` that ends the value starting at `i`.
+fn value_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        match b.get(i)? {
+            b'"' => i = string_end(b, i)?,
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' if depth == 0 => return Some(i),
+            b'}' | b']' => {
+                depth -= 1;
+                i += 1;
+            }
+            b',' if depth == 0 => return Some(i),
+            _ => i += 1,
+        }
     }
 }
 
