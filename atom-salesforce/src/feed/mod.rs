@@ -331,7 +331,7 @@ impl ChangeSource for OutboundMessage {
                     .ok_or_else(|| {
                         Error::decode(SERVICE, "an outbound message notification has no record Id")
                     })?;
-                let fields = Value::Object(record.fields.clone());
+                let fields = Value::Object(record.fields.to_map());
                 let modstamp = time_field(&fields, "SystemModstamp");
                 let at = modstamp
                     .or_else(|| time_field(&fields, "LastModifiedDate"))

@@ -4,6 +4,9 @@
 
 pub mod datetime;
 mod describe;
+mod field_text;
+mod fields;
+mod record_serde;
 mod records;
 mod results;
 
@@ -12,6 +15,7 @@ pub use describe::{
     ChildRelationship, DescribeGlobal, FieldDescribe, FieldType, PicklistValue, RecordTypeInfo,
     SObjectDescribe, SObjectSummary,
 };
+pub use fields::Fields;
 pub(crate) use records::SYSTEM_FIELDS;
 pub use records::{Account, Attributes, Contact, Lead, Opportunity, Record, SObject};
 pub use results::{

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::Decimal;
+use super::fields::Fields;
 
 /// `attributes` of a record as Salesforce sends it (and as collections require it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -60,17 +61,17 @@ pub trait SObject: Serialize + DeserializeOwned + Send + Sync + 'static {
 /// r.set("Name", "Acme").set("Invoice_Total__c", 1250.5);
 /// assert_eq!(r.get_str("Name"), Some("Acme"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+///
+/// The fields are kept as compact JSON text until first read ([`Fields`]): a page of
+/// records decoded into `Record` costs about what its JSON does.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Record {
     /// `attributes` (type and URL).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Attributes>,
-    /// The record id.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    /// The record id (`Id`).
     pub id: Option<String>,
-    /// Every other field.
-    #[serde(flatten)]
-    pub fields: Map<String, Value>,
+    /// Every other field; reads and writes like a `serde_json::Map`.
+    pub fields: Fields,
 }
 
 impl Record {
@@ -80,7 +81,7 @@ impl Record {
         self
     }
 
-    /// A field's value.
+    /// A field's value (only this field is decoded, once: see [`Fields`]).
     pub fn get(&self, field: &str) -> Option<&Value> {
         self.fields.get(field)
     }
