@@ -34,18 +34,18 @@
 //! ```
 //!
 //! Figures (10 pages, 20 000 records; instructions per record from the callgrind recipe,
-//! heap from DHAT, RSS as printed), before and after `Record` kept its fields as text (the
-//! "after" column also has the cheaper scan for cut-short child lists, which every mode
-//! but `floor` goes through):
+//! heap from DHAT, RSS as printed): before `Record` kept its fields as text, after it (with
+//! a cheaper scan for cut-short child lists), and, last, with that scan a vectorised
+//! search (`memchr::memmem`): every mode but `floor` scans each page once.
 //!
 //! | mode | instructions per record | heap at t-gmax | peak RSS |
 //! | --- | --- | --- | --- |
 //! | `floor` | 13 616 | 7.4 MB | 17 MiB |
-//! | `typed` | 30 471 → 30 088 | 28.7 MB | 36 MiB |
-//! | `account` | 44 108 → 43 860 | 61.6 MB | 72 MiB |
-//! | `record` | 52 055 → **31 815** | 81.8 → **21.7 MB** | 101 → **28 MiB** |
-//! | `record_read` | 52 311 → 41 437 | 81.8 → 30.2 MB | 101 → 37 MiB |
-//! | `record_read_all` | 57 697 → 68 736 | 81.8 → 70.3 MB | 101 → 87 MiB |
+//! | `typed` | 30 471 → 30 088 → 23 374 | 28.7 MB | 36 MiB |
+//! | `account` | 44 108 → 43 860 → 37 243 | 61.6 MB | 72 MiB |
+//! | `record` | 52 055 → 31 815 → **25 106** | 81.8 → **21.7 MB** | 101 → **28 MiB** |
+//! | `record_read` | 52 311 → 41 437 → 34 729 | 81.8 → 30.2 MB | 101 → 37 MiB |
+//! | `record_read_all` | 57 697 → 68 736 → 62 083 | 81.8 → 70.3 MB | 101 → 87 MiB |
 //!
 //! Reading every field of every record one by one costs more instructions than the map did
 //! (each field is decoded on its own, about 2 300 instructions); a caller who reads whole

@@ -69,27 +69,18 @@ pub(crate) async fn decode_page<T: DeserializeOwned>(
 
 /// How many `"done"` keys in `body` have the value `false`.
 fn false_dones(body: &[u8]) -> usize {
-    const KEY: &[u8] = b"\"done\"";
-    let mut n = 0;
-    let mut rest = body;
-    // To the next `"`, then one compare: a page is a few MB, and comparing every window of
-    // it cost a quarter of a typed record's decoding.
-    while let Some(at) = rest.iter().position(|&b| b == b'"') {
-        let tail = rest.get(at..).unwrap_or_default();
-        let Some(after) = tail.strip_prefix(KEY) else {
-            rest = tail.get(1..).unwrap_or_default();
-            continue;
-        };
-        rest = after;
-        let value = rest.trim_ascii_start();
-        if let Some(value) = value.strip_prefix(b":")
-            && value.trim_ascii_start().starts_with(b"false")
-        {
-            n += 1;
-        }
-    }
-    n
+    // A vectorised search for the key: a page is a few MB, and stepping through it byte by
+    // byte cost a large share of a typed record's decoding.
+    memchr::memmem::find_iter(body, b"\"done\"")
+        .filter(|&at| {
+            let value = body.get(at + 6..).unwrap_or_default().trim_ascii_start();
+            value
+                .strip_prefix(b":")
+                .is_some_and(|v| v.trim_ascii_start().starts_with(b"false"))
+        })
+        .count()
 }
+
 /// Whether a field value is a nested query result (a child relationship).
 fn is_child_list(value: &Value) -> bool {
     value.as_object().is_some_and(|o| {
