@@ -281,12 +281,29 @@ enum Reply {
 }
 
 impl Reply {
+    fn status(&self) -> StatusCode {
+        match self {
+            Reply::Buffered(response) => response.status,
+            Reply::Streaming(response) => response.status,
+        }
+    }
+
     fn meta(&mut self) -> &mut ResponseMeta {
         match self {
             Reply::Buffered(response) => &mut response.meta,
             Reply::Streaming(response) => &mut response.meta,
         }
     }
+}
+
+/// The answer to a call whose mode asked for the other kind: never made, since an attempt
+/// replies in the mode it was given.
+fn mode_mismatch(service: &'static str) -> Error {
+    Error::new(
+        ErrorKind::Decode,
+        service,
+        "the answer came in the other body mode",
+    )
 }
 
 /// Whether a successful answer's body is read before it is returned.
@@ -357,11 +374,7 @@ impl ApiClient {
         // client's service, not the core's placeholder.
         match self.send_once(tenant, request, BodyMode::Buffered).await {
             Ok(Reply::Buffered(response)) => Ok(*response),
-            Ok(Reply::Streaming(_)) => Err(Error::new(
-                ErrorKind::Decode,
-                service,
-                "a buffered call got an unread body",
-            )),
+            Ok(Reply::Streaming(_)) => Err(mode_mismatch(service)),
             Err(e) => Err(e.for_service(service)),
         }
     }
@@ -395,11 +408,7 @@ impl ApiClient {
         let service = self.inner.provider.service();
         match self.send_once(tenant, request, BodyMode::Streaming).await {
             Ok(Reply::Streaming(response)) => Ok(*response),
-            Ok(Reply::Buffered(_)) => Err(Error::new(
-                ErrorKind::Decode,
-                service,
-                "a streaming call got a read body",
-            )),
+            Ok(Reply::Buffered(_)) => Err(mode_mismatch(service)),
             Err(e) => Err(e.for_service(service)),
         }
     }
@@ -432,11 +441,7 @@ impl ApiClient {
                 .await?;
             let (error, failure, auth) = match outcome {
                 (AttemptOutcome::Done(mut reply), _) => {
-                    let status = match &reply {
-                        Reply::Buffered(response) => response.status,
-                        Reply::Streaming(response) => response.status,
-                    };
-                    span.record("status", status.as_u16());
+                    span.record("status", reply.status().as_u16());
                     let meta = reply.meta();
                     if let Some(id) = &meta.request_id {
                         span.record("request_id", id.as_str());
@@ -562,43 +567,7 @@ impl ApiClient {
             let left = timeout.saturating_sub(attempt_started.elapsed());
             let response = match self.send_hop(request, &auth, &hop, left, mode).await {
                 Ok(r) => r,
-                Err(HopError::Transport(e)) => {
-                    return Ok((transport_failure(service, e, attempt), auth));
-                }
-                Err(HopError::NoHeaders) => {
-                    let error = Error::new(
-                        ErrorKind::Timeout,
-                        service,
-                        format!("no response in time (attempt {attempt})"),
-                    );
-                    let failure = Failure::Timeout;
-                    return Ok((AttemptOutcome::Failed { error, failure }, auth));
-                }
-                Err(HopError::Stalled) => {
-                    let error = Error::new(
-                        ErrorKind::Timeout,
-                        service,
-                        format!(
-                            "the upload made no progress for {timeout:?}: the server took no \
-                             more of the body, or did not answer after its end (attempt \
-                             {attempt})"
-                        ),
-                    );
-                    let failure = Failure::Timeout;
-                    return Ok((AttemptOutcome::Failed { error, failure }, auth));
-                }
-                Err(HopError::BodyGone) => {
-                    let error = Error::new(
-                        ErrorKind::Config,
-                        service,
-                        "the streamed request body was already sent and cannot be sent \
-                         again; use StreamBody::replayable for a body a redirect or retry \
-                         may resend",
-                    )
-                    .with_retryable(false);
-                    let failure = Failure::Invalid;
-                    return Ok((AttemptOutcome::Failed { error, failure }, auth));
-                }
+                Err(e) => return Ok((e.into_outcome(service, attempt, timeout), auth)),
             };
             if !is_redirect(response.status()) {
                 break response;
@@ -849,6 +818,44 @@ async fn watch_upload(
             }
             Either::Right(_) => {}
         }
+    }
+}
+
+impl HopError {
+    fn into_outcome(
+        self,
+        service: &'static str,
+        attempt: u32,
+        timeout: Duration,
+    ) -> AttemptOutcome {
+        let (kind, failure, what) = match self {
+            HopError::Transport(e) => return transport_failure(service, e, attempt),
+            HopError::NoHeaders => (
+                ErrorKind::Timeout,
+                Failure::Timeout,
+                "no response in time".to_owned(),
+            ),
+            HopError::Stalled => (
+                ErrorKind::Timeout,
+                Failure::Timeout,
+                format!(
+                    "the upload made no progress for {timeout:?}: the server took no more of \
+                     the body, or did not answer after its end"
+                ),
+            ),
+            HopError::BodyGone => (
+                ErrorKind::Config,
+                Failure::Invalid,
+                "the streamed request body was already sent and cannot be sent again; use \
+                 StreamBody::replayable for a body a redirect or retry may resend"
+                    .to_owned(),
+            ),
+        };
+        let mut error = Error::new(kind, service, format!("{what} (attempt {attempt})"));
+        if kind == ErrorKind::Config {
+            error = error.with_retryable(false);
+        }
+        AttemptOutcome::Failed { error, failure }
     }
 }
 
