@@ -7,9 +7,9 @@ use async_trait::async_trait;
 use atom_core::{
     ApiClient, ApiResponse, AuthKind, Authenticator, Category, ClientOptions, ConnectorInfo,
     Credentials, Error, OAuthAuthenticator, Provider, ProviderClient, ProviderDefaults,
-    RateLimitConfig, RateLimitSnapshot, RateLimiter, Request, Result, Secret, TokenManager,
+    RateLimitConfig, RateLimitSnapshot, RateLimiter, Request, Result, Secret, StreamingResponse,
+    TokenManager,
 };
-use futures::future::BoxFuture;
 use http::{HeaderMap, StatusCode};
 
 use crate::{SERVICE, validate};
@@ -145,17 +145,10 @@ impl Client {
         self.api.send(request).await
     }
 
-    /// The client's request path as a function, for [`atom_core::Paginator::walk`].
-    // Bulk results now stream page by page; kept for the next buffered paginator.
-    #[allow(dead_code)]
-    pub(crate) fn sender(
-        &self,
-    ) -> impl Fn(Request) -> BoxFuture<'static, Result<ApiResponse>> + Send + Sync + 'static {
-        let client = self.clone();
-        move |request| {
-            let client = client.clone();
-            Box::pin(async move { client.send(request).await })
-        }
+    /// [`send`](Self::send) for an answer read chunk by chunk (a bulk result, a file):
+    /// see [`atom_core::ApiClient::send_streaming`].
+    pub async fn send_streaming(&self, request: Request) -> Result<StreamingResponse> {
+        self.api.send_streaming(request).await
     }
 
     /// The versions the org offers (`GET /services/data/`).

@@ -287,7 +287,7 @@ impl Walk {
             Some(locator) => self.first.clone().query("locator", locator.clone()),
             None => self.first.clone(),
         };
-        let response = self.client.api.send_streaming(request).await?;
+        let response = self.client.send_streaming(request).await?;
         let next = super::next_locator(response.header("sforce-locator"));
         let expected = response
             .header("sforce-numberofrecords")
@@ -369,7 +369,7 @@ pub(crate) async fn read_records(
     request: Request,
     format: CsvFormat,
 ) -> Result<Vec<CsvRecord>> {
-    let mut response = client.api.send_streaming(request).await?;
+    let mut response = client.send_streaming(request).await?;
     let mut decoder = CsvDecoder::new(format.delimiter);
     let mut records = Vec::new();
     while let Some(chunk) = response.chunk().await? {

@@ -213,7 +213,7 @@ impl Files {
         )
         .operation("files.download")
         .path_template("/services/data/vXX.X/sobjects/{object}/{id}/{field}");
-        let response = self.client.api.send_streaming(request).await?;
+        let response = self.client.send_streaming(request).await?;
         Ok(FileDownload::new(response))
     }
 }
